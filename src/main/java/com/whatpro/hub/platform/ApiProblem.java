@@ -1,0 +1,93 @@
+package com.whatpro.hub.platform;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * A domain error that the web edge turns into an RFC 9457 problem. Modules throw these instead
+ * of knowing about HTTP responses.
+ */
+public class ApiProblem extends RuntimeException {
+
+    public static final String TYPE_PREFIX = "urn:whatpro:problem:";
+
+    private final HttpStatus status;
+    private final String slug;
+    private final String title;
+    private final List<FieldError> errors;
+    private final Map<String, Object> properties;
+
+    public record FieldError(String field, String message) {
+    }
+
+    public ApiProblem(HttpStatus status, String slug, String title, String detail) {
+        this(status, slug, title, detail, List.of(), Map.of());
+    }
+
+    public ApiProblem(HttpStatus status, String slug, String title, String detail, List<FieldError> errors,
+            Map<String, Object> properties) {
+        super(detail);
+        this.status = status;
+        this.slug = slug;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+        this.properties = new LinkedHashMap<>(properties);
+    }
+
+    public static ApiProblem notFound(String what) {
+        return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "Not Found", "No such " + what + ".");
+    }
+
+    public static ApiProblem conflict(String slug, String detail) {
+        return new ApiProblem(HttpStatus.CONFLICT, slug, "Conflict", detail);
+    }
+
+    public static ApiProblem forbidden(String detail) {
+        return new ApiProblem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
+    }
+
+    public static ApiProblem unauthorized(String detail) {
+        return new ApiProblem(HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized", detail);
+    }
+
+    public static ApiProblem invalid(String field, String message) {
+        return new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "validation", "Invalid input",
+                "The request has invalid fields.", List.of(new FieldError(field, message)), Map.of());
+    }
+
+    public static ApiProblem badRequest(String detail) {
+        return new ApiProblem(HttpStatus.BAD_REQUEST, "bad-request", "Bad Request", detail);
+    }
+
+    public static ApiProblem preconditionFailed(String detail) {
+        return new ApiProblem(HttpStatus.PRECONDITION_FAILED, "stale-version", "Precondition Failed", detail);
+    }
+
+    public ApiProblem with(String property, Object value) {
+        properties.put(property, value);
+        return this;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    public String type() {
+        return TYPE_PREFIX + slug;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    public Map<String, Object> properties() {
+        return Map.copyOf(properties);
+    }
+}

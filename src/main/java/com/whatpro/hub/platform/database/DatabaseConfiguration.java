@@ -1,0 +1,72 @@
+package com.whatpro.hub.platform.database;
+
+import javax.sql.DataSource;
+
+import com.whatpro.hub.platform.KeyMaterial;
+import com.whatpro.hub.platform.PlatformSettings;
+import com.whatpro.hub.platform.embedded.EmbeddedPostgres;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+@Configuration(proxyBeanMethods = false)
+class DatabaseConfiguration {
+
+    static final String EMBEDDED_DATABASE = "whatpro";
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("'${whatpro.database.url:}'.isBlank()")
+    EmbeddedPostgres embeddedPostgres(PlatformSettings settings) {
+        var server = EmbeddedPostgres.start(settings.dataDir().resolve("postgres"));
+        server.createDatabaseIfMissing(EMBEDDED_DATABASE);
+        return server;
+    }
+
+    @Bean
+    KeyMaterial keyMaterial(PlatformSettings settings) {
+        return KeyMaterial.from(settings);
+    }
+
+    @Bean
+    DataSource dataSource(PlatformSettings settings, KeyMaterial keys, ObjectProvider<EmbeddedPostgres> embedded) {
+        var database = settings.database();
+        var owner = database.embedded()
+                ? embeddedOwner(embedded.getObject())
+                : new DatabaseEndpoint(database.url(), database.username(), database.password());
+        var appPassword = database.appPassword() == null || database.appPassword().isBlank()
+                ? keys.deriveHex("database/" + database.appUsername())
+                : database.appPassword();
+        var appRole = new AppRole(database.appUsername(), appPassword);
+        Migrations.migrate(owner, appRole);
+        return pool(owner.as(appRole.username(), appRole.password()), database.poolSize());
+    }
+
+    @Bean
+    PlatformTransactionManager transactionManager(DataSource dataSource) {
+        return new TenantAwareTransactionManager(dataSource);
+    }
+
+    private static DatabaseEndpoint embeddedOwner(EmbeddedPostgres server) {
+        return new DatabaseEndpoint(server.jdbcUrl(EMBEDDED_DATABASE), server.superuser(), server.superuserPassword());
+    }
+
+    private static HikariDataSource pool(DatabaseEndpoint app, int size) {
+        var config = new HikariConfig();
+        config.setPoolName("whatpro");
+        config.setJdbcUrl(app.url());
+        config.setUsername(app.username());
+        config.setPassword(app.password());
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(Math.min(size, 4));
+        config.setConnectionTimeout(5_000);
+        config.setInitializationFailTimeout(-1);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("ApplicationName", "whatpro-hub");
+        return new HikariDataSource(config);
+    }
+}

@@ -1,0 +1,33 @@
+package com.whatpro.hub.platform.redis;
+
+import java.time.Duration;
+
+import com.whatpro.hub.platform.PlatformSettings;
+import com.whatpro.hub.platform.embedded.EmbeddedRedis;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+@Configuration(proxyBeanMethods = false)
+class RedisConfiguration {
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnExpression("'${whatpro.redis.url:}'.isBlank()")
+    EmbeddedRedis embeddedRedis(PlatformSettings settings) {
+        return EmbeddedRedis.start(settings.dataDir().resolve("redis"));
+    }
+
+    @Bean
+    LettuceConnectionFactory redisConnectionFactory(PlatformSettings settings, ObjectProvider<EmbeddedRedis> embedded) {
+        var url = settings.redis().embedded() ? embedded.getObject().url() : settings.redis().url();
+        var client = LettuceClientConfiguration.builder()
+                .commandTimeout(Duration.ofSeconds(2))
+                .shutdownTimeout(Duration.ofMillis(100))
+                .build();
+        return new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(url), client);
+    }
+}

@@ -1,0 +1,63 @@
+package com.whatpro.hub.platform.web;
+
+import java.util.List;
+
+import com.whatpro.hub.platform.PlatformSettings;
+
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.servlet.view.RedirectView;
+
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration {
+
+    @Bean
+    FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
+        var registration = new FilterRegistrationBean<>(new RequestIdFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(PlatformSettings settings, ProblemWriter problems) {
+        var registration = new FilterRegistrationBean<>(new BodySizeLimitFilter(settings, problems));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    /** No cross-origin access unless origins are listed; never a wildcard with credentials. */
+    @Bean
+    CorsConfigurationSource corsConfigurationSource(PlatformSettings settings) {
+        var source = new UrlBasedCorsConfigurationSource();
+        var origins = settings.web().corsAllowedOrigins();
+        if (!origins.isEmpty()) {
+            var cors = new CorsConfiguration();
+            cors.setAllowedOrigins(origins);
+            cors.setAllowedMethods(List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"));
+            cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-Match", "X-Request-Id", "X-API-Key",
+                    "Last-Event-ID"));
+            cors.setExposedHeaders(List.of("ETag", "X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining",
+                    "RateLimit-Reset", "Retry-After", "Location"));
+            cors.setAllowCredentials(!origins.contains("*"));
+            cors.setMaxAge(3600L);
+            source.registerCorsConfiguration("/api/**", cors);
+        }
+        return source;
+    }
+
+    @RestController
+    static class SwaggerRedirect {
+
+        @GetMapping({"/swagger", "/swagger/", "/swagger/index.html"})
+        RedirectView swaggerUi() {
+            return new RedirectView("/swagger-ui/index.html");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package com.whatpro.hub;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.DriverManager;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.whatpro.hub.platform.embedded.EmbeddedPostgres;
+import com.whatpro.hub.platform.embedded.EmbeddedRedis;
+
+/**
+ * The servers the tests run against, once per JVM: the PostgreSQL and Redis named by
+ * WHATPRO_TEST_DATABASE_URL / WHATPRO_TEST_REDIS_URL, or embedded ones. Each JVM gets a database
+ * of its own, so runs never see each other's rows.
+ */
+public final class TestInfrastructure {
+
+    private static final String RUN = HexFormat.of().formatHex(randomBytes(4));
+    private static volatile Map<String, String> properties;
+
+    private TestInfrastructure() {
+    }
+
+    public record Database(String url, String username, String password) {
+    }
+
+    private static Database owner;
+    private static String redisUrl;
+
+    public static synchronized Map<String, String> properties() {
+        if (properties == null) {
+            properties = start();
+        }
+        return properties;
+    }
+
+    /** The owner (migrating) account of the test database: a superuser on the test server. */
+    public static Database owner() {
+        properties();
+        return owner;
+    }
+
+    public static String redisUrl() {
+        properties();
+        return redisUrl;
+    }
+
+    private static Map<String, String> start() {
+        owner = database();
+        redisUrl = redis();
+        var dataDir = Path.of("target", "test-data-" + RUN).toAbsolutePath();
+        var props = new LinkedHashMap<String, String>();
+        props.put("whatpro.data-dir", dataDir.toString());
+        props.put("whatpro.database.url", owner.url());
+        props.put("whatpro.database.username", owner.username());
+        props.put("whatpro.database.password", owner.password());
+        props.put("whatpro.database.pool-size", "10");
+        props.put("whatpro.redis.url", redisUrl);
+        props.put("whatpro.redis.key-prefix", "test-" + RUN + ":");
+        props.put("whatpro.encryption-key", Base64.getEncoder().encodeToString(randomBytes(32)));
+        props.put("whatpro.identity.bootstrap.admin-email", "root@whatpro.test");
+        props.put("whatpro.identity.bootstrap.admin-password", "bootstrap-password-for-tests");
+        props.put("logging.structured.format.console", "");
+        return Map.copyOf(props);
+    }
+
+    private static Database database() {
+        var url = System.getenv("WHATPRO_TEST_DATABASE_URL");
+        Database server;
+        if (url == null || url.isBlank()) {
+            var embedded = EmbeddedPostgres.start(Path.of("target", "test-infra", "postgres").toAbsolutePath());
+            Runtime.getRuntime().addShutdownHook(new Thread(embedded::close));
+            server = new Database(embedded.jdbcUrl("postgres"), embedded.superuser(), embedded.superuserPassword());
+        } else {
+            server = new Database(url, env("WHATPRO_TEST_DATABASE_USERNAME", "postgres"),
+                    env("WHATPRO_TEST_DATABASE_PASSWORD", ""));
+        }
+        var name = "whatpro_test_" + RUN;
+        try (var connection = DriverManager.getConnection(server.url(), server.username(), server.password());
+                var statement = connection.createStatement()) {
+            statement.execute("create database " + name);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the test database on " + server.url(), e);
+        }
+        return new Database(withDatabase(server.url(), name), server.username(), server.password());
+    }
+
+    private static String redis() {
+        var url = System.getenv("WHATPRO_TEST_REDIS_URL");
+        if (url != null && !url.isBlank()) {
+            return url;
+        }
+        var embedded = EmbeddedRedis.start(Path.of("target", "test-infra", "redis").toAbsolutePath());
+        Runtime.getRuntime().addShutdownHook(new Thread(embedded::close));
+        return embedded.url();
+    }
+
+    static String withDatabase(String jdbcUrl, String database) {
+        var queryAt = jdbcUrl.indexOf('?');
+        var base = queryAt < 0 ? jdbcUrl : jdbcUrl.substring(0, queryAt);
+        var query = queryAt < 0 ? "" : jdbcUrl.substring(queryAt);
+        var slash = base.indexOf('/', "jdbc:postgresql://".length());
+        return (slash < 0 ? base : base.substring(0, slash)) + "/" + database + query;
+    }
+
+    private static String env(String name, String fallback) {
+        var value = System.getenv(name);
+        return value == null ? fallback : value;
+    }
+
+    private static byte[] randomBytes(int n) {
+        var bytes = new byte[n];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
+    }
+
+    static Path scratch(String name) throws java.io.IOException {
+        return Files.createDirectories(Path.of("target", "scratch-" + RUN, name).toAbsolutePath());
+    }
+}

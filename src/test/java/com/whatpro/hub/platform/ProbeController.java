@@ -1,0 +1,38 @@
+package com.whatpro.hub.platform;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A route that exists only in the test classpath, to exercise what the framework does with bad input. */
+@RestController
+class ProbeController {
+
+    record Probe(@NotBlank String displayName, @Min(1) int wipLimit, @Size(max = 3) List<String> labels) {
+    }
+
+    @PostMapping(path = "/api/v1/probe", consumes = "application/json")
+    Map<String, Object> accept(@Valid @RequestBody Probe probe) {
+        return Map.of("display_name", probe.displayName());
+    }
+
+    @GetMapping("/api/v1/probe/{number}")
+    Map<String, Object> number(@PathVariable long number) {
+        return Map.of("number", number);
+    }
+
+    @GetMapping("/api/v1/probe/fault")
+    Map<String, Object> fault() {
+        throw new IllegalStateException("internal detail that must not leak");
+    }
+}

@@ -1,0 +1,35 @@
+package com.whatpro.hub.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.whatpro.hub.TestHttp;
+import com.whatpro.hub.TestInfrastructure;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ReadinessWithoutRedisTests {
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void infrastructureWithRedisDown(DynamicPropertyRegistry registry) {
+        TestInfrastructure.properties().forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("whatpro.redis.url", () -> "redis://127.0.0.1:1");
+    }
+
+    @Test
+    void readinessIsUnavailableWhileRedisIsDown() {
+        var ready = TestHttp.at(port).get("/health/ready");
+        var live = TestHttp.at(port).get("/health/live");
+
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().get("checks").get("redis").asString()).isEqualTo("DOWN");
+        assertThat(live.status()).isEqualTo(200);
+    }
+}
