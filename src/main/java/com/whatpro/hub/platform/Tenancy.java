@@ -58,6 +58,11 @@ public final class Tenancy {
         return current().map(Scope::user);
     }
 
+    /** Runs the work in exactly this scope. */
+    public static <T> T callIn(Scope scope, Callable<T> work) {
+        return call(scope, work);
+    }
+
     private static <T> T call(Scope scope, Callable<T> work) {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException(

@@ -1,0 +1,123 @@
+package com.whatpro.hub.identity;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.security.AccountAccess;
+import com.whatpro.hub.platform.security.Role;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The members of one account. Nobody grants a role above their own or touches a member who
+ * outranks them, and an account always keeps at least one admin.
+ */
+@Service
+class AccountUsers {
+
+    private final Users users;
+    private final Memberships memberships;
+    private final PasswordEncoder passwords;
+    private final ApplicationEventPublisher events;
+
+    AccountUsers(Users users, Memberships memberships, PasswordEncoder passwords, ApplicationEventPublisher events) {
+        this.users = users;
+        this.memberships = memberships;
+        this.passwords = passwords;
+        this.events = events;
+    }
+
+    record NewMember(String email, String name, Role role, @Nullable String password) {
+    }
+
+    record MemberUpdate(@Nullable String name, @Nullable Role role, @Nullable String availability) {
+    }
+
+    @Transactional
+    Memberships.Member add(AccountAccess access, NewMember request) {
+        var account = access.account();
+        mayGrant(access, request.role());
+        var existing = users.byEmail(request.email());
+        if (existing.isPresent() && memberships.isMember(account, existing.get().id())) {
+            throw ApiProblem.conflict("already-member", "This user is already a member of the account.");
+        }
+        var user = existing.orElseGet(() -> users.create(request.email(), request.name(),
+                request.password() == null ? null : passwords.encode(request.password()), null));
+        memberships.add(account, user.id(), request.role());
+        events.publishEvent(new MemberAdded(account, user.id(), request.role().json(), access.caller().id()));
+        return memberships.member(account, user.id()).orElseThrow();
+    }
+
+    @Transactional
+    Optional<Memberships.Member> update(AccountAccess access, UUID userId, MemberUpdate update) {
+        var account = access.account();
+        var current = memberships.member(account, userId);
+        if (current.isEmpty()) {
+            return Optional.empty();
+        }
+        var member = current.get();
+        mayTouch(access, member);
+        var changes = new LinkedHashMap<String, Object>();
+        if (update.name() != null && !update.name().strip().equals(member.name())) {
+            users.rename(userId, update.name());
+            changes.put("name", List.of(member.name(), update.name().strip()));
+        }
+        if (update.role() != null && update.role() != member.role()) {
+            mayGrant(access, update.role());
+            if (member.role() == Role.ADMIN && memberships.admins(account) <= 1) {
+                throw ApiProblem.conflict("last-admin", "The account must keep at least one admin.");
+            }
+            memberships.changeRole(account, userId, update.role());
+            changes.put("role", List.of(member.role().json(), update.role().json()));
+        }
+        if (update.availability() != null && !update.availability().equals(member.availability())) {
+            memberships.changeAvailability(account, userId, update.availability());
+            changes.put("availability", List.of(member.availability(), update.availability()));
+        }
+        if (!changes.isEmpty()) {
+            events.publishEvent(new MemberChanged(account, userId, changes, access.caller().id()));
+        }
+        return memberships.member(account, userId);
+    }
+
+    @Transactional
+    boolean remove(AccountAccess access, UUID userId) {
+        var account = access.account();
+        var current = memberships.member(account, userId);
+        if (current.isEmpty()) {
+            return false;
+        }
+        mayTouch(access, current.get());
+        if (current.get().role() == Role.ADMIN && memberships.admins(account) <= 1) {
+            throw ApiProblem.conflict("last-admin", "The account must keep at least one admin.");
+        }
+        memberships.remove(account, userId);
+        events.publishEvent(new MemberRemoved(account, userId, access.caller().id()));
+        return true;
+    }
+
+    @Transactional(readOnly = true)
+    List<Memberships.Member> page(AccountId account, @Nullable UUID after, int limit) {
+        return memberships.members(account, after, limit);
+    }
+
+    private static void mayGrant(AccountAccess access, Role role) {
+        if (!role.isMembershipRole() || !access.roleOrAgent().atLeast(role)) {
+            throw ApiProblem.forbidden("You cannot grant a role above your own.");
+        }
+    }
+
+    private static void mayTouch(AccountAccess access, Memberships.Member member) {
+        if (!access.roleOrAgent().atLeast(member.role())) {
+            throw ApiProblem.forbidden("You cannot change a member who outranks you.");
+        }
+    }
+}

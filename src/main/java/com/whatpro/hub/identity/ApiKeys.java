@@ -1,0 +1,170 @@
+package com.whatpro.hub.identity;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.Ids;
+import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.platform.security.Caller;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * API keys: {@code wph_<key id>_<secret>}. The secret is shown once and kept only as its
+ * SHA-256, compared in constant time; a revoked or expired key fails on its very next use.
+ */
+@Service
+class ApiKeys {
+
+    static final String PREFIX = "wph_";
+    private static final Pattern FORMAT = Pattern.compile("wph_([a-z0-9]{12})_([A-Za-z0-9_-]{43})");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
+
+    ApiKeys(JdbcClient jdbc, PlatformTransactionManager transactions, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactions);
+        this.events = events;
+    }
+
+    record Key(UUID id, String name, String prefix, List<String> scopes, @Nullable Instant expiresAt,
+            @Nullable Instant lastUsedAt, @Nullable Instant revokedAt, Instant createdAt) {
+    }
+
+    record Issued(Key key, String secretKey) {
+    }
+
+    @Transactional
+    Issued create(AccountId account, String name, Set<String> scopes, @Nullable Instant expiresAt, UUID actor) {
+        var keyId = randomKeyId();
+        var secret = randomSecret();
+        var id = Ids.newId();
+        var sortedScopes = scopes.stream().sorted().toList();
+        jdbc.sql("""
+                insert into api_keys (id, account_id, key_id, name, secret_hash, scopes, created_by, expires_at)
+                values (:id, :account, :keyId, :name, :hash, :scopes, :actor, :expires)
+                """)
+                .param("id", id).param("account", account.value()).param("keyId", keyId).param("name", name.strip())
+                .param("hash", sha256(secret)).param("scopes", sortedScopes.toArray(String[]::new))
+                .param("actor", actor).param("expires", expiresAt == null ? null : Timestamp.from(expiresAt))
+                .update();
+        events.publishEvent(new ApiKeyCreated(account, id, name.strip(), sortedScopes, expiresAt, actor));
+        var key = find(account, id).orElseThrow();
+        return new Issued(key, PREFIX + keyId + "_" + secret);
+    }
+
+    @Transactional(readOnly = true)
+    List<Key> list(AccountId account) {
+        return jdbc.sql(SELECT + " where account_id = :account order by created_at desc")
+                .param("account", account.value()).query(ApiKeys::key).list();
+    }
+
+    @Transactional(readOnly = true)
+    Optional<Key> find(AccountId account, UUID id) {
+        return jdbc.sql(SELECT + " where account_id = :account and id = :id")
+                .param("account", account.value()).param("id", id).query(ApiKeys::key).optional();
+    }
+
+    @Transactional
+    boolean revoke(AccountId account, UUID id, UUID actor) {
+        var revoked = jdbc.sql("update api_keys set revoked_at = now() where account_id = :account and id = :id and revoked_at is null")
+                .param("account", account.value()).param("id", id).update() > 0;
+        if (revoked) {
+            events.publishEvent(new ApiKeyRevoked(account, id, actor));
+        }
+        return revoked;
+    }
+
+    /**
+     * The caller a presented key stands for. Its account is not known before the look-up, so
+     * the look-up by key id runs in the platform scope; nothing else does.
+     */
+    Optional<Caller.ApiKey> authenticate(String presented) {
+        var match = FORMAT.matcher(presented);
+        if (!match.matches()) {
+            return Optional.empty();
+        }
+        var keyId = match.group(1);
+        var secretHash = sha256(match.group(2));
+        var stored = Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
+                select id, account_id, secret_hash, scopes, created_by, expires_at, revoked_at
+                from api_keys where key_id = :keyId
+                """)
+                .param("keyId", keyId)
+                .query((rs, n) -> new StoredKey(rs.getObject("id", UUID.class), AccountId.of(rs.getLong("account_id")),
+                        rs.getBytes("secret_hash"), Set.of((String[]) rs.getArray("scopes").getArray()),
+                        rs.getObject("created_by", UUID.class), rs.getTimestamp("expires_at"), rs.getTimestamp("revoked_at")))
+                .optional()));
+        if (stored.isEmpty() || !MessageDigest.isEqual(stored.get().secretHash(), secretHash)) {
+            return Optional.empty();
+        }
+        var key = stored.get();
+        if (key.revokedAt() != null || (key.expiresAt() != null && !key.expiresAt().toInstant().isAfter(Instant.now()))) {
+            return Optional.empty();
+        }
+        Tenancy.runAs(key.account(), () -> transactions.executeWithoutResult(status -> jdbc.sql("""
+                update api_keys set last_used_at = now()
+                where id = :id and (last_used_at is null or last_used_at < now() - interval '30 seconds')
+                """).param("id", key.id()).update()));
+        return Optional.of(new Caller.ApiKey(key.id(), key.account(), key.scopes(), key.createdBy()));
+    }
+
+    static boolean looksLikeKey(String credential) {
+        return credential.startsWith(PREFIX);
+    }
+
+    private record StoredKey(UUID id, AccountId account, byte[] secretHash, Set<String> scopes, UUID createdBy,
+            @Nullable Timestamp expiresAt, @Nullable Timestamp revokedAt) {
+    }
+
+    private static final String SELECT = """
+            select id, name, key_id, scopes, expires_at, last_used_at, revoked_at, created_at from api_keys""";
+
+    private static Key key(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Key(rs.getObject("id", UUID.class), rs.getString("name"), PREFIX + rs.getString("key_id"),
+                Arrays.asList((String[]) rs.getArray("scopes").getArray()), instant(rs.getTimestamp("expires_at")),
+                instant(rs.getTimestamp("last_used_at")), instant(rs.getTimestamp("revoked_at")),
+                rs.getTimestamp("created_at").toInstant());
+    }
+
+    private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static String randomKeyId() {
+        var alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        var id = new StringBuilder(12);
+        for (int i = 0; i < 12; i++) {
+            id.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+        }
+        return id.toString();
+    }
+
+    private static String randomSecret() {
+        var bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static byte[] sha256(String secret) {
+        return SessionRegistry.hash(secret);
+    }
+}

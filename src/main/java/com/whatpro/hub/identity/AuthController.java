@@ -1,0 +1,193 @@
+package com.whatpro.hub.identity;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.whatpro.hub.accounts.Accounts;
+import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.security.Callers;
+import com.whatpro.hub.platform.security.Public;
+import com.whatpro.hub.platform.security.SignedIn;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.CookieValue;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/auth")
+@Tag(name = "Auth")
+class AuthController {
+
+    static final String REFRESH_COOKIE = "whatpro_refresh";
+
+    private final Logins logins;
+    private final ChatwootSso sso;
+    private final SessionRegistry sessions;
+    private final Users users;
+    private final Memberships memberships;
+    private final Accounts accounts;
+    private final IdentitySettings settings;
+
+    AuthController(Logins logins, ChatwootSso sso, SessionRegistry sessions, Users users, Memberships memberships,
+            Accounts accounts, IdentitySettings settings) {
+        this.logins = logins;
+        this.sso = sso;
+        this.sessions = sessions;
+        this.users = users;
+        this.memberships = memberships;
+        this.accounts = accounts;
+        this.settings = settings;
+    }
+
+    record LoginRequest(@NotBlank @Size(max = 320) String email, @NotBlank @Size(max = 1024) String password) {
+    }
+
+    record SsoRequest(@NotBlank @Size(max = 512) String token) {
+    }
+
+    record RefreshRequest(@Nullable String refreshToken) {
+    }
+
+    record UserView(UUID id, String email, String name, boolean isSuperAdmin) {
+        static UserView of(Users.User user) {
+            return new UserView(user.id(), user.email(), user.name(), user.superAdmin());
+        }
+    }
+
+    record TokenResponse(String accessToken, String tokenType, long expiresIn, UserView user) {
+    }
+
+    record MembershipView(long accountId, String accountName, String role) {
+    }
+
+    record MeResponse(UserView user, List<MembershipView> memberships) {
+    }
+
+    record SessionView(UUID id, @Nullable String userAgent, @Nullable String ipAddress, Instant createdAt,
+            Instant lastSeenAt, boolean current) {
+    }
+
+    record SessionList(List<SessionView> items) {
+    }
+
+    @PostMapping("/login")
+    @Public
+    @Operation(summary = "Sign in with email and password; the refresh token comes as the whatpro_refresh cookie")
+    ResponseEntity<TokenResponse> login(@Valid @RequestBody LoginRequest request, HttpServletRequest http) {
+        var grant = logins.login(request.email(), request.password(), ClientInfo.of(http))
+                .orElseThrow(() -> ApiProblem.unauthorized("Invalid email or password."));
+        return granted(grant);
+    }
+
+    @PostMapping("/sso")
+    @Public
+    @Operation(summary = "Sign in with a Chatwoot user access token")
+    ResponseEntity<TokenResponse> sso(@Valid @RequestBody SsoRequest request, HttpServletRequest http) {
+        return granted(sso.login(request.token(), ClientInfo.of(http)));
+    }
+
+    @PostMapping("/refresh")
+    @Public
+    @Operation(summary = "Rotate the refresh token (cookie, or refresh_token in the body) for a new access token")
+    ResponseEntity<TokenResponse> refresh(@CookieValue(name = REFRESH_COOKIE, required = false) @Nullable String cookie,
+            @RequestBody(required = false) @Nullable RefreshRequest body, HttpServletRequest http) {
+        var token = body != null && body.refreshToken() != null && !body.refreshToken().isBlank()
+                ? body.refreshToken() : cookie;
+        if (token == null || token.isBlank()) {
+            throw ApiProblem.unauthorized("A refresh token is required.");
+        }
+        return switch (sessions.refresh(token.strip(), ClientInfo.of(http))) {
+            case SessionRegistry.Refresh.Rotated rotated -> granted(rotated.grant());
+            case SessionRegistry.Refresh.Reused reused -> throw ApiProblem.unauthorized(
+                    "This refresh token was already used; the session has been revoked.");
+            case SessionRegistry.Refresh.Refused refused -> throw ApiProblem.unauthorized(
+                    "The refresh token is invalid or its session has ended.");
+        };
+    }
+
+    @PostMapping("/logout")
+    @SignedIn
+    ResponseEntity<Void> logout() {
+        var user = Callers.user();
+        sessions.revoke(user.sessionId(), user.userId(), "logout", user.userId());
+        return ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, cookie("", Duration.ZERO).toString()).build();
+    }
+
+    @GetMapping("/me")
+    @SignedIn
+    MeResponse me() {
+        var caller = Callers.user();
+        var user = users.byId(caller.userId()).orElseThrow(() -> ApiProblem.unauthorized("Unknown user."));
+        var roles = memberships.rolesOf(caller.userId());
+        var views = accounts.all(roles.keySet()).stream()
+                .map(account -> new MembershipView(account.id().value(), account.name(), roles.get(account.id()).json()))
+                .toList();
+        return new MeResponse(UserView.of(user), views);
+    }
+
+    @GetMapping("/sessions")
+    @SignedIn
+    SessionList sessions() {
+        var caller = Callers.user();
+        return new SessionList(sessions.active(caller.userId()).stream()
+                .map(s -> new SessionView(s.id(), s.userAgent(), s.ipAddress(), s.createdAt(), s.lastSeenAt(),
+                        s.id().equals(caller.sessionId())))
+                .toList());
+    }
+
+    @DeleteMapping("/sessions/{sessionId}")
+    @SignedIn
+    ResponseEntity<Void> revoke(@PathVariable UUID sessionId) {
+        var caller = Callers.user();
+        if (!sessions.revoke(sessionId, caller.userId(), "revoked_by_user", caller.userId())) {
+            throw ApiProblem.notFound("session");
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    @DeleteMapping("/sessions")
+    @SignedIn
+    ResponseEntity<Void> revokeOthers() {
+        var caller = Callers.user();
+        sessions.revokeAllExcept(caller.userId(), caller.sessionId(), caller.userId());
+        return ResponseEntity.noContent().build();
+    }
+
+    private ResponseEntity<TokenResponse> granted(SessionRegistry.Grant grant) {
+        var user = users.byId(grant.userId()).orElseThrow();
+        var maxAge = Duration.between(Instant.now(), grant.refreshExpiresAt());
+        return ResponseEntity.ok()
+                .header(HttpHeaders.SET_COOKIE, cookie(grant.refreshToken(), maxAge).toString())
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .body(new TokenResponse(grant.access().token(), "Bearer", grant.access().expiresInSeconds(),
+                        UserView.of(user)));
+    }
+
+    private ResponseCookie cookie(String value, Duration maxAge) {
+        return ResponseCookie.from(REFRESH_COOKIE, value)
+                .httpOnly(true)
+                .secure(settings.secureCookie())
+                .sameSite("Strict")
+                .path("/api/v1/auth")
+                .maxAge(maxAge)
+                .build();
+    }
+}

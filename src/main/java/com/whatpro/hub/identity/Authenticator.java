@@ -1,0 +1,172 @@
+package com.whatpro.hub.identity;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.whatpro.hub.accounts.Accounts;
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.platform.security.AccountAccess;
+import com.whatpro.hub.platform.security.Caller;
+import com.whatpro.hub.platform.security.Callers;
+import com.whatpro.hub.platform.security.Role;
+import com.whatpro.hub.platform.web.ProblemWriter;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Turns a request's credential into its {@link Caller}, then, on an
+ * {@code /api/v1/accounts/{accountId}/...} route, into the caller's {@link AccountAccess}: a
+ * member's role, a super_admin, or an API key of that very account. Anyone else finds nothing
+ * there (404). The rest of the request runs in that tenant's database scope.
+ */
+@Component
+class Authenticator extends OncePerRequestFilter {
+
+    static final String CREDENTIAL_REFUSED = Authenticator.class.getName() + ".refused";
+    private static final Pattern ACCOUNT_ROUTE = Pattern.compile("^/api/v1/accounts/(\\d{1,18})(?:/.*)?$");
+    private static final Duration TOUCH_EVERY = Duration.ofSeconds(30);
+
+    private final AccessTokens accessTokens;
+    private final SessionRegistry sessions;
+    private final ApiKeys apiKeys;
+    private final Memberships memberships;
+    private final Accounts accounts;
+    private final ProblemWriter problems;
+
+    Authenticator(AccessTokens accessTokens, SessionRegistry sessions, ApiKeys apiKeys, Memberships memberships,
+            Accounts accounts, ProblemWriter problems) {
+        this.accessTokens = accessTokens;
+        this.sessions = sessions;
+        this.apiKeys = apiKeys;
+        this.memberships = memberships;
+        this.accounts = accounts;
+        this.problems = problems;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        var path = request.getRequestURI();
+        return !path.startsWith("/api/") && !path.startsWith("/actuator/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        var credential = credential(request);
+        var caller = credential == null ? Optional.<Caller>empty() : authenticate(credential);
+        if (credential != null && caller.isEmpty()) {
+            request.setAttribute(CREDENTIAL_REFUSED, true);
+        }
+        if (caller.isEmpty()) {
+            chain.doFilter(request, response);
+            return;
+        }
+        var authenticated = caller.get();
+        SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken(authenticated,
+                null, List.of(new SimpleGrantedAuthority(authenticated.type()))));
+        var account = accountOf(request);
+        if (account == null) {
+            run(authenticated, null, () -> chain.doFilter(request, response));
+            return;
+        }
+        var access = access(authenticated, account);
+        if (access.isEmpty()) {
+            problems.write(request, response, ApiProblem.notFound("account"));
+            return;
+        }
+        request.setAttribute(Callers.ACCESS_ATTRIBUTE, access.get());
+        run(authenticated, account, () -> chain.doFilter(request, response));
+    }
+
+    private Optional<Caller> authenticate(String credential) {
+        if (ApiKeys.looksLikeKey(credential)) {
+            return apiKeys.authenticate(credential).map(Caller.class::cast);
+        }
+        var claims = accessTokens.verify(credential);
+        if (claims.isEmpty()) {
+            return Optional.empty();
+        }
+        var user = claims.get().userId();
+        var session = claims.get().sessionId();
+        var state = Tenancy.callAsUser(user, () -> sessions.state(session, user));
+        if (state.isEmpty() || !state.get().active()) {
+            return Optional.empty();
+        }
+        if (state.get().lastSeenAt().plus(TOUCH_EVERY).isBefore(accessTokens.now())) {
+            Tenancy.callAsUser(user, () -> {
+                sessions.touch(session);
+                return null;
+            });
+        }
+        return Optional.of(new Caller.User(user, session, state.get().superAdmin()));
+    }
+
+    private Optional<AccountAccess> access(Caller caller, AccountId account) {
+        return switch (caller) {
+            case Caller.ApiKey key -> key.account().equals(account) && accounts.isActive(account)
+                    ? Optional.of(new AccountAccess(account, key, null)) : Optional.empty();
+            case Caller.User user when user.superAdmin() -> accounts.find(account).isPresent()
+                    ? Optional.of(new AccountAccess(account, user, Role.SUPER_ADMIN)) : Optional.empty();
+            case Caller.User user -> {
+                if (!accounts.isActive(account)) {
+                    yield Optional.empty();
+                }
+                var role = Tenancy.callAsUser(user.userId(), () -> memberships.role(account, user.userId()));
+                yield role.map(r -> new AccountAccess(account, user, r));
+            }
+        };
+    }
+
+    private interface Work {
+        void run() throws IOException, ServletException;
+    }
+
+    private static void run(Caller caller, @Nullable AccountId account, Work work) throws IOException, ServletException {
+        try {
+            java.util.concurrent.Callable<Void> call = () -> {
+                work.run();
+                return null;
+            };
+            var user = caller instanceof Caller.User signedIn ? signedIn.userId() : null;
+            Tenancy.callIn(new Tenancy.Scope(account, user, false), call);
+        } catch (IOException | ServletException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ServletException(e);
+        }
+    }
+
+    static @Nullable AccountId accountOf(HttpServletRequest request) {
+        var match = ACCOUNT_ROUTE.matcher(request.getRequestURI());
+        if (!match.matches()) {
+            return null;
+        }
+        var id = Long.parseLong(match.group(1));
+        return id > 0 ? AccountId.of(id) : null;
+    }
+
+    private static @Nullable String credential(HttpServletRequest request) {
+        var header = request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            var token = header.substring(7).strip();
+            return token.isEmpty() ? null : token;
+        }
+        var apiKey = request.getHeader("X-API-Key");
+        return apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+    }
+}
