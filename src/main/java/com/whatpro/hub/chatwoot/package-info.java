@@ -1,6 +1,4 @@
-/**
- * The Chatwoot API client, webhook parsing, and account, agent and team sync.
- */
+/** Chatwoot: the Application API client, webhook signature checks and the parsed webhook events. */
 @NullMarked
 package com.whatpro.hub.chatwoot;
 
