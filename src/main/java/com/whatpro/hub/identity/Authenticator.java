@@ -132,23 +132,22 @@ class Authenticator extends OncePerRequestFilter {
         };
     }
 
-    private interface Work {
-        void run() throws IOException, ServletException;
-    }
-
     private static void run(Caller caller, @Nullable AccountId account, Work work) throws IOException, ServletException {
+        var user = caller instanceof Caller.User signedIn ? signedIn.userId() : null;
         try {
-            java.util.concurrent.Callable<Void> call = () -> {
+            Tenancy.callIn(new Tenancy.Scope(account, user, false), () -> {
                 work.run();
                 return null;
-            };
-            var user = caller instanceof Caller.User signedIn ? signedIn.userId() : null;
-            Tenancy.callIn(new Tenancy.Scope(account, user, false), call);
+            });
         } catch (IOException | ServletException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new ServletException(e);
         }
+    }
+
+    private interface Work {
+        void run() throws IOException, ServletException;
     }
 
     static @Nullable AccountId accountOf(HttpServletRequest request) {

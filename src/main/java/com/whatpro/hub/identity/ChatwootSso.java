@@ -4,6 +4,7 @@ import com.whatpro.hub.accounts.Accounts;
 import com.whatpro.hub.chatwoot.ChatwootClient;
 import com.whatpro.hub.chatwoot.ChatwootProfile;
 import com.whatpro.hub.chatwoot.ChatwootRejected;
+import com.whatpro.hub.chatwoot.ChatwootSettings;
 import com.whatpro.hub.chatwoot.ChatwootUnavailable;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.Tenancy;
@@ -26,7 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ChatwootSso {
 
     private final ChatwootClient chatwoot;
-    private final IdentitySettings settings;
+    private final ChatwootSettings settings;
     private final Users users;
     private final Memberships memberships;
     private final Accounts accounts;
@@ -34,7 +35,7 @@ class ChatwootSso {
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
 
-    ChatwootSso(ChatwootClient chatwoot, IdentitySettings settings, Users users, Memberships memberships,
+    ChatwootSso(ChatwootClient chatwoot, ChatwootSettings settings, Users users, Memberships memberships,
             Accounts accounts, SessionRegistry sessions, PlatformTransactionManager transactions,
             ApplicationEventPublisher events) {
         this.chatwoot = chatwoot;
@@ -48,7 +49,7 @@ class ChatwootSso {
     }
 
     SessionRegistry.Grant login(String chatwootToken, ClientInfo client) {
-        var base = settings.chatwootUrl();
+        var base = settings.url();
         if (base == null || base.toString().isBlank()) {
             throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "sso-unavailable", "Service Unavailable",
                     "Chatwoot sign-in is not configured (WHATPRO_CHATWOOT_URL).");

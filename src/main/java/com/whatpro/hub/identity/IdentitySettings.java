@@ -1,6 +1,5 @@
 package com.whatpro.hub.identity;
 
-import java.net.URI;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
@@ -12,8 +11,7 @@ record IdentitySettings(
         @DefaultValue Bootstrap bootstrap,
         @DefaultValue("15m") Duration accessTokenTtl,
         @DefaultValue("30d") Duration sessionTtl,
-        @DefaultValue("true") boolean secureCookie,
-        @Nullable URI chatwootUrl) {
+        @DefaultValue("true") boolean secureCookie) {
 
     record Bootstrap(@DefaultValue("admin@whatpro.local") String adminEmail, @Nullable String adminPassword) {
     }

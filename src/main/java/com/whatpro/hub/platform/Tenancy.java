@@ -58,16 +58,21 @@ public final class Tenancy {
         return current().map(Scope::user);
     }
 
-    /** Runs the work in exactly this scope. */
-    public static <T> T callIn(Scope scope, Callable<T> work) {
-        return call(scope, work);
+    /** Runs the work in exactly this scope, letting its own checked exceptions through. */
+    public static <T, X extends Throwable> T callIn(Scope scope, ScopedValue.CallableOp<T, X> work) throws X {
+        requireNoTransaction();
+        return ScopedValue.where(CURRENT, scope).call(work);
     }
 
-    private static <T> T call(Scope scope, Callable<T> work) {
+    private static void requireNoTransaction() {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException(
                     "a tenant scope must be entered before the transaction starts, not inside it");
         }
+    }
+
+    private static <T> T call(Scope scope, Callable<T> work) {
+        requireNoTransaction();
         try {
             return ScopedValue.where(CURRENT, scope).call(work::call);
         } catch (RuntimeException | Error e) {

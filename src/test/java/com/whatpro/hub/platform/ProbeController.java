@@ -3,6 +3,8 @@ package com.whatpro.hub.platform;
 import java.util.List;
 import java.util.Map;
 
+import com.whatpro.hub.platform.security.Public;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -16,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** A route that exists only in the test classpath, to exercise what the framework does with bad input. */
 @RestController
+@Public
 class ProbeController {
 
     record Probe(@NotBlank String displayName, @Min(1) int wipLimit, @Size(max = 3) List<String> labels) {
