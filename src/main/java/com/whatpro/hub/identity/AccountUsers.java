@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.whatpro.hub.accounts.Entitlements;
+import com.whatpro.hub.accounts.Limit;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.security.AccountAccess;
@@ -25,12 +27,15 @@ class AccountUsers {
 
     private final Users users;
     private final Memberships memberships;
+    private final Entitlements entitlements;
     private final PasswordEncoder passwords;
     private final ApplicationEventPublisher events;
 
-    AccountUsers(Users users, Memberships memberships, PasswordEncoder passwords, ApplicationEventPublisher events) {
+    AccountUsers(Users users, Memberships memberships, Entitlements entitlements, PasswordEncoder passwords,
+            ApplicationEventPublisher events) {
         this.users = users;
         this.memberships = memberships;
+        this.entitlements = entitlements;
         this.passwords = passwords;
         this.events = events;
     }
@@ -49,6 +54,7 @@ class AccountUsers {
         if (existing.isPresent() && memberships.isMember(account, existing.get().id())) {
             throw ApiProblem.conflict("already-member", "This user is already a member of the account.");
         }
+        entitlements.ensureRoom(account, Limit.AGENTS, () -> memberships.count(account));
         var user = existing.orElseGet(() -> users.create(request.email(), request.name(),
                 request.password() == null ? null : passwords.encode(request.password()), null));
         memberships.add(account, user.id(), request.role());

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.whatpro.hub.accounts.Entitlements;
+import com.whatpro.hub.accounts.Limit;
 import com.whatpro.hub.identity.Memberships;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
@@ -25,11 +27,13 @@ public class Teams {
 
     private final JdbcClient jdbc;
     private final Memberships memberships;
+    private final Entitlements entitlements;
     private final ApplicationEventPublisher events;
 
-    Teams(JdbcClient jdbc, Memberships memberships, ApplicationEventPublisher events) {
+    Teams(JdbcClient jdbc, Memberships memberships, Entitlements entitlements, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.memberships = memberships;
+        this.entitlements = entitlements;
         this.events = events;
     }
 
@@ -61,6 +65,7 @@ public class Teams {
     @Transactional
     public Team create(AccountId account, String name, @Nullable String description, boolean allowAutoAssign,
             @Nullable Long chatwootTeamId, @Nullable UUID actor) {
+        entitlements.ensureRoom(account, Limit.TEAMS, () -> count(account));
         var id = Ids.newId();
         try {
             jdbc.sql("""
