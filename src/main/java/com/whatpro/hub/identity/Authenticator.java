@@ -47,15 +47,17 @@ class Authenticator extends OncePerRequestFilter {
     private final Memberships memberships;
     private final Accounts accounts;
     private final ProblemWriter problems;
+    private final RequestThrottle throttle;
 
     Authenticator(AccessTokens accessTokens, SessionRegistry sessions, ApiKeys apiKeys, Memberships memberships,
-            Accounts accounts, ProblemWriter problems) {
+            Accounts accounts, ProblemWriter problems, RequestThrottle throttle) {
         this.accessTokens = accessTokens;
         this.sessions = sessions;
         this.apiKeys = apiKeys;
         this.memberships = memberships;
         this.accounts = accounts;
         this.problems = problems;
+        this.throttle = throttle;
     }
 
     @Override
@@ -86,7 +88,10 @@ class Authenticator extends OncePerRequestFilter {
         }
         var access = access(authenticated, account);
         if (access.isEmpty()) {
-            problems.write(request, response, ApiProblem.notFound("account"));
+            // probing other accounts still costs the caller's own rate limit
+            if (throttle.admit(request, response)) {
+                problems.write(request, response, ApiProblem.notFound("account"));
+            }
             return;
         }
         request.setAttribute(Callers.ACCESS_ATTRIBUTE, access.get());

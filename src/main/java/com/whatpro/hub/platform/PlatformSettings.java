@@ -49,8 +49,13 @@ public record PlatformSettings(
         }
     }
 
+    /**
+     * {@code trustedProxies}: addresses or CIDR blocks of the reverse proxies in front of the
+     * service; only their {@code X-Forwarded-For} is believed.
+     */
     public record Web(
             @DefaultValue List<String> corsAllowedOrigins,
-            @DefaultValue("1MB") DataSize maxBodySize) {
+            @DefaultValue("1MB") DataSize maxBodySize,
+            @DefaultValue List<String> trustedProxies) {
     }
 }

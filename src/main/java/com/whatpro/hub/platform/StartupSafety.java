@@ -29,6 +29,10 @@ public final class StartupSafety implements ApplicationListener<ApplicationEnvir
             problems.add(new UnsafeSettingsException("WHATPRO_CORS_ALLOWED_ORIGINS",
                     "'*' would let any site call the API; list the exact origins"));
         }
+        var proxies = com.whatpro.hub.platform.web.TrustedProxies.invalid(settings.web().trustedProxies());
+        if (proxies != null) {
+            problems.add(new UnsafeSettingsException("WHATPRO_TRUSTED_PROXIES", proxies));
+        }
         if (!settings.production()) {
             return problems;
         }

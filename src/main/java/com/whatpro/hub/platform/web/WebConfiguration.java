@@ -26,9 +26,21 @@ class WebConfiguration {
     }
 
     @Bean
+    TrustedProxies trustedProxies(PlatformSettings settings) {
+        return new TrustedProxies(settings.web().trustedProxies());
+    }
+
+    @Bean
+    FilterRegistrationBean<ClientAddress> clientAddressFilter(TrustedProxies proxies) {
+        var registration = new FilterRegistrationBean<>(new ClientAddress(proxies));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    @Bean
     FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(PlatformSettings settings, ProblemWriter problems) {
         var registration = new FilterRegistrationBean<>(new BodySizeLimitFilter(settings, problems));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }
 
@@ -44,7 +56,7 @@ class WebConfiguration {
             cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-Match", "X-Request-Id", "X-API-Key",
                     "Last-Event-ID"));
             cors.setExposedHeaders(List.of("ETag", "X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining",
-                    "RateLimit-Reset", "Retry-After", "Location"));
+                    "RateLimit-Reset", "RateLimit-Policy", "Retry-After", "Location"));
             cors.setAllowCredentials(!origins.contains("*"));
             cors.setMaxAge(3600L);
             source.registerCorsConfiguration("/api/**", cors);
