@@ -29,10 +29,20 @@ record RateLimitSettings(
         @DefaultValue("5/15m") Rate failedLogins,
         @DefaultValue("1200/1m") Rate apiKey,
         @DefaultValue Roles roles,
-        @Nullable Map<String, Rate> plans) {
+        @Nullable Map<String, String> plans) {
 
+    /** Plan rates may be left blank (the environment maps every plan): blank means the catalog's. */
     RateLimitSettings {
-        plans = plans == null ? Map.of() : Map.copyOf(plans);
+        var parsed = new java.util.HashMap<String, String>();
+        if (plans != null) {
+            plans.forEach((plan, rate) -> {
+                if (rate != null && !rate.isBlank()) {
+                    Rate.valueOf(rate);
+                    parsed.put(plan, rate.strip());
+                }
+            });
+        }
+        plans = Map.copyOf(parsed);
     }
 
     record Roles(
@@ -55,7 +65,7 @@ record RateLimitSettings(
     Rate plan(String plan) {
         var configured = plans.get(plan);
         if (configured != null) {
-            return configured;
+            return Rate.valueOf(configured);
         }
         return Plans.of(Plans.exists(plan) ? plan : Plans.DEFAULT).requestRate();
     }

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.stream.Collectors;
 
+import com.whatpro.hub.accounts.Plans;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.ratelimit.Rate;
 import com.whatpro.hub.platform.ratelimit.RateLimiter;
@@ -43,12 +46,14 @@ class RequestThrottle extends OncePerRequestFilter {
     private final RateLimitSettings settings;
     private final AccountPlans plans;
     private final ProblemWriter problems;
+    private final Map<String, Rate> planRates;
 
     RequestThrottle(RateLimiter limiter, RateLimitSettings settings, AccountPlans plans, ProblemWriter problems) {
         this.limiter = limiter;
         this.settings = settings;
         this.plans = plans;
         this.problems = problems;
+        this.planRates = Plans.NAMES.stream().collect(Collectors.toUnmodifiableMap(plan -> plan, settings::plan));
     }
 
     private record Layer(String scope, String key, Rate rate) {
@@ -124,7 +129,9 @@ class RequestThrottle extends OncePerRequestFilter {
         var superAdmin = caller.get() instanceof Caller.User user && user.superAdmin();
         if (access.isPresent() && !superAdmin) {
             var account = access.get().account();
-            layers.add(new Layer("account", "account:" + account, settings.plan(plans.of(account))));
+            var plan = plans.of(account);
+            var rate = planRates.get(plan);
+            layers.add(new Layer("account", "account:" + account, rate != null ? rate : settings.plan(plan)));
         }
         return layers;
     }
