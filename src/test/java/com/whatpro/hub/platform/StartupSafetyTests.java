@@ -40,6 +40,16 @@ class StartupSafetyTests {
     }
 
     @Test
+    void aTrustedProxyThatIsNoAddressIsRefused() {
+        var base = settings(PlatformSettings.Mode.DEVELOPMENT, null, null, null, null, List.of());
+        var settings = new PlatformSettings(base.mode(), base.dataDir(), null, null, base.database(), base.redis(),
+                new PlatformSettings.Web(List.of(), DataSize.ofMegabytes(1), List.of("10.0.0.0/8", "lb.internal")));
+
+        assertThat(StartupSafety.problems(settings)).extracting(UnsafeSettingsException::getMessage)
+                .containsExactly("WHATPRO_TRUSTED_PROXIES: 'lb.internal' is not an IP address or CIDR block");
+    }
+
+    @Test
     void safeProductionSettingsPass() {
         var settings = settings(PlatformSettings.Mode.PRODUCTION, "jdbc:postgresql://db/whatpro", "redis://cache",
                 Base64.getEncoder().encodeToString(new byte[32]), URI.create("https://hub.example"),

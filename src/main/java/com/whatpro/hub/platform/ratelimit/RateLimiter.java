@@ -12,8 +12,10 @@ import com.whatpro.hub.platform.web.Degradation;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.local.LocalBucket;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
@@ -46,6 +48,7 @@ public final class RateLimiter implements Degradation, AutoCloseable {
     static final long TIMEOUT_MILLIS = 500;
     private static final int LOCAL_BUCKETS_SWEEP_ABOVE = 10_000;
     private static final int LOCAL_BUCKETS_MAX = 200_000;
+    private static final int REMOTE_PROXIES_MAX = 100_000;
 
     private final String keyPrefix;
     private final RedisClient client;
@@ -54,7 +57,11 @@ public final class RateLimiter implements Degradation, AutoCloseable {
     private final ConcurrentHashMap<String, LocalBucket> local = new ConcurrentHashMap<>();
     private final Object connecting = new Object();
     private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
-    private volatile @Nullable ProxyManager<String> shared;
+    private volatile @Nullable Shared shared;
+
+    /** The buckets in Redis over one connection, and the proxies this node keeps for them. */
+    private record Shared(ProxyManager<String> proxies, ConcurrentHashMap<String, BucketProxy> buckets) {
+    }
     private volatile boolean closed;
 
     private RateLimiter(String redisUrl, String keyPrefix, Duration probeEvery) {
@@ -84,13 +91,12 @@ public final class RateLimiter implements Degradation, AutoCloseable {
 
     /** Takes one token from the bucket {@code key} of the given rate. */
     public Verdict consume(String key, Rate rate) {
-        var remote = shared;
-        if (remote != null) {
+        var redis = shared;
+        if (redis != null) {
             try {
-                return Verdict.of(rate, remote.builder().build(redisKey(key, rate), () -> configuration(rate))
-                        .tryConsumeAndReturnRemaining(1));
+                return Verdict.of(rate, remoteBucket(redis, key, rate).tryConsumeAndReturnRemaining(1));
             } catch (RuntimeException e) {
-                lost(e);
+                lost(redis, e);
             }
         }
         return Verdict.of(rate, localBucket(key, rate).tryConsumeAndReturnRemaining(1));
@@ -98,16 +104,34 @@ public final class RateLimiter implements Degradation, AutoCloseable {
 
     /** Gives one token back (a failed login that turned out to be a good one). */
     public void refund(String key, Rate rate) {
-        var remote = shared;
-        if (remote != null) {
+        var redis = shared;
+        if (redis != null) {
             try {
-                remote.builder().build(redisKey(key, rate), () -> configuration(rate)).addTokens(1);
+                remoteBucket(redis, key, rate).addTokens(1);
                 return;
             } catch (RuntimeException e) {
-                lost(e);
+                lost(redis, e);
             }
         }
         localBucket(key, rate).addTokens(1);
+    }
+
+    /**
+     * One proxy per bucket and node, kept, with Bucket4j's batching: requests for the same bucket
+     * that arrive while one is on its way to Redis travel together in the next command, so a hot
+     * bucket (a busy account) costs one round trip per batch instead of compare-and-swap retries.
+     */
+    private BucketProxy remoteBucket(Shared redis, String key, Rate rate) {
+        var redisKey = redisKey(key, rate);
+        var bucket = redis.buckets().get(redisKey);
+        if (bucket != null) {
+            return bucket;
+        }
+        if (redis.buckets().size() >= REMOTE_PROXIES_MAX) {
+            redis.buckets().clear();
+        }
+        return redis.buckets().computeIfAbsent(redisKey, k -> redis.proxies().builder()
+                .withOptimization(Optimizations.batching()).build(k, () -> configuration(rate)));
     }
 
     /** True while the buckets are the shared ones in Redis. */
@@ -147,9 +171,9 @@ public final class RateLimiter implements Degradation, AutoCloseable {
         return local.computeIfAbsent(key + ":" + rate.id(), k -> Bucket.builder().addLimit(bandwidth(rate)).build());
     }
 
-    private void lost(RuntimeException e) {
+    private void lost(Shared failed, RuntimeException e) {
         synchronized (connecting) {
-            if (shared == null) {
+            if (shared != failed) {
                 return;
             }
             shared = null;
@@ -174,10 +198,10 @@ public final class RateLimiter implements Degradation, AutoCloseable {
             try {
                 var opened = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
                 connection = opened;
-                shared = Bucket4jLettuce.casBasedBuilder(opened)
+                shared = new Shared(Bucket4jLettuce.casBasedBuilder(opened)
                         .expirationAfterWrite(ExpirationAfterWriteStrategy
                                 .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-                        .build();
+                        .build(), new ConcurrentHashMap<>());
                 return true;
             } catch (RuntimeException e) {
                 return false;
@@ -196,7 +220,10 @@ public final class RateLimiter implements Degradation, AutoCloseable {
                 try {
                     open.sync().ping();
                 } catch (RuntimeException e) {
-                    lost(e);
+                    var current = shared;
+                    if (current != null) {
+                        lost(current, e);
+                    }
                 }
             }
             sweepLocalBuckets();
