@@ -49,6 +49,13 @@ class StartupSafetyTests {
     }
 
     @Test
+    void productionRefusesAWeakBootstrapPasswordAndAnInsecureCookie() {
+        assertThat(StartupSafety.identityProblems("short", false)).extracting(UnsafeSettingsException::setting)
+                .containsExactly("WHATPRO_BOOTSTRAP_ADMIN_PASSWORD", "WHATPRO_SECURE_COOKIE");
+        assertThat(StartupSafety.identityProblems("", true)).isEmpty();
+    }
+
+    @Test
     void developmentStartsWithNothingConfigured() {
         assertThat(StartupSafety.problems(settings(PlatformSettings.Mode.DEVELOPMENT, null, null, null, null,
                 List.of()))).isEmpty();
