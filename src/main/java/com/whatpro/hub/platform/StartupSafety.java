@@ -23,8 +23,7 @@ public final class StartupSafety implements ApplicationListener<ApplicationEnvir
                     environment.getProperty("whatpro.identity.secure-cookie", Boolean.class, true)));
         }
         if (!problems.isEmpty()) {
-            throw new UnsafeSettingsException(problems.getFirst().setting(),
-                    String.join("; ", problems.stream().map(UnsafeSettingsException::getMessage).toList()));
+            throw new UnsafeSettingsException(problems);
         }
     }
 
