@@ -66,6 +66,6 @@ class StartupSafetyTests {
         return new PlatformSettings(mode, Path.of("target/unused"), publicUrl, key,
                 new PlatformSettings.Database(databaseUrl, "owner", "secret", "whatpro_app", null, 5),
                 new PlatformSettings.Redis(redisUrl, "whatpro:"),
-                new PlatformSettings.Web(origins, DataSize.ofMegabytes(1)));
+                new PlatformSettings.Web(origins, DataSize.ofMegabytes(1), true));
     }
 }

@@ -21,8 +21,8 @@ import org.springframework.web.servlet.view.RedirectView;
 class WebConfiguration {
 
     @Bean
-    FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
-        var registration = new FilterRegistrationBean<>(new RequestIdFilter());
+    FilterRegistrationBean<RequestIdFilter> requestIdFilter(PlatformSettings settings) {
+        var registration = new FilterRegistrationBean<>(new RequestIdFilter(settings.web().accessLog()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
