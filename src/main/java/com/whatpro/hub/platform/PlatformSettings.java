@@ -56,6 +56,7 @@ public record PlatformSettings(
     public record Web(
             @DefaultValue List<String> corsAllowedOrigins,
             @DefaultValue("1MB") DataSize maxBodySize,
+            @DefaultValue("true") boolean accessLog,
             @DefaultValue List<String> trustedProxies) {
     }
 }
