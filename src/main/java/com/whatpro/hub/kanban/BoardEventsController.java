@@ -9,10 +9,13 @@ import com.whatpro.hub.platform.security.Requires;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -44,7 +47,7 @@ class BoardEventsController {
     SseEmitter events(@PathVariable long accountId, @PathVariable UUID boardId,
             @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId,
             @RequestParam(name = "last_event_id", required = false) @Nullable String lastEventIdParameter,
-            HttpServletResponse response) {
+            HttpServletRequest request, HttpServletResponse response) {
         var access = Callers.requiredAccess();
         if (!access.allows(Permission.CARDS_READ)) {
             throw ApiProblem.forbidden("Board events carry cards; the caller needs " + Permission.CARDS_READ.code() + ".");
@@ -52,6 +55,8 @@ class BoardEventsController {
         if (boards.find(access.account(), boardId).isEmpty()) {
             throw ApiProblem.notFound("board");
         }
+        // the stream ends with an async dispatch that passes the route guard again: keep the caller for it
+        new RequestAttributeSecurityContextRepository().saveContext(SecurityContextHolder.getContext(), request, response);
         response.setHeader("X-Accel-Buffering", "no");
         response.setHeader("Cache-Control", "no-cache");
         return stream.subscribe(access.account(), boardId, lastEventId != null ? lastEventId : lastEventIdParameter);

@@ -3,6 +3,7 @@ package com.whatpro.hub.kanban;
 import com.whatpro.hub.accounts.Entitlements;
 import com.whatpro.hub.platform.security.Callers;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -29,6 +30,9 @@ class KanbanFeature implements WebMvcConfigurer, HandlerInterceptor {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            return true;
+        }
         Callers.access().ifPresent(access -> entitlements.ensureFeature(access.account(), "kanban"));
         return true;
     }
