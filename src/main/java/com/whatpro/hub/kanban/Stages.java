@@ -126,7 +126,8 @@ class Stages {
                 select c.stage_id, c.currency, count(*), coalesce(sum(c.amount_minor), 0),
                        count(*) filter (where s.sla_hours is not null
                                         and c.entered_stage_at + make_interval(hours => s.sla_hours) < now())
-                from cards c join stages s on s.account_id = c.account_id and s.id = c.stage_id
+                from cards c
+                join stages s on s.account_id = c.account_id and s.board_id = c.board_id and s.id = c.stage_id
                 where c.account_id = :account and c.board_id = :board and c.archived_at is null
                 group by c.stage_id, c.currency
                 """)
