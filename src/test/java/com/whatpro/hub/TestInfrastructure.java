@@ -9,6 +9,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.whatpro.hub.platform.embedded.EmbeddedPostgres;
 import com.whatpro.hub.platform.embedded.EmbeddedRedis;
 
@@ -30,6 +32,7 @@ public final class TestInfrastructure {
 
     private static Database owner;
     private static String redisUrl;
+    private static WireMockServer chatwoot;
 
     public static synchronized Map<String, String> properties() {
         if (properties == null) {
@@ -49,9 +52,18 @@ public final class TestInfrastructure {
         return redisUrl;
     }
 
+    /** The fake Chatwoot every test context is configured with (SSO and the bridge talk to it). */
+    public static WireMockServer chatwoot() {
+        properties();
+        return chatwoot;
+    }
+
     private static Map<String, String> start() {
         owner = database();
         redisUrl = redis();
+        chatwoot = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        chatwoot.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(chatwoot::stop));
         var dataDir = Path.of("target", "test-data-" + RUN).toAbsolutePath();
         var props = new LinkedHashMap<String, String>();
         props.put("whatpro.data-dir", dataDir.toString());
@@ -64,7 +76,8 @@ public final class TestInfrastructure {
         props.put("whatpro.encryption-key", Base64.getEncoder().encodeToString(randomBytes(32)));
         props.put("whatpro.identity.bootstrap.admin-email", "root@whatpro.test");
         props.put("whatpro.identity.bootstrap.admin-password", "bootstrap-password-for-tests");
-        props.put("logging.structured.format.console", "");
+        props.put("whatpro.chatwoot.url", chatwoot.baseUrl());
+        props.put("whatpro.chatwoot.read-timeout", "2s");
         return Map.copyOf(props);
     }
 

@@ -2,7 +2,6 @@ package com.whatpro.hub.identity;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import com.whatpro.hub.platform.AccountId;

@@ -1,7 +1,5 @@
 package com.whatpro.hub.identity;
 
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 

@@ -51,6 +51,7 @@ public record PlatformSettings(
 
     public record Web(
             @DefaultValue List<String> corsAllowedOrigins,
-            @DefaultValue("1MB") DataSize maxBodySize) {
+            @DefaultValue("1MB") DataSize maxBodySize,
+            @DefaultValue("true") boolean accessLog) {
     }
 }

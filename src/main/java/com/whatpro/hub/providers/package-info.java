@@ -1,5 +1,5 @@
 /**
- * WhatsApp providers of an account: registry, encrypted credentials, health, adapters.
+ * WhatsApp providers (Evolution API, uazapi, Meta Cloud API): one adapter per provider, and the events their webhooks carry.
  */
 @NullMarked
 package com.whatpro.hub.providers;

@@ -49,6 +49,13 @@ class StartupSafetyTests {
     }
 
     @Test
+    void productionRefusesAWeakBootstrapPasswordAndAnInsecureCookie() {
+        assertThat(StartupSafety.identityProblems("short", false)).extracting(UnsafeSettingsException::setting)
+                .containsExactly("WHATPRO_BOOTSTRAP_ADMIN_PASSWORD", "WHATPRO_SECURE_COOKIE");
+        assertThat(StartupSafety.identityProblems("", true)).isEmpty();
+    }
+
+    @Test
     void developmentStartsWithNothingConfigured() {
         assertThat(StartupSafety.problems(settings(PlatformSettings.Mode.DEVELOPMENT, null, null, null, null,
                 List.of()))).isEmpty();
@@ -59,6 +66,6 @@ class StartupSafetyTests {
         return new PlatformSettings(mode, Path.of("target/unused"), publicUrl, key,
                 new PlatformSettings.Database(databaseUrl, "owner", "secret", "whatpro_app", null, 5),
                 new PlatformSettings.Redis(redisUrl, "whatpro:"),
-                new PlatformSettings.Web(origins, DataSize.ofMegabytes(1)));
+                new PlatformSettings.Web(origins, DataSize.ofMegabytes(1), true));
     }
 }

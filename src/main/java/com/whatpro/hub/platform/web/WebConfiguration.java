@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.whatpro.hub.platform.PlatformSettings;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,8 +21,8 @@ import org.springframework.web.servlet.view.RedirectView;
 class WebConfiguration {
 
     @Bean
-    FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
-        var registration = new FilterRegistrationBean<>(new RequestIdFilter());
+    FilterRegistrationBean<RequestIdFilter> requestIdFilter(PlatformSettings settings) {
+        var registration = new FilterRegistrationBean<>(new RequestIdFilter(settings.web().accessLog()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
@@ -52,6 +54,7 @@ class WebConfiguration {
         return source;
     }
 
+    @Hidden
     @RestController
     static class SwaggerRedirect {
 

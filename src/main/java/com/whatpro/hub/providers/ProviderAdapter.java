@@ -1,0 +1,46 @@
+package com.whatpro.hub.providers;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Talks to one kind of WhatsApp provider. Implementations are stateless and thread-safe; everything about a
+ * particular number comes in the {@link ProviderEndpoint}.
+ *
+ * <p>Calls to the provider throw {@link ProviderRejected} when it refuses (not retryable) and
+ * {@link ProviderUnavailable} when it cannot be reached or is overloaded (retryable).
+ */
+public interface ProviderAdapter {
+
+    ProviderType type();
+
+    /** Asks the provider whether the number is connected. */
+    ConnectionState state(ProviderEndpoint endpoint);
+
+    /**
+     * Sends a text message.
+     *
+     * @param toE164 the recipient, e.g. {@code +5511999999999}
+     */
+    SendResult sendText(ProviderEndpoint endpoint, String toE164, String text);
+
+    /** Sends media the provider fetches from {@code media.url()}. */
+    SendResult sendMedia(ProviderEndpoint endpoint, String toE164, MediaMessage media);
+
+    /**
+     * Reads a webhook body. Events the hub does not use (presence, groups, contacts…) and group messages yield
+     * nothing; one body may carry several events.
+     *
+     * @throws MalformedWebhook when the body is not JSON
+     */
+    List<ProviderEvent> parseWebhook(byte[] rawBody);
+
+    /**
+     * Whether a webhook really comes from the provider configured in {@code endpoint}. The secret in the webhook URL
+     * is checked by the web layer before this; this checks what the provider itself signs or carries.
+     *
+     * @param headers the request headers, names in lower case
+     * @param rawBody the body exactly as received
+     */
+    boolean verifyWebhook(ProviderEndpoint endpoint, Map<String, String> headers, byte[] rawBody);
+}

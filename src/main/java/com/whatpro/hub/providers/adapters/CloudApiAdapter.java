@@ -1,0 +1,155 @@
+package com.whatpro.hub.providers.adapters;
+
+import com.whatpro.hub.providers.ConnectionState;
+import com.whatpro.hub.providers.MediaMessage;
+import com.whatpro.hub.providers.PhoneNumbers;
+import com.whatpro.hub.providers.ProviderAdapter;
+import com.whatpro.hub.providers.ProviderCredentials;
+import com.whatpro.hub.providers.ProviderEndpoint;
+import com.whatpro.hub.providers.ProviderEvent;
+import com.whatpro.hub.providers.ProviderRejected;
+import com.whatpro.hub.providers.ProviderType;
+import com.whatpro.hub.providers.SendResult;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Meta WhatsApp Cloud API (Graph API): {@code Authorization: Bearer}, messages sent from a phone number id. */
+final class CloudApiAdapter implements ProviderAdapter {
+
+    private static final ProviderType TYPE = ProviderType.CLOUD_API;
+    private static final Pattern LINK = Pattern.compile("https?://\\S");
+
+    /**
+     * Graph API error codes that mean "later": 1 and 2 (temporary API errors), 4 and 80007 (app and account rate
+     * limits), 130429 (throughput), 131056 (too many messages to one user), 131000 (something went wrong), 131016
+     * (service unavailable), 133004 (server temporarily unavailable).
+     */
+    private static final Set<String> TEMPORARY = Set.of("1", "2", "4", "80007", "130429", "131056", "131000",
+            "131016", "133004");
+
+    private final ProviderHttp http;
+    private final CloudApiWebhookParser parser;
+
+    CloudApiAdapter(ProviderHttp http, Clock clock) {
+        this.http = http;
+        this.parser = new CloudApiWebhookParser(clock);
+    }
+
+    @Override
+    public ProviderType type() {
+        return TYPE;
+    }
+
+    /** {@code GET /{version}/{phone-number-id}} answers 200 while the number is usable with this token. */
+    @Override
+    public ConnectionState state(ProviderEndpoint endpoint) {
+        ProviderCredentials.CloudApi credentials = credentials(endpoint);
+        JsonNode number = http.get(TYPE, numberUri(endpoint, credentials, ""), headers(credentials), ERRORS);
+        String display = Json.text(number, "display_phone_number");
+        String quality = Json.text(number, "quality_rating");
+        return ConnectionState.connected(display == null ? null
+                : quality == null ? display : display + " (quality " + quality + ")");
+    }
+
+    @Override
+    public SendResult sendText(ProviderEndpoint endpoint, String toE164, String text) {
+        ObjectNode body = message(toE164, "text");
+        body.putObject("text")
+                .put("body", text)
+                .put("preview_url", LINK.matcher(text).find());
+        return send(endpoint, body);
+    }
+
+    /** Media by {@code link}; captions go with image, video and document, file names with documents. */
+    @Override
+    public SendResult sendMedia(ProviderEndpoint endpoint, String toE164, MediaMessage media) {
+        String kind = media.kind().jsonName();
+        ObjectNode body = message(toE164, kind);
+        ObjectNode object = body.putObject(kind).put("link", media.url().toString());
+        if (media.caption() != null && media.kind() != MediaMessage.Kind.AUDIO) {
+            object.put("caption", media.caption());
+        }
+        if (media.fileName() != null && media.kind() == MediaMessage.Kind.DOCUMENT) {
+            object.put("filename", media.fileName());
+        }
+        return send(endpoint, body);
+    }
+
+    @Override
+    public List<ProviderEvent> parseWebhook(byte[] rawBody) {
+        return parser.parse(rawBody);
+    }
+
+    /** {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>}. */
+    @Override
+    public boolean verifyWebhook(ProviderEndpoint endpoint, Map<String, String> headers, byte[] rawBody) {
+        if (!(endpoint.credentials() instanceof ProviderCredentials.CloudApi credentials)) {
+            return false;
+        }
+        return CloudApiSignature.matches(credentials.appSecret(), headers.get(CloudApiSignature.HEADER), rawBody);
+    }
+
+    private SendResult send(ProviderEndpoint endpoint, ObjectNode body) {
+        ProviderCredentials.CloudApi credentials = credentials(endpoint);
+        JsonNode answer = http.post(TYPE, numberUri(endpoint, credentials, "/messages"), headers(credentials), body,
+                ERRORS);
+        String id = Json.text(answer.path("messages").path(0), "id");
+        if (id == null) {
+            // the message may have gone out: report it as not retryable so it is not sent twice
+            throw new ProviderRejected(TYPE, 200, null, "the answer carries no message id (messages[0].id)");
+        }
+        return new SendResult(id);
+    }
+
+    private static ObjectNode message(String toE164, String type) {
+        return Json.object()
+                .put("messaging_product", "whatsapp")
+                .put("recipient_type", "individual")
+                .put("to", PhoneNumbers.toProviderNumber(TYPE, toE164))
+                .put("type", type);
+    }
+
+    private static URI numberUri(ProviderEndpoint endpoint, ProviderCredentials.CloudApi credentials, String rest) {
+        return endpoint.resolve("/" + credentials.apiVersion() + "/" + credentials.phoneNumberId() + rest);
+    }
+
+    private static ProviderCredentials.CloudApi credentials(ProviderEndpoint endpoint) {
+        if (!(endpoint.credentials() instanceof ProviderCredentials.CloudApi credentials)) {
+            throw new IllegalArgumentException("not a Cloud API endpoint: " + endpoint.type().jsonName());
+        }
+        return credentials;
+    }
+
+    private static Map<String, String> headers(ProviderCredentials.CloudApi credentials) {
+        return Map.of("Authorization", "Bearer " + credentials.accessToken());
+    }
+
+    /** {@code {error: {message, type, code, error_subcode, error_data: {details}, fbtrace_id}}}. */
+    private static final ProviderHttp.ErrorReader ERRORS = new ProviderHttp.ErrorReader() {
+
+        @Override
+        public ErrorReply read(JsonNode body) {
+            JsonNode error = body.path("error");
+            if (!error.isObject()) {
+                return ErrorReply.NONE;
+            }
+            String message = Json.text(error, "message");
+            String details = Json.text(error.path("error_data"), "details");
+            if (details != null && !details.equals(message)) {
+                message = message == null ? details : message + " - " + details;
+            }
+            return new ErrorReply(Json.text(error, "code"), message);
+        }
+
+        @Override
+        public boolean retryable(ErrorReply reply) {
+            return reply.code() != null && TEMPORARY.contains(reply.code());
+        }
+    };
+}

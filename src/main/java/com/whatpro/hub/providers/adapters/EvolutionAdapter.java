@@ -1,0 +1,156 @@
+package com.whatpro.hub.providers.adapters;
+
+import com.whatpro.hub.providers.ConnectionState;
+import com.whatpro.hub.providers.MediaMessage;
+import com.whatpro.hub.providers.PhoneNumbers;
+import com.whatpro.hub.providers.ProviderAdapter;
+import com.whatpro.hub.providers.ProviderCredentials;
+import com.whatpro.hub.providers.ProviderEndpoint;
+import com.whatpro.hub.providers.ProviderEvent;
+import com.whatpro.hub.providers.ProviderRejected;
+import com.whatpro.hub.providers.ProviderType;
+import com.whatpro.hub.providers.SendResult;
+import java.net.URLConnection;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Evolution API v2.3: header {@code apikey}, instance name in the path. Request bodies follow the published Postman
+ * collection ("Send Text", "Send Media URL").
+ */
+final class EvolutionAdapter implements ProviderAdapter {
+
+    private static final ProviderType TYPE = ProviderType.EVOLUTION;
+
+    private final ProviderHttp http;
+    private final EvolutionWebhookParser parser;
+
+    EvolutionAdapter(ProviderHttp http, Clock clock) {
+        this.http = http;
+        this.parser = new EvolutionWebhookParser(clock);
+    }
+
+    @Override
+    public ProviderType type() {
+        return TYPE;
+    }
+
+    @Override
+    public ConnectionState state(ProviderEndpoint endpoint) {
+        JsonNode body = http.get(TYPE, endpoint.resolve("/instance/connectionState/" + instance(endpoint)),
+                headers(endpoint), ERRORS);
+        String state = Json.text(body.path("instance"), "state");
+        if (state == null) {
+            state = Json.text(body, "state");
+        }
+        return switch (state == null ? "" : state) {
+            case "open" -> ConnectionState.connected("open");
+            case "connecting" -> ConnectionState.disconnected("connecting");
+            case "close" -> ConnectionState.disconnected("close");
+            case "refused" -> ConnectionState.error("refused");
+            default -> ConnectionState.error("unknown connection state '" + state + "'");
+        };
+    }
+
+    @Override
+    public SendResult sendText(ProviderEndpoint endpoint, String toE164, String text) {
+        ObjectNode body = Json.object()
+                .put("number", PhoneNumbers.toProviderNumber(TYPE, toE164))
+                .put("text", text);
+        return sent(http.post(TYPE, endpoint.resolve("/message/sendText/" + instance(endpoint)),
+                headers(endpoint), body, ERRORS));
+    }
+
+    @Override
+    public SendResult sendMedia(ProviderEndpoint endpoint, String toE164, MediaMessage media) {
+        ObjectNode body = Json.object()
+                .put("number", PhoneNumbers.toProviderNumber(TYPE, toE164))
+                .put("mediatype", media.kind().jsonName());
+        String fileName = media.fileName() != null ? media.fileName() : lastSegment(media);
+        String mimeType = media.mimeType() != null ? media.mimeType() : guessMimeType(fileName);
+        if (mimeType != null) {
+            body.put("mimetype", mimeType);
+        }
+        if (media.caption() != null && media.kind() != MediaMessage.Kind.AUDIO) {
+            body.put("caption", media.caption());
+        }
+        body.put("media", media.url().toString());
+        if (fileName != null) {
+            body.put("fileName", fileName);
+        }
+        return sent(http.post(TYPE, endpoint.resolve("/message/sendMedia/" + instance(endpoint)),
+                headers(endpoint), body, ERRORS));
+    }
+
+    @Override
+    public List<ProviderEvent> parseWebhook(byte[] rawBody) {
+        return parser.parse(rawBody);
+    }
+
+    /** With a webhook token configured, it must come in a header or as the envelope's {@code apikey}. */
+    @Override
+    public boolean verifyWebhook(ProviderEndpoint endpoint, Map<String, String> headers, byte[] rawBody) {
+        if (!(endpoint.credentials() instanceof ProviderCredentials.Evolution credentials)) {
+            return false;
+        }
+        if (credentials.webhookToken() == null) {
+            return true;
+        }
+        String bodyToken = Json.text(Json.lenient(rawBody), "apikey");
+        return WebhookTokens.carried(credentials.webhookToken(), headers, bodyToken);
+    }
+
+    private static SendResult sent(JsonNode answer) {
+        String id = Json.text(answer.path("key"), "id");
+        if (id == null) {
+            // the message may have gone out: report it as not retryable so it is not sent twice
+            throw new ProviderRejected(TYPE, 200, null, "the answer carries no message id (key.id)");
+        }
+        return new SendResult(id);
+    }
+
+    private static String instance(ProviderEndpoint endpoint) {
+        return Paths.segment(Objects.requireNonNull(endpoint.instanceName()));
+    }
+
+    private static Map<String, String> headers(ProviderEndpoint endpoint) {
+        if (!(endpoint.credentials() instanceof ProviderCredentials.Evolution credentials)) {
+            throw new IllegalArgumentException("not an Evolution API endpoint: " + endpoint.type().jsonName());
+        }
+        return Map.of("apikey", credentials.apiKey());
+    }
+
+    private static @Nullable String lastSegment(MediaMessage media) {
+        if (media.kind() != MediaMessage.Kind.DOCUMENT) {
+            return null;
+        }
+        String path = media.url().getPath();
+        String last = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+        return last.isBlank() ? null : last;
+    }
+
+    private static @Nullable String guessMimeType(@Nullable String fileName) {
+        return fileName == null ? null : URLConnection.guessContentTypeFromName(fileName);
+    }
+
+    /** {@code {status, error, response: {message}}}; the message is a string or a list (e.g. numbers not found). */
+    private static final ProviderHttp.ErrorReader ERRORS = body -> {
+        JsonNode message = body.path("response").path("message");
+        String text = message.isArray()
+                ? StreamSupport.stream(message.spliterator(), false)
+                        .map(item -> item.isValueNode() ? item.asString() : item.toString())
+                        .collect(Collectors.joining("; "))
+                : Json.text(message);
+        if (text == null) {
+            text = Json.text(body, "message");
+        }
+        return new ErrorReply(Json.text(body, "error"), text);
+    };
+}

@@ -1,0 +1,127 @@
+package com.whatpro.hub.providers.adapters;
+
+import com.whatpro.hub.providers.MalformedWebhook;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Reading the loosely typed JSON providers send: absent, null and blank all mean "not given". */
+final class Json {
+
+    static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    // below this an epoch number is in seconds (year 5138), above in milliseconds
+    private static final long SECONDS_LIMIT = 100_000_000_000L;
+
+    private Json() {
+    }
+
+    static JsonNode webhook(byte[] body) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            throw new MalformedWebhook("the webhook body is not JSON", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedWebhook("the webhook body is not a JSON object");
+        }
+        return root;
+    }
+
+    /** The body of a provider's answer; a missing node when it is empty or not JSON (an HTML error page). */
+    static JsonNode lenient(byte[] body) {
+        if (body.length == 0) {
+            return MissingNode.getInstance();
+        }
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            return node == null ? MissingNode.getInstance() : node;
+        } catch (JacksonException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    static byte[] bytes(JsonNode node) {
+        return MAPPER.writeValueAsBytes(node);
+    }
+
+    /** A scalar as text; null when absent, null, blank, or an object or array. */
+    static @Nullable String text(JsonNode node) {
+        if (!node.isValueNode() || node.isNull()) {
+            return null;
+        }
+        String value = node.asString();
+        return value.isBlank() ? null : value;
+    }
+
+    static @Nullable String text(JsonNode node, String field) {
+        return text(node.path(field));
+    }
+
+    /** The first of {@code fields} with a text value. */
+    static @Nullable String firstText(JsonNode node, String... fields) {
+        for (String field : fields) {
+            String value = text(node, field);
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** {@code true}, {@code "true"} and {@code "True"} (uazapi sends booleans as strings at times). */
+    static boolean flag(JsonNode node) {
+        return node.isBoolean() ? node.asBoolean() : "true".equalsIgnoreCase(text(node));
+    }
+
+    /** An array's elements, an object as the only element, nothing otherwise. */
+    static List<JsonNode> elements(JsonNode node) {
+        if (node.isArray()) {
+            return StreamSupport.stream(node.spliterator(), false).toList();
+        }
+        return node.isObject() ? List.of(node) : List.of();
+    }
+
+    /**
+     * A point in time from an epoch number in seconds or milliseconds (as number, numeric string, or protobuf
+     * {@code {low, high}}), or an ISO-8601 timestamp; {@code fallback} when absent or unreadable.
+     */
+    static Instant instant(JsonNode node, Instant fallback) {
+        if (node.isObject() && node.has("low")) {
+            return epoch(node.path("low").asLong() & 0xFFFFFFFFL | node.path("high").asLong() << 32);
+        }
+        String value = text(node);
+        if (value == null) {
+            return fallback;
+        }
+        if (value.chars().allMatch(Character::isDigit)) {
+            try {
+                return epoch(Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                return fallback;
+            }
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            return fallback;
+        }
+    }
+
+    private static Instant epoch(long value) {
+        return value < SECONDS_LIMIT ? Instant.ofEpochSecond(value) : Instant.ofEpochMilli(value);
+    }
+}

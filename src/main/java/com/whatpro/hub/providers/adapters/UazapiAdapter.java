@@ -1,0 +1,121 @@
+package com.whatpro.hub.providers.adapters;
+
+import com.whatpro.hub.providers.ConnectionState;
+import com.whatpro.hub.providers.MediaMessage;
+import com.whatpro.hub.providers.PhoneNumbers;
+import com.whatpro.hub.providers.ProviderAdapter;
+import com.whatpro.hub.providers.ProviderCredentials;
+import com.whatpro.hub.providers.ProviderEndpoint;
+import com.whatpro.hub.providers.ProviderEvent;
+import com.whatpro.hub.providers.ProviderRejected;
+import com.whatpro.hub.providers.ProviderType;
+import com.whatpro.hub.providers.SendResult;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** uazapiGO v2: header {@code token} names the instance; bodies per the uazapi OpenAPI document. */
+final class UazapiAdapter implements ProviderAdapter {
+
+    private static final ProviderType TYPE = ProviderType.UAZAPI;
+
+    private final ProviderHttp http;
+    private final UazapiWebhookParser parser;
+
+    UazapiAdapter(ProviderHttp http, Clock clock) {
+        this.http = http;
+        this.parser = new UazapiWebhookParser(clock);
+    }
+
+    @Override
+    public ProviderType type() {
+        return TYPE;
+    }
+
+    /** {@code GET /instance/status}: {@code {instance: {status, lastDisconnectReason…}, status: {connected, loggedIn}}}. */
+    @Override
+    public ConnectionState state(ProviderEndpoint endpoint) {
+        JsonNode body = http.get(TYPE, endpoint.resolve("/instance/status"), headers(endpoint), ERRORS);
+        JsonNode instance = body.path("instance");
+        JsonNode status = body.path("status");
+        String instanceStatus = Json.text(instance, "status");
+        if (Json.flag(status.path("connected")) && Json.flag(status.path("loggedIn"))
+                || "connected".equals(instanceStatus) && !status.has("connected")) {
+            return ConnectionState.connected(Json.firstText(instance, "profileName", "name"));
+        }
+        String reason = Json.text(instance, "lastDisconnectReason");
+        return switch (instanceStatus == null ? "" : instanceStatus) {
+            case "connecting" -> ConnectionState.disconnected("connecting");
+            case "disconnected", "connected" -> ConnectionState.disconnected(reason != null ? reason : "disconnected");
+            default -> ConnectionState.error("unknown instance status '" + instanceStatus + "'");
+        };
+    }
+
+    @Override
+    public SendResult sendText(ProviderEndpoint endpoint, String toE164, String text) {
+        ObjectNode body = Json.object()
+                .put("number", PhoneNumbers.toProviderNumber(TYPE, toE164))
+                .put("text", text);
+        return sent(http.post(TYPE, endpoint.resolve("/send/text"), headers(endpoint), body, ERRORS));
+    }
+
+    /** {@code type} image, video, audio or document; {@code text} is the caption, {@code docName} the file name. */
+    @Override
+    public SendResult sendMedia(ProviderEndpoint endpoint, String toE164, MediaMessage media) {
+        ObjectNode body = Json.object()
+                .put("number", PhoneNumbers.toProviderNumber(TYPE, toE164))
+                .put("type", media.kind().jsonName())
+                .put("file", media.url().toString());
+        if (media.caption() != null && media.kind() != MediaMessage.Kind.AUDIO) {
+            body.put("text", media.caption());
+        }
+        if (media.fileName() != null && media.kind() == MediaMessage.Kind.DOCUMENT) {
+            body.put("docName", media.fileName());
+        }
+        return sent(http.post(TYPE, endpoint.resolve("/send/media"), headers(endpoint), body, ERRORS));
+    }
+
+    @Override
+    public List<ProviderEvent> parseWebhook(byte[] rawBody) {
+        return parser.parse(rawBody);
+    }
+
+    /** With a webhook token configured, it must come in a header or as the payload's {@code token}. */
+    @Override
+    public boolean verifyWebhook(ProviderEndpoint endpoint, Map<String, String> headers, byte[] rawBody) {
+        if (!(endpoint.credentials() instanceof ProviderCredentials.Uazapi credentials)) {
+            return false;
+        }
+        if (credentials.webhookToken() == null) {
+            return true;
+        }
+        return WebhookTokens.carried(credentials.webhookToken(), headers, Json.text(Json.lenient(rawBody), "token"));
+    }
+
+    /** The answer is the stored message; {@code messageid} is the WhatsApp id later status events refer to. */
+    private static SendResult sent(JsonNode answer) {
+        String id = Json.text(answer, "messageid");
+        if (id == null) {
+            String internal = Json.text(answer, "id");
+            id = internal == null ? null : internal.substring(internal.indexOf(':') + 1);
+        }
+        if (id == null) {
+            // the message may have gone out: report it as not retryable so it is not sent twice
+            throw new ProviderRejected(TYPE, 200, null, "the answer carries no message id (messageid)");
+        }
+        return new SendResult(id);
+    }
+
+    private static Map<String, String> headers(ProviderEndpoint endpoint) {
+        if (!(endpoint.credentials() instanceof ProviderCredentials.Uazapi credentials)) {
+            throw new IllegalArgumentException("not a uazapi endpoint: " + endpoint.type().jsonName());
+        }
+        return Map.of("token", credentials.token());
+    }
+
+    /** {@code {"error": "..."}}. */
+    private static final ProviderHttp.ErrorReader ERRORS =
+            body -> new ErrorReply(null, Json.firstText(body, "error", "message"));
+}
