@@ -279,6 +279,21 @@ class BoardsTests extends IntegrationTest {
         assertThat(cleared.json().get("name").asString()).isEqualTo("Patched");
     }
 
+    @Test
+    void theOpenApiDocumentDescribesEveryKanbanRoute() {
+        var paths = http().get("/v3/api-docs").json().get("paths");
+        var prefix = "/api/v1/accounts/{accountId}";
+
+        for (var path : List.of("/boards", "/boards/{boardId}", "/boards/{boardId}/stages",
+                "/boards/{boardId}/stages/{stageId}", "/boards/{boardId}/stage-order", "/boards/{boardId}/cards",
+                "/boards/{boardId}/events", "/cards/{cardId}", "/cards/{cardId}/move", "/cards/{cardId}/history",
+                "/cards/{cardId}/checklist", "/cards/{cardId}/checklist/{itemId}")) {
+            assertThat(paths.has(prefix + path)).as(path).isTrue();
+        }
+        var patchCard = paths.get(prefix + "/cards/{cardId}").get("patch").get("requestBody").toString();
+        assertThat(patchCard).contains("UpdateCard");
+    }
+
     static List<String> names(JsonNode board) {
         return board.get("stages").findValuesAsString("name");
     }
