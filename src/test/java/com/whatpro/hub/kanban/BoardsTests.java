@@ -280,6 +280,23 @@ class BoardsTests extends IntegrationTest {
     }
 
     @Test
+    void anAccountWhosePlanLacksKanbanIsRefusedItsRoutes() throws Exception {
+        var owner = com.whatpro.hub.TestInfrastructure.owner();
+        try (var connection = java.sql.DriverManager.getConnection(owner.url(), owner.username(), owner.password());
+                var statement = connection.prepareStatement(
+                        "update accounts set feature_overrides = '{\"kanban\": false}' where id = ?")) {
+            statement.setLong(1, acme.id());
+            statement.executeUpdate();
+        }
+
+        var boards = admin.http.get(admin.base + "/boards");
+
+        assertThat(boards.status()).isEqualTo(403);
+        assertThat(boards.json().get("feature").asString()).isEqualTo("kanban");
+        assertThat(admin.http.post(admin.base + "/boards", Map.of("name", "No")).status()).isEqualTo(403);
+    }
+
+    @Test
     void theOpenApiDocumentDescribesEveryKanbanRoute() {
         var paths = http().get("/v3/api-docs").json().get("paths");
         var prefix = "/api/v1/accounts/{accountId}";

@@ -166,6 +166,32 @@ class CardOrderingTests extends IntegrationTest {
         assertStrictOrder(b, -1);
     }
 
+    @Test
+    void aStageWhoseRanksGrewTooLongIsRerankedOnceKeepingItsOrder() throws Exception {
+        var first = admin.card(boardId, a, "first").get("id").asString();
+        var second = admin.card(boardId, a, "second").get("id").asString();
+        admin.card(boardId, a, "third");
+        var mover = admin.card(boardId, b, "mover").get("id").asString();
+        var prefix = "a0" + "V".repeat(99);
+        var owner = TestInfrastructure.owner();
+        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
+                var statement = connection.prepareStatement("update cards set rank = ? where id = ?::uuid")) {
+            statement.setString(1, prefix + "1");
+            statement.setString(2, first);
+            statement.executeUpdate();
+            statement.setString(1, prefix + "3");
+            statement.setString(2, second);
+            statement.executeUpdate();
+        }
+
+        var moved = admin.move(mover, Map.of("stage_id", a, "after_card_id", first));
+
+        assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+        assertThat(admin.titles(boardId, a)).containsExactly("first", "mover", "second", "third");
+        assertThat(ranks().values()).allMatch(rank -> rank.length() <= 4);
+        assertStrictOrder(a, 4);
+    }
+
     private <T> List<Integer> concurrently(List<T> work, java.util.function.Function<T, TestHttp.Response> call)
             throws Exception {
         var start = new CountDownLatch(1);
