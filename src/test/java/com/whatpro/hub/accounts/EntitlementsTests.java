@@ -46,6 +46,7 @@ class EntitlementsTests extends IntegrationTest {
     void adminsSeeLimitsFeaturesAndUsage() {
         http().bearer(acme.admin().token()).post("/api/v1/accounts/" + acme.id() + "/teams", Map.of("name", "Sales"));
         fixtures.member(acme.admin().token(), acme.id(), "agent");
+        awaitDefaultBoard();
 
         var response = http().bearer(acme.admin().token()).get(base);
 
@@ -62,7 +63,7 @@ class EntitlementsTests extends IntegrationTest {
         assertThat(body.get("usage").get("agents").asLong()).isEqualTo(2);
         assertThat(body.get("usage").get("teams").asLong()).isEqualTo(1);
         assertThat(body.get("usage").get("providers").asLong()).isZero();
-        assertThat(body.get("usage").get("boards").asLong()).isZero();
+        assertThat(body.get("usage").get("boards").asLong()).as("the default board").isEqualTo(1);
         assertThat(body.get("usage").get("monthly_messages").asLong()).isZero();
     }
 
@@ -231,4 +232,22 @@ class EntitlementsTests extends IntegrationTest {
         assertThat(total).isEqualTo(2);
     }
 
+
+    /** Every new account gets a default board shortly after it is created. */
+    private void awaitDefaultBoard() {
+        var deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            var boards = http().bearer(acme.admin().token()).get("/api/v1/accounts/" + acme.id() + "/boards");
+            if (boards.status() == 200 && !boards.json().get("items").isEmpty()) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("no default board for account " + acme.id());
+    }
 }
