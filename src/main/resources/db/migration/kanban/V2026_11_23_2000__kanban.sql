@@ -81,7 +81,9 @@ CREATE TABLE cards
     -- no two cards share a place in a stage; a bulk re-rank is checked at the end of its statement
     CONSTRAINT cards_stage_rank_key UNIQUE (stage_id, rank) DEFERRABLE INITIALLY IMMEDIATE
 );
-CREATE INDEX cards_board_stage_rank_idx ON cards (account_id, board_id, stage_id, rank);
+-- a stage's cards in order; the included columns let stage totals come from the index alone
+CREATE INDEX cards_board_stage_rank_idx ON cards (account_id, board_id, stage_id, rank)
+    INCLUDE (amount_minor, currency, entered_stage_at, archived_at);
 CREATE INDEX cards_assignee_idx ON cards (account_id, assignee_id) WHERE assignee_id IS NOT NULL;
 CREATE INDEX cards_contact_idx ON cards (account_id, chatwoot_contact_id) WHERE chatwoot_contact_id IS NOT NULL;
 CREATE INDEX cards_labels_idx ON cards USING gin (labels);

@@ -122,14 +122,19 @@ class Stages {
     @Transactional(readOnly = true)
     public Map<UUID, Totals> totals(AccountId account, UUID board) {
         var rows = new LinkedHashMap<UUID, Totals>();
+        // one index range per stage (account, board, stage): the plan does not hinge on fresh statistics
         jdbc.sql("""
-                select c.stage_id, c.currency, count(*), coalesce(sum(c.amount_minor), 0),
-                       count(*) filter (where s.sla_hours is not null
-                                        and c.entered_stage_at + make_interval(hours => s.sla_hours) < now())
-                from cards c
-                join stages s on s.account_id = c.account_id and s.board_id = c.board_id and s.id = c.stage_id
-                where c.account_id = :account and c.board_id = :board and c.archived_at is null
-                group by c.stage_id, c.currency
+                select s.id, t.currency, t.cards, t.amount, t.overdue
+                from stages s
+                cross join lateral (
+                    select c.currency, count(*) as cards, coalesce(sum(c.amount_minor), 0) as amount,
+                           count(*) filter (where c.entered_stage_at < now() - make_interval(hours => s.sla_hours))
+                               as overdue
+                    from cards c
+                    where c.account_id = s.account_id and c.board_id = s.board_id and c.stage_id = s.id
+                    and c.archived_at is null
+                    group by c.currency) t
+                where s.account_id = :account and s.board_id = :board
                 """)
                 .param("account", account.value()).param("board", board)
                 .query(rs -> {
