@@ -1,0 +1,29 @@
+package com.whatpro.hub.gateway;
+
+import com.whatpro.hub.chatwoot.NewMessage;
+import com.whatpro.hub.platform.AccountId;
+import org.springframework.stereotype.Component;
+
+/**
+ * Private notes in Chatwoot conversations, where the hub tells the agents what happened to a message on WhatsApp
+ * (not sent, failed). Chatwoot has no API to set a message's delivery status, so a note is how it shows.
+ */
+@Component
+class ChatwootNotes {
+
+    private final ChatwootConnections connections;
+
+    ChatwootNotes(ChatwootConnections connections) {
+        this.connections = connections;
+    }
+
+    static Jobs.NewJob job(long conversationId, String text) {
+        return new Jobs.NewJob(JobKind.CHATWOOT_NOTE, null, "conversation:" + conversationId,
+                new JobKind.ChatwootNote(conversationId, text));
+    }
+
+    void post(AccountId account, JobKind.ChatwootNote note) {
+        connections.client(account).ifPresent(client ->
+                client.createMessage(note.conversationId(), NewMessage.privateNote(note.text())));
+    }
+}
