@@ -196,7 +196,8 @@ class Messages {
             select id, direction, origin, status, provider_id, provider_message_id, contact_phone, contact_name, text,
                 media::text as media, chatwoot_conversation_id, chatwoot_message_id, error_code, error_message,
                 created_at, updated_at
-            from gateway_messages""";
+            from gateway_messages
+            """;
 
     private Message message(ResultSet rs, int row) throws SQLException {
         var media = rs.getString("media");
