@@ -190,7 +190,11 @@ class JobWorker implements SmartLifecycle {
             case ChatwootRejected _, ChatwootRequestInvalid _, ProviderRejected _, CredentialDecryptionException _ ->
                     bury(job, failure.getMessage());
             default -> {
-                log.error("Gateway job {} ({}) failed unexpectedly", job.id(), job.kind().key(), failure);
+                if (running) {
+                    log.error("Gateway job {} ({}) failed unexpectedly", job.id(), job.kind().key(), failure);
+                } else {
+                    log.info("Gateway job {} ({}) was interrupted by the shutdown", job.id(), job.kind().key());
+                }
                 again(job, "unexpected error: " + failure.getClass().getSimpleName(), null);
             }
         }

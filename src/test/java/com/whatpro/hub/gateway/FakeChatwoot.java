@@ -170,8 +170,12 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
                 .toList();
     }
 
+    /** Checks whatever reached the account against Chatwoot's spec (nothing reaching it passes). */
     void assertEveryRequestConforms(long account) {
-        ChatwootContract.applicationApi().assertEveryRequestConforms(served(account));
+        var served = served(account);
+        if (!served.isEmpty()) {
+            ChatwootContract.applicationApi().assertEveryRequestConforms(served);
+        }
     }
 
     @Override
