@@ -163,6 +163,20 @@ class ProviderWebhookIntakeTests extends IntegrationTest {
     }
 
     @Test
+    void aConnectionWebhookUpdatesTheProvidersStatus() {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+        var path = "/api/v1/accounts/" + tenant.id() + "/providers/" + provider.id();
+
+        Gateway.post(http(), provider.webhookPath(), Gateway.evolution(provider.key(), "connection.update",
+                Gateway.JSON.createObjectNode().put("instance", provider.key()).put("state", "close")
+                        .put("statusReason", 401)), Map.of());
+
+        var view = Eventually.value("the status changes", () -> http().bearer(tenant.admin().token()).get(path).json(),
+                json -> json.get("status").asString().equals("disconnected"));
+        assertThat(view.get("status_detail").asString()).contains("401");
+    }
+
+    @Test
     void aWebhookUrlKeepsWorkingOnlyUntilItsSecretIsRotated() {
         var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
         var body = Gateway.evolutionMessage(provider.key(), "3EB0ROT1", "5511987650004@s.whatsapp.net", "Ana", "oi",
