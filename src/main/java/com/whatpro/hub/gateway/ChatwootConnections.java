@@ -37,6 +37,7 @@ class ChatwootConnections {
     private final TransactionTemplate readOnly;
     private final TransactionTemplate writing;
     private final ExpiringCache<AccountId, Stored> targets;
+    private final ExpiringCache<AccountId, Link> links;
 
     ChatwootConnections(JdbcClient jdbc, CredentialCipher cipher, ChatwootClient chatwoot,
             PlatformTransactionManager transactions, ProvidersSettings providers, Clock clock) {
@@ -47,6 +48,7 @@ class ChatwootConnections {
         this.readOnly.setReadOnly(true);
         this.writing = new TransactionTemplate(transactions);
         this.targets = new ExpiringCache<>(providers.webhookCacheTtl(), 10_000, clock);
+        this.links = new ExpiringCache<>(providers.webhookCacheTtl(), 10_000, clock);
     }
 
     /** A connection as admins see it. */
@@ -62,6 +64,19 @@ class ChatwootConnections {
      */
     record Settings(URI baseUrl, long chatwootAccountId, @Nullable Long inboxId, @Nullable String apiToken,
             @Nullable String webhookSecret) {
+    }
+
+    /** A connection with a client acting with its token, as the workers use it. */
+    record Link(Connection connection, ChatwootAccountClient client) {
+    }
+
+    /**
+     * The connection and its client for the bridge, read at most a few seconds ago
+     * ({@link ProvidersSettings#webhookCacheTtl()}); call in the account's scope.
+     */
+    Optional<Link> link(AccountId account) {
+        return links.get(account, id -> readOnly.execute(status -> find(id).flatMap(connection ->
+                client(id).map(client -> new Link(connection, client)))));
     }
 
     /** Whom a Chatwoot webhook URL belongs to, and the secret its deliveries must be signed with, if any. */
@@ -125,6 +140,7 @@ class ChatwootConnections {
             }
         }
         targets.evict(account);
+        links.evict(account);
         return find(account).orElseThrow();
     }
 
@@ -196,6 +212,7 @@ class ChatwootConnections {
                     .param("oldUrl", row.urlSecret()).param("oldWebhook", row.webhookSecret())
                     .update()));
             targets.evict(account);
+            links.evict(account);
         }
         return rows.size();
     }

@@ -22,8 +22,14 @@ class ChatwootNotes {
                 new JobKind.ChatwootNote(conversationId, text));
     }
 
-    void post(AccountId account, JobKind.ChatwootNote note) {
-        connections.client(account).ifPresent(client ->
-                client.createMessage(note.conversationId(), NewMessage.privateNote(note.text())));
+    /** Posts the note; on a later attempt, only if an earlier one did not post it already. */
+    void post(AccountId account, JobKind.ChatwootNote note, int attempt) {
+        connections.link(account).map(ChatwootConnections.Link::client).ifPresent(client -> {
+            if (attempt > 1 && client.messagesOf(note.conversationId()).stream()
+                    .anyMatch(message -> message.privateNote() && note.text().equals(message.content()))) {
+                return;
+            }
+            client.createMessage(note.conversationId(), NewMessage.privateNote(note.text()));
+        });
     }
 }

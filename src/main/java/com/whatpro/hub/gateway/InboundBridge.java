@@ -48,7 +48,7 @@ class InboundBridge {
     }
 
     void bridge(AccountId account, JobKind.Inbound job) {
-        var provider = providers.find(account, job.providerId());
+        var provider = providers.findRecent(account, job.providerId());
         if (provider.isEmpty()) {
             return; // the provider was deleted since
         }
@@ -57,17 +57,17 @@ class InboundBridge {
         if (recorded.echo() || recorded.chatwootMessageId() != null) {
             return;
         }
-        var connection = connections.find(account);
-        if (connection.isEmpty()) {
+        var link = connections.link(account);
+        if (link.isEmpty()) {
             return; // no Chatwoot: the message is kept and listed, nothing more
         }
         var inbox = provider.get().chatwootInboxId() != null ? provider.get().chatwootInboxId()
-                : connection.get().inboxId();
+                : link.get().connection().inboxId();
         if (inbox == null) {
             throw new JobFailure.GiveUp("no Chatwoot inbox for this number: set chatwoot_inbox_id on the provider "
                     + "or inbox_id on the account's Chatwoot connection, then replay");
         }
-        var chatwoot = connections.client(account).orElseThrow();
+        var chatwoot = link.get().client();
         var conversation = conversations.ensure(account, chatwoot, inbox, provider.get().id(), message.from(),
                 message.senderName());
         var sourceId = SourceIds.ofWhatsApp(message.providerMessageId());

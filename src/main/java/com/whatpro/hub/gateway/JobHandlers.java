@@ -36,7 +36,7 @@ class JobHandlers {
                     providers.recordState(account, connection.providerId(), connection.state());
             case JobKind.ChatwootMessage message -> outbound.bridge(account, message);
             case JobKind.Send send -> sender.send(account, send);
-            case JobKind.ChatwootNote note -> notes.post(account, note);
+            case JobKind.ChatwootNote note -> notes.post(account, note, job.attempts());
             default -> throw new JobFailure.GiveUp("no handler for " + job.kind().key());
         }
     }

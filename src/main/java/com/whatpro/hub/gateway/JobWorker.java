@@ -36,6 +36,7 @@ import org.springframework.stereotype.Component;
 class JobWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
+    private static final long FLUSH_MILLIS = 20;
 
     private final Jobs jobs;
     private final JobHandlers handlers;
@@ -48,6 +49,8 @@ class JobWorker implements SmartLifecycle {
     private volatile boolean running;
     private volatile boolean paused;
     private volatile @Nullable Thread loop;
+    private volatile @Nullable Thread flusher;
+    private final java.util.concurrent.ConcurrentLinkedQueue<UUID> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile @Nullable ExecutorService executor;
 
     JobWorker(Jobs jobs, JobHandlers handlers, Wakeups wakeups, GatewaySettings settings) {
@@ -91,6 +94,35 @@ class JobWorker implements SmartLifecycle {
         running = true;
         executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-job-", 0).factory());
         loop = Thread.ofVirtual().name("gateway-worker").start(this::run);
+        flusher = Thread.ofVirtual().name("gateway-worker-done").start(this::flushFinished);
+    }
+
+    /** Records finished jobs as done, many at a time, every few milliseconds. */
+    private void flushFinished() {
+        while (running) {
+            try {
+                Thread.sleep(FLUSH_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            flush();
+        }
+    }
+
+    private void flush() {
+        var ids = new java.util.ArrayList<UUID>();
+        for (UUID id; (id = finished.poll()) != null; ) {
+            ids.add(id);
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            jobs.done(ids);
+        } catch (RuntimeException e) {
+            log.warn("Recording {} finished gateway jobs failed; they run again after their lease and are skipped: {}",
+                    ids.size(), e.toString());
+        }
     }
 
     private void run() {
@@ -168,7 +200,7 @@ class JobWorker implements SmartLifecycle {
             Tenancy.runAs(job.account(), () -> {
                 try {
                     handlers.handle(job);
-                    jobs.done(job);
+                    finished.add(job.id());
                 } catch (RuntimeException failure) {
                     settle(job, failure);
                 }
@@ -256,6 +288,11 @@ class JobWorker implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
+        var doneFlusher = flusher;
+        if (doneFlusher != null) {
+            doneFlusher.interrupt();
+        }
+        flush();
     }
 
     @Override

@@ -117,12 +117,15 @@ class Jobs {
     private record Ordered(long seq, Claimed job) {
     }
 
-    /** Done; whoever holds the claim now, the work is finished. */
-    void done(Claimed job) {
-        transactions.executeWithoutResult(status -> jdbc.sql("""
+    /**
+     * Done, whoever holds the claims now: the work is finished. Recorded for many jobs (of any account) at once;
+     * should the node die before, the jobs run again, which every handler recognises and skips.
+     */
+    void done(List<UUID> ids) {
+        Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
                 update gateway_jobs set status = 'done', finished_at = now(), last_error = null, claim_token = null
-                where id = :id and status = 'pending'
-                """).param("id", job.id()).update());
+                where id = any(:ids) and status = 'pending'
+                """).param("ids", ids.toArray(UUID[]::new)).update()));
     }
 
     /** Tries again after {@code delay}, if this node still holds the claim. */

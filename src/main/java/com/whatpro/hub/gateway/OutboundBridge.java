@@ -54,16 +54,16 @@ class OutboundBridge {
     private Optional<Target> target(AccountId account, JobKind.ChatwootMessage message) {
         var mapped = conversations.byChatwootConversation(account, message.conversationId());
         if (mapped.isPresent()) {
-            var provider = providers.find(account, mapped.get().providerId());
+            var provider = providers.findRecent(account, mapped.get().providerId());
             if (provider.isPresent()) {
                 return Optional.of(new Target(provider.get(), mapped.get().contactPhone()));
             }
         }
-        var connection = connections.find(account);
-        if (connection.isEmpty()) {
+        var link = connections.link(account);
+        if (link.isEmpty()) {
             return Optional.empty();
         }
-        var inboxDefault = connection.get().inboxId();
+        var inboxDefault = link.get().connection().inboxId();
         var candidates = providers.list(account).stream()
                 .filter(provider -> Objects.equals(message.inboxId(),
                         provider.chatwootInboxId() != null ? provider.chatwootInboxId() : inboxDefault))

@@ -54,6 +54,7 @@ public class Providers {
     private final TransactionTemplate writing;
     private final Clock clock;
     private final ExpiringCache<UUID, StoredTarget> targets;
+    private final ExpiringCache<UUID, Provider> recent;
     private final ConcurrentHashMap<UUID, Instant> lastEvents = new ConcurrentHashMap<>();
 
     Providers(JdbcClient jdbc, CredentialCipher cipher, JsonMapper json, Entitlements entitlements,
@@ -70,6 +71,7 @@ public class Providers {
         this.writing = new TransactionTemplate(transactions);
         this.clock = clock;
         this.targets = new ExpiringCache<>(settings.webhookCacheTtl(), 10_000, clock);
+        this.recent = new ExpiringCache<>(settings.webhookCacheTtl(), 10_000, clock);
     }
 
     /**
@@ -101,6 +103,15 @@ public class Providers {
     public Optional<Provider> find(AccountId account, UUID id) {
         return jdbc.sql(SELECT + " where account_id = :account and id = :id")
                 .param("account", account.value()).param("id", id).query(Providers::provider).optional();
+    }
+
+    /**
+     * The provider as read at most {@link ProvidersSettings#webhookCacheTtl()} ago, for background work on every
+     * message; API reads use {@link #find}.
+     */
+    public Optional<Provider> findRecent(AccountId account, UUID id) {
+        return recent.get(id, key -> Objects.requireNonNull(readOnly.execute(status -> find(account, key))))
+                .filter(provider -> provider.account().equals(account));
     }
 
     @Transactional(readOnly = true)
@@ -169,6 +180,7 @@ public class Providers {
             throw ApiProblem.conflict("provider-exists", "A provider with this name already exists.");
         }
         targets.evict(id);
+        recent.evict(id);
         var after = find(account, id).orElseThrow();
         var changes = new LinkedHashMap<String, Object>();
         changed(changes, "name", before.name(), after.name());
@@ -195,6 +207,7 @@ public class Providers {
                 .param("hash", Secrets.sha256(secret)).param("secret", cipher.encrypt(secret, secretData(account, id)))
                 .param("account", account.value()).param("id", id).update() > 0;
         targets.evict(id);
+        recent.evict(id);
         if (!updated) {
             return Optional.empty();
         }
@@ -207,6 +220,7 @@ public class Providers {
         var deleted = jdbc.sql("delete from providers where account_id = :account and id = :id")
                 .param("account", account.value()).param("id", id).update() > 0;
         targets.evict(id);
+        recent.evict(id);
         if (deleted) {
             events.publishEvent(new ProviderChanged(account, id, "provider.deleted", Map.of(), actor));
         }
@@ -313,6 +327,7 @@ public class Providers {
                     .param("id", row.id()).param("oldCredentials", row.credentials()).param("oldSecret", row.secret())
                     .update()));
             targets.evict(row.id());
+            recent.evict(row.id());
         }
         return stale.size();
     }

@@ -63,8 +63,14 @@ class WorkerCrashTests extends IntegrationTest {
         assertThat(chatwoot.messages(chatwootAccount)).as("not before the lease ran out").isEmpty();
 
         Eventually.until("the message reaches Chatwoot", () -> chatwoot.messages(chatwootAccount).size() == 1);
-        assertThat(query("select attempts || ' ' || status from gateway_jobs where dedup_key like '%:message:"
-                + messageId + "'")).isEqualTo("2 done");
+        Eventually.until("the job is done, on its second attempt", () -> {
+            try {
+                return query("select attempts || ' ' || status from gateway_jobs where dedup_key like '%:message:"
+                        + messageId + "'").equals("2 done");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test
