@@ -28,7 +28,8 @@ import org.springframework.stereotype.Component;
 /**
  * Works the queue on this node: claims due jobs, runs each in its account's tenant scope, and records the outcome.
  * Jobs with the same ordering key (a contact's messages) run one after another, in queue order; others run in
- * parallel on virtual threads, at most {@link GatewaySettings.Worker#concurrency()} lanes at once. A failure is
+ * parallel on virtual threads, at most {@link GatewaySettings.Worker#concurrency()} lanes at once. Claims are made a
+ * batch at a time, with at most one further batch waiting on the node. A failure is
  * retried with exponential backoff and jitter; after {@link GatewaySettings.Worker#maxAttempts()} attempts, or at
  * once when retrying cannot help, the job becomes a dead letter.
  */
@@ -45,6 +46,7 @@ class JobWorker implements SmartLifecycle {
     private final String node;
     private final Semaphore wake = new Semaphore(0);
     private final Semaphore lanesFree;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, ArrayDeque<Jobs.Claimed>> lanes = new HashMap<>();
     private volatile boolean running;
     private volatile boolean paused;
@@ -129,17 +131,18 @@ class JobWorker implements SmartLifecycle {
         while (running) {
             boolean full = false;
             try {
-                int free = lanesFree.availablePermits();
-                if (!paused && free > 0) {
-                    int wanted = Math.min(settings.batchSize(), free);
+                // claim a whole batch at a time, while at most one batch waits here: claims stay few and large
+                int wanted = settings.batchSize();
+                if (!paused && inFlight.get() <= settings.batchSize()) {
                     var claimed = jobs.claim(node, wanted, settings.lease());
+                    inFlight.addAndGet(claimed.size());
                     dispatch(claimed);
                     full = claimed.size() == wanted;
                 }
             } catch (RuntimeException e) {
                 log.warn("Claiming gateway work failed; trying again shortly: {}", e.toString());
             }
-            if (full) {
+            if (full && inFlight.get() <= settings.batchSize()) {
                 continue;
             }
             try {
@@ -164,17 +167,20 @@ class JobWorker implements SmartLifecycle {
                 }
                 queue.add(job);
             }
-            if (open) {
-                lanesFree.acquireUninterruptibly();
-                var pool = executor;
-                if (pool != null) {
-                    pool.execute(() -> drain(lane));
-                }
+            var pool = executor;
+            if (open && pool != null) {
+                pool.execute(() -> drain(lane));
             }
         }
     }
 
+    /** Works through one lane's jobs in order, once one of the {@code concurrency} slots is free. */
     private void drain(String lane) {
+        try {
+            lanesFree.acquire();
+        } catch (InterruptedException e) {
+            return; // stopping: the lane's jobs come due again after their lease
+        }
         try {
             while (true) {
                 Jobs.Claimed job;
@@ -186,11 +192,16 @@ class JobWorker implements SmartLifecycle {
                         return;
                     }
                 }
-                process(job);
+                try {
+                    process(job);
+                } finally {
+                    if (inFlight.decrementAndGet() <= settings.batchSize()) {
+                        wake();
+                    }
+                }
             }
         } finally {
             lanesFree.release();
-            wake();
         }
     }
 

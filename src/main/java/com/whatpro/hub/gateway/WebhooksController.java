@@ -10,7 +10,14 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import com.whatpro.hub.platform.web.ProblemWriter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -60,6 +67,17 @@ class WebhooksController {
     WebhookIntake.Accepted chatwoot(@PathVariable String accountId, @PathVariable String secret,
             @RequestBody byte[] body, HttpServletRequest request) {
         return intake.chatwoot(accountId, secret, ChatwootDelivery.fromHeaders(request::getHeader), body);
+    }
+
+    /**
+     * No database connection free in time: the webhook is not stored, so it must not look accepted. 503 with
+     * Retry-After makes providers and Chatwoot deliver it again.
+     */
+    @ExceptionHandler({CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class})
+    ResponseEntity<ProblemDetail> overloaded(RuntimeException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(ProblemWriter.problem(HttpStatus.SERVICE_UNAVAILABLE,
+                        "The webhook could not be stored right now; deliver it again."));
     }
 
     private static Map<String, String> headers(HttpServletRequest request) {
