@@ -67,30 +67,48 @@ class Jobs {
     }
 
     /**
-     * Adds work in the current transaction, dropping duplicates; workers are woken once it commits.
+     * Adds work in the current transaction, dropping duplicates (of earlier work and within {@code jobs}), in one
+     * statement; workers are woken once it commits.
      *
-     * @return how many were added (the rest were duplicates)
+     * @return for each job, in order, whether it was added (false: a duplicate)
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    int enqueue(AccountId account, List<NewJob> jobs) {
-        int added = 0;
-        for (var job : jobs) {
-            added += jdbc.sql("""
-                    insert into gateway_jobs (id, account_id, kind, dedup_key, ordering_key, payload, next_attempt_at)
-                    values (:id, :account, :kind, :dedup, :ordering, cast(:payload as jsonb),
-                            coalesce(cast(:at as timestamptz), now()))
-                    on conflict (account_id, dedup_key) do nothing
-                    """)
-                    .param("id", Ids.newId()).param("account", account.value()).param("kind", job.kind().key())
-                    .param("dedup", job.dedupKey()).param("ordering", job.orderingKey())
-                    .param("payload", json.writeValueAsString(job.payload()))
-                    .param("at", job.notBefore() == null ? null : Timestamp.from(job.notBefore()))
-                    .update();
+    boolean[] enqueue(AccountId account, List<NewJob> jobs) {
+        var ids = new UUID[jobs.size()];
+        var kinds = new String[jobs.size()];
+        var dedups = new String[jobs.size()];
+        var orderings = new String[jobs.size()];
+        var payloads = new String[jobs.size()];
+        var notBefore = new String[jobs.size()];
+        for (int i = 0; i < jobs.size(); i++) {
+            var job = jobs.get(i);
+            ids[i] = Ids.newId();
+            kinds[i] = job.kind().key();
+            dedups[i] = job.dedupKey();
+            orderings[i] = job.orderingKey();
+            payloads[i] = json.writeValueAsString(job.payload());
+            notBefore[i] = job.notBefore() == null ? null : job.notBefore().toString();
         }
-        if (added > 0) {
+        var added = new java.util.HashSet<>(jdbc.sql("""
+                insert into gateway_jobs (id, account_id, kind, dedup_key, ordering_key, payload, next_attempt_at)
+                select id, :account, kind, dedup, ordering, cast(payload as jsonb), coalesce(at, now())
+                from unnest(cast(:ids as uuid[]), cast(:kinds as text[]), cast(:dedups as text[]),
+                            cast(:orderings as text[]), cast(:payloads as text[]), cast(:ats as timestamptz[]))
+                     as job(id, kind, dedup, ordering, payload, at)
+                on conflict (account_id, dedup_key) do nothing
+                returning id
+                """)
+                .param("account", account.value()).param("ids", ids).param("kinds", kinds).param("dedups", dedups)
+                .param("orderings", orderings).param("payloads", payloads).param("ats", notBefore)
+                .query(UUID.class).list());
+        var result = new boolean[jobs.size()];
+        for (int i = 0; i < ids.length; i++) {
+            result[i] = added.contains(ids[i]);
+        }
+        if (!added.isEmpty()) {
             wakeups.signal();
         }
-        return added;
+        return result;
     }
 
     /** Claims up to {@code max} due jobs of any account for {@code node}, for one lease. */

@@ -8,7 +8,6 @@ import com.whatpro.hub.chatwoot.InvalidWebhookSignature;
 import com.whatpro.hub.chatwoot.MalformedChatwootWebhook;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
-import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.providers.CloudApiHandshake;
 import com.whatpro.hub.providers.ConnectionUpdate;
 import com.whatpro.hub.providers.InboundMessage;
@@ -22,13 +21,10 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Takes webhooks in: finds whom the URL belongs to (unknown or wrong secret: 404, the same either way), checks the
@@ -41,20 +37,18 @@ class WebhookIntake {
     private final Providers providers;
     private final ChatwootConnections connections;
     private final ChatwootWebhooks chatwootWebhooks;
-    private final Jobs jobs;
+    private final IntakeBatcher batcher;
     private final GatewaySettings settings;
     private final Clock clock;
-    private final TransactionTemplate transactions;
 
-    WebhookIntake(Providers providers, ChatwootConnections connections, ChatwootWebhooks chatwootWebhooks, Jobs jobs,
-            GatewaySettings settings, Clock clock, PlatformTransactionManager transactions) {
+    WebhookIntake(Providers providers, ChatwootConnections connections, ChatwootWebhooks chatwootWebhooks,
+            IntakeBatcher batcher, GatewaySettings settings, Clock clock) {
         this.providers = providers;
         this.connections = connections;
         this.chatwootWebhooks = chatwootWebhooks;
-        this.jobs = jobs;
+        this.batcher = batcher;
         this.settings = settings;
         this.clock = clock;
-        this.transactions = new TransactionTemplate(transactions);
     }
 
     /** What became of a webhook: events stored, and events recognised as duplicates and dropped. */
@@ -156,8 +150,7 @@ class WebhookIntake {
         if (work.isEmpty()) {
             return new Accepted(0, 0);
         }
-        int stored = Objects.requireNonNull(Tenancy.callAs(account, () -> transactions.execute(status ->
-                jobs.enqueue(account, work))));
+        int stored = batcher.store(account, work);
         return new Accepted(stored, work.size() - stored);
     }
 
