@@ -34,14 +34,16 @@ class ChatwootConnections {
     private final JdbcClient jdbc;
     private final CredentialCipher cipher;
     private final ChatwootClient chatwoot;
+    private final Conversations conversations;
     private final TransactionTemplate readOnly;
     private final TransactionTemplate writing;
     private final ExpiringCache<AccountId, Stored> targets;
     private final ExpiringCache<AccountId, Link> links;
 
-    ChatwootConnections(JdbcClient jdbc, CredentialCipher cipher, ChatwootClient chatwoot,
+    ChatwootConnections(JdbcClient jdbc, CredentialCipher cipher, ChatwootClient chatwoot, Conversations conversations,
             PlatformTransactionManager transactions, ProvidersSettings providers, Clock clock) {
         this.jdbc = jdbc;
+        this.conversations = conversations;
         this.cipher = cipher;
         this.chatwoot = chatwoot;
         this.readOnly = new TransactionTemplate(transactions);
@@ -137,6 +139,7 @@ class ChatwootConnections {
             if (!old.baseUrl().equals(settings.baseUrl()) || old.chatwootAccountId() != settings.chatwootAccountId()) {
                 jdbc.sql("delete from gateway_conversations where account_id = :account")
                         .param("account", account.value()).update();
+                conversations.forget(account);
             }
         }
         targets.evict(account);

@@ -7,7 +7,10 @@ import com.whatpro.hub.chatwoot.ChatwootRequestInvalid;
 import com.whatpro.hub.chatwoot.NewContact;
 import com.whatpro.hub.chatwoot.NewConversation;
 import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.ExpiringCache;
 import com.whatpro.hub.providers.PhoneNumbers;
+import com.whatpro.hub.providers.ProvidersSettings;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,11 +34,20 @@ class Conversations {
     private final JdbcClient jdbc;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
+    private final TransactionTemplate readOnly;
+    private final ExpiringCache<Key, Conversation> known;
 
-    Conversations(JdbcClient jdbc, ApplicationEventPublisher events, PlatformTransactionManager transactions) {
+    Conversations(JdbcClient jdbc, ApplicationEventPublisher events, PlatformTransactionManager transactions,
+            ProvidersSettings settings, Clock clock) {
         this.jdbc = jdbc;
         this.events = events;
         this.transactions = new TransactionTemplate(transactions);
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
+        this.known = new ExpiringCache<>(settings.webhookCacheTtl(), 100_000, clock);
+    }
+
+    private record Key(AccountId account, long inboxId, String phone) {
     }
 
     /** The conversation of a contact in an inbox. */
@@ -52,11 +64,12 @@ class Conversations {
      */
     Conversation ensure(AccountId account, ChatwootAccountClient chatwoot, long inboxId, UUID providerId,
             String phoneE164, @Nullable String name) {
-        var known = known(account, inboxId, phoneE164);
-        if (known.isPresent()) {
-            return known.get();
+        var key = new Key(account, inboxId, phoneE164);
+        var found = known.get(key, this::known);
+        if (found.isPresent()) {
+            return found.get();
         }
-        return Objects.requireNonNull(transactions.execute(status -> {
+        var opened = Objects.requireNonNull(transactions.execute(status -> {
             jdbc.sql("""
                     insert into gateway_conversations (account_id, inbox_id, contact_phone, provider_id)
                     values (:account, :inbox, :phone, :provider) on conflict do nothing
@@ -95,20 +108,26 @@ class Conversations {
             }
             return new Conversation(contact.id(), conversation.id());
         }));
+        known.put(key, opened);
+        return opened;
+    }
+
+    /** Forgets what this node remembers of the account's conversations (its Chatwoot changed). */
+    void forget(AccountId account) {
+        known.evictIf(key -> key.account().equals(account));
     }
 
     private record Locked(@Nullable Long contactId, @Nullable Long conversationId) {
     }
 
-    @Transactional(readOnly = true)
-    Optional<Conversation> known(AccountId account, long inboxId, String phoneE164) {
-        return jdbc.sql("""
+    private Optional<Conversation> known(Key key) {
+        return Objects.requireNonNull(readOnly.execute(status -> jdbc.sql("""
                 select chatwoot_contact_id, chatwoot_conversation_id from gateway_conversations
                 where account_id = :account and inbox_id = :inbox and contact_phone = :phone
                   and chatwoot_conversation_id is not null
                 """)
-                .param("account", account.value()).param("inbox", inboxId).param("phone", phoneE164)
-                .query((rs, n) -> new Conversation(rs.getLong(1), rs.getLong(2))).optional();
+                .param("account", key.account().value()).param("inbox", key.inboxId()).param("phone", key.phone())
+                .query((rs, n) -> new Conversation(rs.getLong(1), rs.getLong(2))).optional()));
     }
 
     @Transactional(readOnly = true)

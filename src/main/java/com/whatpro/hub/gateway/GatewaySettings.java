@@ -32,7 +32,7 @@ public record GatewaySettings(
      * @param pollInterval how often an idle worker looks for due work; a Redis message or local work wakes it at once
      * @param batchSize the most jobs claimed at once
      * @param concurrency jobs worked on at the same time on this node; each may hold a database connection, so keep
-     *        it well below the pool size ({@code WHATPRO_DATABASE_POOL_SIZE}), which webhook intake needs too
+     *        it below the pool size ({@code WHATPRO_DATABASE_POOL_SIZE}): webhook intake needs up to 4 more
      * @param maxAttempts attempts before a job becomes a dead letter
      * @param backoffBase the wait after the first failure; it doubles with each further failure, with jitter
      * @param backoffCap the longest wait between attempts
@@ -44,7 +44,7 @@ public record GatewaySettings(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("2s") Duration pollInterval,
             @DefaultValue("50") int batchSize,
-            @DefaultValue("8") int concurrency,
+            @DefaultValue("16") int concurrency,
             @DefaultValue("8") int maxAttempts,
             @DefaultValue("2s") Duration backoffBase,
             @DefaultValue("10m") Duration backoffCap,

@@ -46,6 +46,17 @@ public final class ExpiringCache<K, V> {
         return value;
     }
 
+    /** Remembers a value just learnt (e.g. just created), for the TTL. */
+    public void put(K key, V value) {
+        if (!ttl.isZero()) {
+            entries.put(key, new Entry<>(Optional.of(value), clock.instant().plus(ttl)));
+        }
+    }
+
+    public void evictIf(java.util.function.Predicate<K> which) {
+        entries.keySet().removeIf(which);
+    }
+
     public void evict(K key) {
         entries.remove(key);
     }
