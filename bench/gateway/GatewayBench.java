@@ -143,7 +143,8 @@ public class GatewayBench {
 
     static String login() throws Exception {
         var email = System.getenv().getOrDefault("BENCH_ADMIN_EMAIL", "admin@whatpro.local");
-        var password = System.getenv("BENCH_ADMIN_PASSWORD");
+        var password = System.getenv().getOrDefault("BENCH_ADMIN_PASSWORD",
+                System.getenv("WHATPRO_BOOTSTRAP_ADMIN_PASSWORD"));
         if (password == null) {
             throw new IllegalStateException("set BENCH_ADMIN_PASSWORD (and BENCH_ADMIN_EMAIL) to a super_admin's");
         }

@@ -21,4 +21,5 @@ request = function()
   return wrk.format("POST", path, {["Content-Type"] = "application/json"}, body)
 end
 
+if report.paced then delay = report.delay end
 done = report.done

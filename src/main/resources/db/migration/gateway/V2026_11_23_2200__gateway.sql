@@ -81,7 +81,6 @@ CREATE TABLE gateway_messages
 );
 CREATE INDEX gateway_messages_account_idx ON gateway_messages (account_id, id);
 CREATE INDEX gateway_messages_conversation_idx ON gateway_messages (account_id, chatwoot_conversation_id);
-CREATE INDEX gateway_messages_monthly_idx ON gateway_messages (account_id, created_at) WHERE direction = 'outbound';
 ALTER TABLE gateway_messages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE gateway_messages FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON gateway_messages

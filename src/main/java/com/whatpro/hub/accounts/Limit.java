@@ -10,4 +10,18 @@ public enum Limit {
     public String key() {
         return "max_" + name().toLowerCase(Locale.ROOT);
     }
+
+    /** The name of its usage in JSON: {@code agents}. */
+    public String usageKey() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static java.util.Optional<Limit> byKey(String key) {
+        for (var limit : values()) {
+            if (limit.key().equals(key)) {
+                return java.util.Optional.of(limit);
+            }
+        }
+        return java.util.Optional.empty();
+    }
 }

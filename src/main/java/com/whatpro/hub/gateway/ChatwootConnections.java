@@ -13,9 +13,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -35,14 +39,17 @@ class ChatwootConnections {
     private final CredentialCipher cipher;
     private final ChatwootClient chatwoot;
     private final Conversations conversations;
+    private final ApplicationEventPublisher events;
     private final TransactionTemplate readOnly;
     private final TransactionTemplate writing;
     private final ExpiringCache<AccountId, Stored> targets;
     private final ExpiringCache<AccountId, Link> links;
 
     ChatwootConnections(JdbcClient jdbc, CredentialCipher cipher, ChatwootClient chatwoot, Conversations conversations,
-            PlatformTransactionManager transactions, ProvidersSettings providers, Clock clock) {
+            ApplicationEventPublisher events, PlatformTransactionManager transactions, ProvidersSettings providers,
+            Clock clock) {
         this.jdbc = jdbc;
+        this.events = events;
         this.conversations = conversations;
         this.cipher = cipher;
         this.chatwoot = chatwoot;
@@ -144,7 +151,10 @@ class ChatwootConnections {
         }
         targets.evict(account);
         links.evict(account);
-        return find(account).orElseThrow();
+        var after = find(account).orElseThrow();
+        events.publishEvent(new GatewayChanged(account, "chatwoot.connected", "chatwoot_connection",
+                account.toString(), changes(before.orElse(null), after, settings)));
+        return after;
     }
 
     /** The secret of the hub's webhook URL for this account's Chatwoot. */
@@ -188,6 +198,28 @@ class ChatwootConnections {
     }
 
     private record Stored(byte[] urlSecretHash, Target target) {
+    }
+
+    private static Map<String, Object> changes(@Nullable Connection before, Connection after, Settings settings) {
+        var changes = new LinkedHashMap<String, Object>();
+        if (before == null || !before.baseUrl().equals(after.baseUrl())) {
+            changes.put("base_url", Arrays.asList(before == null ? null : before.baseUrl().toString(),
+                    after.baseUrl().toString()));
+        }
+        if (before == null || before.chatwootAccountId() != after.chatwootAccountId()) {
+            changes.put("chatwoot_account_id", Arrays.asList(before == null ? null : before.chatwootAccountId(),
+                    after.chatwootAccountId()));
+        }
+        if (before == null || !Objects.equals(before.inboxId(), after.inboxId())) {
+            changes.put("inbox_id", Arrays.asList(before == null ? null : before.inboxId(), after.inboxId()));
+        }
+        if (settings.apiToken() != null) {
+            changes.put("api_token", "(redacted)");
+        }
+        if (settings.webhookSecret() != null) {
+            changes.put("webhook_secret", settings.webhookSecret().isEmpty() ? "(removed)" : "(redacted)");
+        }
+        return changes;
     }
 
     /** Moves tokens and secrets under an older key to the active key of {@code cipher}; returns how many rows. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -33,10 +34,13 @@ class Jobs {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Wakeups wakeups;
+    private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
 
-    Jobs(JdbcClient jdbc, JsonMapper json, Wakeups wakeups, PlatformTransactionManager transactions) {
+    Jobs(JdbcClient jdbc, JsonMapper json, Wakeups wakeups, ApplicationEventPublisher events,
+            PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.events = events;
         this.json = json;
         this.wakeups = wakeups;
         this.transactions = new TransactionTemplate(transactions);
@@ -196,6 +200,8 @@ class Jobs {
                 where account_id = :account and id = :id and status = 'dead'
                 """).param("account", account.value()).param("id", id).update() > 0;
         if (replayed) {
+            events.publishEvent(new GatewayChanged(account, "dead_letter.replayed", "dead_letter", id.toString(),
+                    java.util.Map.of()));
             wakeups.signal();
         }
         return replayed;

@@ -126,16 +126,6 @@ class Messages {
                 .query(this::message).list();
     }
 
-    /** Outgoing messages created this UTC month: what {@code max_monthly_messages} counts. */
-    @Transactional(propagation = Propagation.MANDATORY)
-    long outboundThisMonth(AccountId account) {
-        return jdbc.sql("""
-                select count(*) from gateway_messages
-                where account_id = :account and direction = 'outbound'
-                  and created_at >= date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'
-                """).param("account", account.value()).query(Long.class).single();
-    }
-
     /** The message reached Chatwoot as this message of this conversation. */
     @Transactional
     void bridged(AccountId account, UUID id, long conversationId, long chatwootMessageId) {

@@ -1,7 +1,6 @@
 package com.whatpro.hub.gateway;
 
 import com.whatpro.hub.accounts.Entitlements;
-import com.whatpro.hub.accounts.Limit;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.providers.MediaMessage;
@@ -17,7 +16,8 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Queues outgoing WhatsApp messages: records each one as pending, counts it against {@code max_monthly_messages},
+ * Queues outgoing WhatsApp messages: records each one as pending, counts it against {@code max_monthly_messages}
+ * ({@link Entitlements#recordMessages}),
  * reserves its slot under the number's send limits, and adds the send job for that slot, all in one transaction.
  */
 @Service
@@ -49,7 +49,7 @@ class Outbox {
      */
     @Transactional
     UUID queueDirect(AccountId account, Provider provider, String toE164, Outgoing outgoing) {
-        entitlements.ensureRoom(account, Limit.MONTHLY_MESSAGES, () -> messages.outboundThisMonth(account));
+        entitlements.recordMessages(account, 1);
         var id = messages.insert(account, new Messages.NewMessage(Messages.Direction.OUTBOUND, Messages.Origin.API,
                 "pending", provider.id(), null, toE164, null, outgoing.text(), outgoing.media(), null, null, 0))
                 .orElseThrow();
@@ -68,13 +68,15 @@ class Outbox {
             long chatwootMessageId, List<Outgoing> parts) {
         try {
             return Optional.ofNullable(transactions.execute(status -> {
-                entitlements.ensureRoom(account, Limit.MONTHLY_MESSAGES, () -> messages.outboundThisMonth(account));
                 var ids = new ArrayList<UUID>();
                 for (int part = 0; part < parts.size(); part++) {
                     var id = messages.insert(account, chatwootPart(provider, toE164, conversationId, chatwootMessageId,
                             part, parts.get(part), "pending"));
                     id.ifPresent(ids::add);
                     id.ifPresent(queued -> schedule(account, provider, toE164, queued));
+                }
+                if (!ids.isEmpty()) {
+                    entitlements.recordMessages(account, ids.size());
                 }
                 return List.copyOf(ids);
             })).orElse(List.of());

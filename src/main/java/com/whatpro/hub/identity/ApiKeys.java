@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import com.whatpro.hub.accounts.Entitlements;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Ids;
 import com.whatpro.hub.platform.Tenancy;
@@ -38,11 +39,14 @@ class ApiKeys {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
+    private final Entitlements entitlements;
 
-    ApiKeys(JdbcClient jdbc, PlatformTransactionManager transactions, ApplicationEventPublisher events) {
+    ApiKeys(JdbcClient jdbc, PlatformTransactionManager transactions, ApplicationEventPublisher events,
+            Entitlements entitlements) {
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactions);
         this.events = events;
+        this.entitlements = entitlements;
     }
 
     record Key(UUID id, String name, String prefix, List<String> scopes, @Nullable Instant expiresAt,
@@ -54,6 +58,7 @@ class ApiKeys {
 
     @Transactional
     Issued create(AccountId account, String name, Set<String> scopes, @Nullable Instant expiresAt, UUID actor) {
+        entitlements.ensureFeature(account, "api_keys");
         var keyId = randomKeyId();
         var secret = randomSecret();
         var id = Ids.newId();

@@ -92,9 +92,13 @@ class AuthController {
     @Public
     @Operation(summary = "Sign in with email and password; the refresh token comes as the whatpro_refresh cookie")
     ResponseEntity<TokenResponse> login(@Valid @RequestBody LoginRequest request, HttpServletRequest http) {
-        var grant = logins.login(request.email(), request.password(), ClientInfo.of(http))
-                .orElseThrow(() -> ApiProblem.unauthorized("Invalid email or password."));
-        return granted(grant);
+        return switch (logins.login(request.email(), request.password(), ClientInfo.of(http))) {
+            case Logins.Outcome.Granted granted -> granted(granted.grant());
+            case Logins.Outcome.Refused refused -> throw ApiProblem.unauthorized("Invalid email or password.");
+            case Logins.Outcome.Throttled throttled -> throw ApiProblem.tooManyRequests(
+                    "Too many failed sign-ins for this email; try again later.", throttled.retryAfterSeconds())
+                    .with("scope", "email");
+        };
     }
 
     @PostMapping("/sso")

@@ -44,18 +44,18 @@ class Authenticator extends OncePerRequestFilter {
     private final AccessTokens accessTokens;
     private final SessionRegistry sessions;
     private final ApiKeys apiKeys;
-    private final Memberships memberships;
     private final Accounts accounts;
     private final ProblemWriter problems;
+    private final RequestThrottle throttle;
 
-    Authenticator(AccessTokens accessTokens, SessionRegistry sessions, ApiKeys apiKeys, Memberships memberships,
-            Accounts accounts, ProblemWriter problems) {
+    Authenticator(AccessTokens accessTokens, SessionRegistry sessions, ApiKeys apiKeys, Accounts accounts,
+            ProblemWriter problems, RequestThrottle throttle) {
         this.accessTokens = accessTokens;
         this.sessions = sessions;
         this.apiKeys = apiKeys;
-        this.memberships = memberships;
         this.accounts = accounts;
         this.problems = problems;
+        this.throttle = throttle;
     }
 
     @Override
@@ -68,7 +68,9 @@ class Authenticator extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         var credential = credential(request);
-        var caller = credential == null ? Optional.<Caller>empty() : authenticate(credential);
+        var account = accountOf(request);
+        var authentication = credential == null ? Optional.<Authenticated>empty() : authenticate(credential, account);
+        var caller = authentication.map(Authenticated::caller);
         if (credential != null && caller.isEmpty()) {
             request.setAttribute(CREDENTIAL_REFUSED, true);
         }
@@ -79,23 +81,29 @@ class Authenticator extends OncePerRequestFilter {
         var authenticated = caller.get();
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken(authenticated,
                 null, List.of(new SimpleGrantedAuthority(authenticated.type()))));
-        var account = accountOf(request);
         if (account == null) {
             run(authenticated, null, () -> chain.doFilter(request, response));
             return;
         }
-        var access = access(authenticated, account);
+        var access = access(authentication.get(), account);
         if (access.isEmpty()) {
-            problems.write(request, response, ApiProblem.notFound("account"));
+            // probing other accounts still costs the caller's own rate limit
+            if (throttle.admit(request, response)) {
+                problems.write(request, response, ApiProblem.notFound("account"));
+            }
             return;
         }
         request.setAttribute(Callers.ACCESS_ATTRIBUTE, access.get());
         run(authenticated, account, () -> chain.doFilter(request, response));
     }
 
-    private Optional<Caller> authenticate(String credential) {
+    /** A caller, and for a user on an account route, their role there (read with the session). */
+    private record Authenticated(Caller caller, @Nullable Role accountRole) {
+    }
+
+    private Optional<Authenticated> authenticate(String credential, @Nullable AccountId account) {
         if (ApiKeys.looksLikeKey(credential)) {
-            return apiKeys.authenticate(credential).map(Caller.class::cast);
+            return apiKeys.authenticate(credential).map(key -> new Authenticated(key, null));
         }
         var claims = accessTokens.verify(credential);
         if (claims.isEmpty()) {
@@ -103,7 +111,7 @@ class Authenticator extends OncePerRequestFilter {
         }
         var user = claims.get().userId();
         var session = claims.get().sessionId();
-        var state = Tenancy.callAsUser(user, () -> sessions.state(session, user));
+        var state = Tenancy.callAsUser(user, () -> sessions.state(session, user, account));
         if (state.isEmpty() || !state.get().active()) {
             return Optional.empty();
         }
@@ -113,22 +121,18 @@ class Authenticator extends OncePerRequestFilter {
                 return null;
             });
         }
-        return Optional.of(new Caller.User(user, session, state.get().superAdmin()));
+        return Optional.of(new Authenticated(new Caller.User(user, session, state.get().superAdmin()),
+                state.get().accountRole()));
     }
 
-    private Optional<AccountAccess> access(Caller caller, AccountId account) {
-        return switch (caller) {
+    private Optional<AccountAccess> access(Authenticated authenticated, AccountId account) {
+        return switch (authenticated.caller()) {
             case Caller.ApiKey key -> key.account().equals(account) && accounts.isActive(account)
                     ? Optional.of(new AccountAccess(account, key, null)) : Optional.empty();
             case Caller.User user when user.superAdmin() -> accounts.find(account).isPresent()
                     ? Optional.of(new AccountAccess(account, user, Role.SUPER_ADMIN)) : Optional.empty();
-            case Caller.User user -> {
-                if (!accounts.isActive(account)) {
-                    yield Optional.empty();
-                }
-                var role = Tenancy.callAsUser(user.userId(), () -> memberships.role(account, user.userId()));
-                yield role.map(r -> new AccountAccess(account, user, r));
-            }
+            case Caller.User user -> authenticated.accountRole() != null && accounts.isActive(account)
+                    ? Optional.of(new AccountAccess(account, user, authenticated.accountRole())) : Optional.empty();
         };
     }
 

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
@@ -27,13 +28,15 @@ class BootstrapAdmin implements ApplicationRunner {
     private final TransactionTemplate transactions;
     private final PasswordEncoder passwords;
     private final IdentitySettings settings;
+    private final ApplicationEventPublisher events;
 
     BootstrapAdmin(JdbcClient jdbc, TransactionTemplate transactions, PasswordEncoder passwords,
-            IdentitySettings settings) {
+            IdentitySettings settings, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.passwords = passwords;
         this.settings = settings;
+        this.events = events;
     }
 
     @Override
@@ -48,14 +51,17 @@ class BootstrapAdmin implements ApplicationRunner {
             if (admins > 0) {
                 return false;
             }
+            var id = Ids.newId();
+            var email = bootstrap.adminEmail().strip().toLowerCase();
             jdbc.sql("""
                     insert into users (id, email, name, password_hash, is_super_admin)
                     values (:id, :email, 'Administrator', :hash, true)
                     """)
-                    .param("id", Ids.newId())
-                    .param("email", bootstrap.adminEmail().strip().toLowerCase())
+                    .param("id", id)
+                    .param("email", email)
                     .param("hash", passwords.encode(password))
                     .update();
+            events.publishEvent(new SuperAdminBootstrapped(id, email));
             return true;
         }));
         if (!created) {

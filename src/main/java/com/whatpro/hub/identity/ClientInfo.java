@@ -1,5 +1,7 @@
 package com.whatpro.hub.identity;
 
+import com.whatpro.hub.platform.web.ClientAddress;
+
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.jspecify.annotations.Nullable;
@@ -9,7 +11,7 @@ record ClientInfo(@Nullable String ipAddress, @Nullable String userAgent) {
 
     static ClientInfo of(HttpServletRequest request) {
         var agent = request.getHeader("User-Agent");
-        return new ClientInfo(request.getRemoteAddr(),
+        return new ClientInfo(ClientAddress.of(request),
                 agent == null ? null : agent.substring(0, Math.min(agent.length(), 512)));
     }
 }

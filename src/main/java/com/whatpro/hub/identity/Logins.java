@@ -1,6 +1,9 @@
 package com.whatpro.hub.identity;
 
-import java.util.Optional;
+import java.util.HexFormat;
+import java.util.Locale;
+
+import com.whatpro.hub.platform.ratelimit.RateLimiter;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -9,7 +12,10 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Password sign-in. An unknown email costs the same hash as a wrong password and answers the
- * same, so the answer never tells whether an account exists.
+ * same, so the answer never tells whether an account exists. Failed attempts per target email
+ * are limited ({@code whatpro.rate-limits.failed-logins}): each attempt takes a token before
+ * the password is checked, so parallel guesses cannot slip past the limit, and a good password
+ * gives its token back. Over the limit the password is not even looked at.
  */
 @Service
 class Logins {
@@ -18,29 +24,61 @@ class Logins {
     private final PasswordEncoder passwords;
     private final SessionRegistry sessions;
     private final ApplicationEventPublisher events;
+    private final RateLimiter limiter;
+    private final RateLimitSettings limits;
     private final String decoyHash;
 
-    Logins(Users users, PasswordEncoder passwords, SessionRegistry sessions, ApplicationEventPublisher events) {
+    Logins(Users users, PasswordEncoder passwords, SessionRegistry sessions, ApplicationEventPublisher events,
+            RateLimiter limiter, RateLimitSettings limits) {
         this.users = users;
         this.passwords = passwords;
         this.sessions = sessions;
         this.events = events;
+        this.limiter = limiter;
+        this.limits = limits;
         this.decoyHash = passwords.encode("decoy-password-for-unknown-emails");
     }
 
+    sealed interface Outcome {
+        record Granted(SessionRegistry.Grant grant) implements Outcome {
+        }
+
+        record Refused() implements Outcome {
+        }
+
+        record Throttled(long retryAfterSeconds) implements Outcome {
+        }
+    }
+
     @Transactional
-    Optional<SessionRegistry.Grant> login(String email, String password, ClientInfo client) {
+    Outcome login(String email, String password, ClientInfo client) {
+        var bucket = "login:" + digest(email);
+        if (limits.enabled()) {
+            var attempt = limiter.consume(bucket, limits.failedLogins());
+            if (!attempt.allowed()) {
+                failed(email, "too_many_failures");
+                return new Outcome.Throttled(attempt.retryAfterSeconds());
+            }
+        }
         var user = users.byEmail(email);
         var hash = user.map(Users.User::passwordHash).orElse(null);
         var matches = passwords.matches(password, hash == null ? decoyHash : hash) && hash != null;
         if (user.isEmpty() || !matches) {
             failed(email, user.isEmpty() ? "unknown_email" : hash == null ? "no_password" : "wrong_password");
-            return Optional.empty();
+            return new Outcome.Refused();
         }
-        return Optional.of(sessions.open(user.get().id(), "password", client));
+        if (limits.enabled()) {
+            limiter.refund(bucket, limits.failedLogins());
+        }
+        return new Outcome.Granted(sessions.open(user.get().id(), "password", client));
     }
 
     private void failed(String email, String reason) {
-        events.publishEvent(new LoginFailed(email.strip().toLowerCase(), reason));
+        events.publishEvent(new LoginFailed(email.strip().toLowerCase(Locale.ROOT), reason));
+    }
+
+    /** The bucket is named after a hash, so Redis never holds the email addresses people try. */
+    private static String digest(String email) {
+        return HexFormat.of().formatHex(SessionRegistry.hash(email.strip().toLowerCase(Locale.ROOT)), 0, 16);
     }
 }

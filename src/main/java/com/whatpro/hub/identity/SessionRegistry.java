@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Ids;
+import com.whatpro.hub.platform.security.Role;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
@@ -61,8 +63,11 @@ class SessionRegistry {
             Instant lastSeenAt) {
     }
 
-    /** What a request's access token stands on, read fresh on every request. */
-    record SessionState(boolean active, boolean superAdmin, Instant lastSeenAt) {
+    /**
+     * What a request's access token stands on, read fresh on every request: the session, the
+     * user's global role, and their role in the account the request is about (if any).
+     */
+    record SessionState(boolean active, boolean superAdmin, Instant lastSeenAt, @Nullable Role accountRole) {
     }
 
     @Transactional
@@ -141,16 +146,21 @@ class SessionRegistry {
                 .list();
     }
 
-    /** The session behind an access token: revoked or expired sessions stop their tokens at once. */
+    /**
+     * The session behind an access token, in one read: revoked or expired sessions stop their
+     * tokens at once. Runs in the user's own scope, where their memberships are visible.
+     */
     @Transactional(readOnly = true)
-    Optional<SessionState> state(UUID sessionId, UUID userId) {
+    Optional<SessionState> state(UUID sessionId, UUID userId, @Nullable AccountId account) {
         return jdbc.sql("""
-                select s.revoked_at is null and s.expires_at > now() as active, u.is_super_admin, s.last_seen_at
+                select s.revoked_at is null and s.expires_at > now() as active, u.is_super_admin, s.last_seen_at, m.role
                 from sessions s join users u on u.id = s.user_id
+                left join memberships m on m.user_id = s.user_id and m.account_id = :account
                 where s.id = :session and s.user_id = :user
                 """)
-                .param("session", sessionId).param("user", userId)
-                .query((rs, n) -> new SessionState(rs.getBoolean(1), rs.getBoolean(2), rs.getTimestamp(3).toInstant()))
+                .param("session", sessionId).param("user", userId).param("account", account == null ? null : account.value())
+                .query((rs, n) -> new SessionState(rs.getBoolean(1), rs.getBoolean(2), rs.getTimestamp(3).toInstant(),
+                        rs.getString(4) == null ? null : Role.fromJson(rs.getString(4))))
                 .optional();
     }
 

@@ -65,9 +65,17 @@ class WebSecurity implements WebMvcConfigurer {
         return registration;
     }
 
+    /** Likewise the rate limits, which run right after the authenticator. */
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, Authenticator authenticator, ProblemWriter problems)
-            throws Exception {
+    FilterRegistrationBean<RequestThrottle> throttleServletRegistration(RequestThrottle throttle) {
+        var registration = new FilterRegistrationBean<>(throttle);
+        registration.setEnabled(false);
+        return registration;
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, Authenticator authenticator, RequestThrottle throttle,
+            ProblemWriter problems) throws Exception {
         return http
                 .csrf(csrf -> csrf.disable())
                 .cors(Customizer.withDefaults())
@@ -78,6 +86,7 @@ class WebSecurity implements WebMvcConfigurer {
                 .logout(logout -> logout.disable())
                 .anonymous(anonymous -> anonymous.disable())
                 .addFilterBefore(authenticator, AuthorizationFilter.class)
+                .addFilterAfter(throttle, Authenticator.class)
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))

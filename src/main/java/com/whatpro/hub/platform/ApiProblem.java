@@ -19,6 +19,7 @@ public class ApiProblem extends RuntimeException {
     private final String title;
     private final List<FieldError> errors;
     private final Map<String, Object> properties;
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public record FieldError(String field, String message) {
     }
@@ -62,6 +63,13 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(HttpStatus.BAD_REQUEST, "bad-request", "Bad Request", detail);
     }
 
+    /** A 429 that tells the client when to come back ({@code Retry-After}, whole seconds). */
+    public static ApiProblem tooManyRequests(String detail, long retryAfterSeconds) {
+        var seconds = Math.max(1, retryAfterSeconds);
+        return new ApiProblem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited", "Too Many Requests", detail)
+                .with("retry_after", seconds).header("Retry-After", Long.toString(seconds));
+    }
+
     public static ApiProblem preconditionFailed(String detail) {
         return new ApiProblem(HttpStatus.PRECONDITION_FAILED, "stale-version", "Precondition Failed", detail);
     }
@@ -69,6 +77,16 @@ public class ApiProblem extends RuntimeException {
     public ApiProblem with(String property, Object value) {
         properties.put(property, value);
         return this;
+    }
+
+    /** A response header that goes with the problem (e.g. {@code Retry-After}). */
+    public ApiProblem header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public Map<String, String> headers() {
+        return Map.copyOf(headers);
     }
 
     public HttpStatus status() {

@@ -49,8 +49,14 @@ public record PlatformSettings(
         }
     }
 
+    /**
+     * {@code trustedProxies}: addresses or CIDR blocks of the reverse proxies in front of the
+     * service; only their {@code X-Forwarded-For} is believed.
+     */
     public record Web(
             @DefaultValue List<String> corsAllowedOrigins,
-            @DefaultValue("1MB") DataSize maxBodySize) {
+            @DefaultValue("1MB") DataSize maxBodySize,
+            @DefaultValue("true") boolean accessLog,
+            @DefaultValue List<String> trustedProxies) {
     }
 }

@@ -15,12 +15,29 @@ public final class StartupSafety implements ApplicationListener<ApplicationEnvir
 
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-        var settings = Binder.get(event.getEnvironment()).bindOrCreate("whatpro", PlatformSettings.class);
+        var environment = event.getEnvironment();
+        var settings = Binder.get(environment).bindOrCreate("whatpro", PlatformSettings.class);
         var problems = problems(settings);
-        if (!problems.isEmpty()) {
-            throw new UnsafeSettingsException(problems.getFirst().setting(),
-                    String.join("; ", problems.stream().map(UnsafeSettingsException::getMessage).toList()));
+        if (settings.production()) {
+            problems.addAll(identityProblems(environment.getProperty("whatpro.identity.bootstrap.admin-password", ""),
+                    environment.getProperty("whatpro.identity.secure-cookie", Boolean.class, true)));
         }
+        if (!problems.isEmpty()) {
+            throw new UnsafeSettingsException(problems);
+        }
+    }
+
+    static List<UnsafeSettingsException> identityProblems(String bootstrapPassword, boolean secureCookie) {
+        var problems = new ArrayList<UnsafeSettingsException>();
+        if (!bootstrapPassword.isBlank() && bootstrapPassword.length() < 12) {
+            problems.add(new UnsafeSettingsException("WHATPRO_BOOTSTRAP_ADMIN_PASSWORD",
+                    "must be at least 12 characters (or leave it unset to have one generated)"));
+        }
+        if (!secureCookie) {
+            problems.add(new UnsafeSettingsException("WHATPRO_SECURE_COOKIE",
+                    "the refresh cookie must be Secure in production"));
+        }
+        return problems;
     }
 
     static List<UnsafeSettingsException> problems(PlatformSettings settings) {
@@ -28,6 +45,10 @@ public final class StartupSafety implements ApplicationListener<ApplicationEnvir
         if (settings.web().corsAllowedOrigins().contains("*")) {
             problems.add(new UnsafeSettingsException("WHATPRO_CORS_ALLOWED_ORIGINS",
                     "'*' would let any site call the API; list the exact origins"));
+        }
+        var proxies = com.whatpro.hub.platform.web.TrustedProxies.invalid(settings.web().trustedProxies());
+        if (proxies != null) {
+            problems.add(new UnsafeSettingsException("WHATPRO_TRUSTED_PROXIES", proxies));
         }
         if (!settings.production()) {
             return problems;

@@ -12,6 +12,12 @@ public final class UnsafeSettingsException extends RuntimeException {
         this.setting = setting;
     }
 
+    /** Several refused settings at once, one per line. */
+    UnsafeSettingsException(java.util.List<UnsafeSettingsException> problems) {
+        super(String.join(System.lineSeparator(), problems.stream().map(p -> "  - " + p.getMessage()).toList()));
+        this.setting = String.join(", ", problems.stream().map(UnsafeSettingsException::setting).toList());
+    }
+
     public String setting() {
         return setting;
     }

@@ -8,7 +8,7 @@ final class UnsafeSettingsFailureAnalyzer extends AbstractFailureAnalyzer<Unsafe
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, UnsafeSettingsException cause) {
-        return new FailureAnalysis("WhatPro Hub refuses these settings: " + cause.getMessage(),
+        return new FailureAnalysis("WhatPro Hub refuses these settings:" + System.lineSeparator() + cause.getMessage(),
                 "Set " + cause.setting() + " (see the configuration table in README.md).", cause);
     }
 }

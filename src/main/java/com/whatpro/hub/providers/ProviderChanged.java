@@ -1,6 +1,7 @@
 package com.whatpro.hub.providers;
 
 import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.Auditable;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -13,5 +14,35 @@ import org.jspecify.annotations.Nullable;
  * @param changes changed fields as {@code [before, after]}; credentials only ever as {@code "(redacted)"}
  */
 public record ProviderChanged(AccountId account, UUID providerId, String action, Map<String, Object> changes,
-        @Nullable UUID actor) {
+        @Nullable UUID actor) implements Auditable {
+
+    @Override
+    public AccountId auditAccount() {
+        return account;
+    }
+
+    @Override
+    public String auditAction() {
+        return action;
+    }
+
+    @Override
+    public String auditResourceType() {
+        return "provider";
+    }
+
+    @Override
+    public String auditResourceId() {
+        return providerId.toString();
+    }
+
+    @Override
+    public Map<String, ?> auditChanges() {
+        return changes;
+    }
+
+    @Override
+    public @Nullable Actor auditActor() {
+        return Actor.userOrNull(actor);
+    }
 }

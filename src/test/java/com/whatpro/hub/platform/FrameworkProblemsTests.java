@@ -11,6 +11,11 @@ import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestHttp;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 class FrameworkProblemsTests extends IntegrationTest {
 
@@ -140,10 +145,27 @@ class FrameworkProblemsTests extends IntegrationTest {
     }
 
     @Test
+    void everyRequestIsLoggedWithItsRequestId() {
+        var appender = new ListAppender<ILoggingEvent>();
+        appender.start();
+        var logger = (Logger) LoggerFactory.getLogger("whatpro.access");
+        logger.addAppender(appender);
+        try {
+            http().with("X-Request-Id", "trace-log-42").get("/api/v1/no-such-thing");
+        } finally {
+            logger.detachAppender(appender);
+        }
+
+        assertThat(appender.list).anySatisfy(event -> {
+            assertThat(event.getMDCPropertyMap()).containsEntry("request_id", "trace-log-42");
+            assertThat(event.getFormattedMessage()).startsWith("GET /api/v1/no-such-thing 404");
+        });
+    }
+
+    @Test
     void crossOriginRequestsAreRefusedByDefault() {
-        var response = http().with("Origin", "https://evil.example").with("Access-Control-Request-Method", "POST")
-                .send(http().request("/api/v1/probe").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                        .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST"));
+        var response = http().send(http().request("/api/v1/probe").method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST"));
 
         assertThat(response.header("Access-Control-Allow-Origin")).isNull();
     }

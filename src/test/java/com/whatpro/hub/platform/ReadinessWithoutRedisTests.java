@@ -32,4 +32,18 @@ class ReadinessWithoutRedisTests {
         assertThat(ready.json().get("checks").get("redis").asString()).isEqualTo("DOWN");
         assertThat(live.status()).isEqualTo(200);
     }
+
+    @Test
+    void theNodeKeepsServingWithRateLimitsOnLocalBucketsAndReadinessSaysSo() {
+        var ready = TestHttp.at(port).get("/health/ready");
+        var anonymous = TestHttp.at(port).get("/api/v1/auth/me");
+        var login = TestHttp.at(port).post("/api/v1/auth/login",
+                java.util.Map.of("email", "root@whatpro.test", "password", "bootstrap-password-for-tests"));
+
+        assertThat(ready.json().get("degraded").get("rate_limits").asString()).contains("local buckets");
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.header("RateLimit-Limit")).isNotNull();
+        assertThat(login.status()).as(login.body()).isEqualTo(200);
+        assertThat(login.header("RateLimit-Remaining")).isNotNull();
+    }
 }

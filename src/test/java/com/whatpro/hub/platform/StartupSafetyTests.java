@@ -40,12 +40,29 @@ class StartupSafetyTests {
     }
 
     @Test
+    void aTrustedProxyThatIsNoAddressIsRefused() {
+        var base = settings(PlatformSettings.Mode.DEVELOPMENT, null, null, null, null, List.of());
+        var settings = new PlatformSettings(base.mode(), base.dataDir(), null, null, base.database(), base.redis(),
+                new PlatformSettings.Web(List.of(), DataSize.ofMegabytes(1), true, List.of("10.0.0.0/8", "lb.internal")));
+
+        assertThat(StartupSafety.problems(settings)).extracting(UnsafeSettingsException::getMessage)
+                .containsExactly("WHATPRO_TRUSTED_PROXIES: 'lb.internal' is not an IP address or CIDR block");
+    }
+
+    @Test
     void safeProductionSettingsPass() {
         var settings = settings(PlatformSettings.Mode.PRODUCTION, "jdbc:postgresql://db/whatpro", "redis://cache",
                 Base64.getEncoder().encodeToString(new byte[32]), URI.create("https://hub.example"),
                 List.of("https://app.example"));
 
         assertThat(StartupSafety.problems(settings)).isEmpty();
+    }
+
+    @Test
+    void productionRefusesAWeakBootstrapPasswordAndAnInsecureCookie() {
+        assertThat(StartupSafety.identityProblems("short", false)).extracting(UnsafeSettingsException::setting)
+                .containsExactly("WHATPRO_BOOTSTRAP_ADMIN_PASSWORD", "WHATPRO_SECURE_COOKIE");
+        assertThat(StartupSafety.identityProblems("", true)).isEmpty();
     }
 
     @Test
@@ -59,6 +76,6 @@ class StartupSafetyTests {
         return new PlatformSettings(mode, Path.of("target/unused"), publicUrl, key,
                 new PlatformSettings.Database(databaseUrl, "owner", "secret", "whatpro_app", null, 5),
                 new PlatformSettings.Redis(redisUrl, "whatpro:"),
-                new PlatformSettings.Web(origins, DataSize.ofMegabytes(1)));
+                new PlatformSettings.Web(origins, DataSize.ofMegabytes(1), true, List.of()));
     }
 }

@@ -1,8 +1,10 @@
 package com.whatpro.hub.platform.web;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -25,24 +27,29 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class HealthController {
 
     private final HealthEndpoint health;
+    private final List<Degradation> degradations;
 
-    HealthController(HealthEndpoint health) {
+    HealthController(HealthEndpoint health, ObjectProvider<Degradation> degradations) {
         this.health = health;
+        this.degradations = degradations.orderedStream().toList();
     }
 
     @GetMapping("/health/live")
     @Operation(summary = "Liveness: 200 while the process can serve")
     ResponseEntity<Map<String, Object>> live() {
-        return answer(health.healthForPath("liveness"));
+        return answer(health.healthForPath("liveness"), Map.of());
     }
 
     @GetMapping("/health/ready")
-    @Operation(summary = "Readiness: 200 when the database and Redis answer, else 503")
+    @Operation(summary = "Readiness: 200 when the database and Redis answer, else 503; "
+            + "`degraded` names what the node does in a reduced way meanwhile")
     ResponseEntity<Map<String, Object>> ready() {
-        return answer(health.healthForPath("readiness"));
+        var degraded = new LinkedHashMap<String, String>();
+        degradations.forEach(d -> d.degraded().ifPresent(why -> degraded.put(d.name(), why)));
+        return answer(health.healthForPath("readiness"), degraded);
     }
 
-    private static ResponseEntity<Map<String, Object>> answer(HealthDescriptor descriptor) {
+    private static ResponseEntity<Map<String, Object>> answer(HealthDescriptor descriptor, Map<String, String> degraded) {
         var status = descriptor == null ? Status.UNKNOWN : descriptor.getStatus();
         var body = new LinkedHashMap<String, Object>();
         body.put("status", status.getCode());
@@ -50,6 +57,9 @@ class HealthController {
             var checks = new LinkedHashMap<String, String>();
             composite.getComponents().forEach((name, component) -> checks.put(name, component.getStatus().getCode()));
             body.put("checks", checks);
+        }
+        if (!degraded.isEmpty()) {
+            body.put("degraded", degraded);
         }
         var code = Status.UP.equals(status) ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE;
         return ResponseEntity.status(code).cacheControl(CacheControl.noStore()).body(body);

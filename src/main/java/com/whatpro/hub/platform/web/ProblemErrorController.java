@@ -3,6 +3,8 @@ package com.whatpro.hub.platform.web;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -14,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Errors raised outside Spring MVC (by the servlet container or a filter) answer as problems too.
  */
+@Hidden
 @RestController
 class ProblemErrorController implements ErrorController {
 

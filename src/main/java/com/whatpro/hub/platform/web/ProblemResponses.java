@@ -39,7 +39,9 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem error) {
-        return ResponseEntity.status(error.status()).body(ProblemWriter.problem(error));
+        var response = ResponseEntity.status(error.status());
+        error.headers().forEach(response::header);
+        return response.body(ProblemWriter.problem(error));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)

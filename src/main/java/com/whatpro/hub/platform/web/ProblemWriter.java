@@ -76,6 +76,7 @@ public class ProblemWriter {
     }
 
     public void write(HttpServletRequest request, HttpServletResponse response, ApiProblem error) throws IOException {
+        error.headers().forEach(response::setHeader);
         write(request, response, problem(error));
     }
 

@@ -9,14 +9,25 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Gives every request an id: the caller's {@code X-Request-Id} when it is sane, a new one
- * otherwise. It is echoed, logged with every line and recorded in the audit log.
+ * otherwise. It is echoed, logged with every line and recorded in the audit log. Each request
+ * ends with one access-log line (logger {@code whatpro.access}).
  */
 public class RequestIdFilter extends OncePerRequestFilter {
+
+    private static final Logger access = LoggerFactory.getLogger("whatpro.access");
+
+    private final boolean accessLog;
+
+    RequestIdFilter(boolean accessLog) {
+        this.accessLog = accessLog;
+    }
 
     public static final String HEADER = "X-Request-Id";
     public static final String ATTRIBUTE = RequestIdFilter.class.getName();
@@ -35,9 +46,14 @@ public class RequestIdFilter extends OncePerRequestFilter {
         request.setAttribute(ATTRIBUTE, id);
         response.setHeader(HEADER, id);
         MDC.put("request_id", id);
+        var started = System.nanoTime();
         try {
             chain.doFilter(request, response);
         } finally {
+            if (accessLog) {
+                access.info("{} {} {} {}ms", request.getMethod(), request.getRequestURI(), response.getStatus(),
+                        (System.nanoTime() - started) / 1_000_000);
+            }
             MDC.remove("request_id");
         }
     }

@@ -4,6 +4,8 @@ import java.util.List;
 
 import com.whatpro.hub.platform.PlatformSettings;
 
+import io.swagger.v3.oas.annotations.Hidden;
+
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,16 +21,28 @@ import org.springframework.web.servlet.view.RedirectView;
 class WebConfiguration {
 
     @Bean
-    FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
-        var registration = new FilterRegistrationBean<>(new RequestIdFilter());
+    FilterRegistrationBean<RequestIdFilter> requestIdFilter(PlatformSettings settings) {
+        var registration = new FilterRegistrationBean<>(new RequestIdFilter(settings.web().accessLog()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    TrustedProxies trustedProxies(PlatformSettings settings) {
+        return new TrustedProxies(settings.web().trustedProxies());
+    }
+
+    @Bean
+    FilterRegistrationBean<ClientAddress> clientAddressFilter(TrustedProxies proxies) {
+        var registration = new FilterRegistrationBean<>(new ClientAddress(proxies));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         return registration;
     }
 
     @Bean
     FilterRegistrationBean<BodySizeLimitFilter> bodySizeLimitFilter(PlatformSettings settings, ProblemWriter problems) {
         var registration = new FilterRegistrationBean<>(new BodySizeLimitFilter(settings, problems));
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         return registration;
     }
 
@@ -44,7 +58,7 @@ class WebConfiguration {
             cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "If-Match", "X-Request-Id", "X-API-Key",
                     "Last-Event-ID"));
             cors.setExposedHeaders(List.of("ETag", "X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining",
-                    "RateLimit-Reset", "Retry-After", "Location"));
+                    "RateLimit-Reset", "RateLimit-Policy", "Retry-After", "Location"));
             cors.setAllowCredentials(!origins.contains("*"));
             cors.setMaxAge(3600L);
             source.registerCorsConfiguration("/api/**", cors);
@@ -52,6 +66,7 @@ class WebConfiguration {
         return source;
     }
 
+    @Hidden
     @RestController
     static class SwaggerRedirect {
 

@@ -1,0 +1,161 @@
+package com.whatpro.hub.identity;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.whatpro.hub.accounts.Plans;
+import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.ratelimit.Rate;
+import com.whatpro.hub.platform.ratelimit.RateLimiter;
+import com.whatpro.hub.platform.ratelimit.Verdict;
+import com.whatpro.hub.platform.security.AccountAccess;
+import com.whatpro.hub.platform.security.Caller;
+import com.whatpro.hub.platform.security.Callers;
+import com.whatpro.hub.platform.security.Role;
+import com.whatpro.hub.platform.web.ClientAddress;
+import com.whatpro.hub.platform.web.ProblemWriter;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The layered rate limits of the API, right after {@link Authenticator} so the caller is known:
+ * a request without a valid credential counts against its client IP (provider webhooks
+ * excepted: they carry their own signature and must never be dropped for a busy IP); a
+ * signed-in user against their own bucket, sized by their role in the route's account; an API
+ * key against its own; and on an account's routes every caller (but a super_admin) also against
+ * the account's bucket, sized by its plan. So a user behind a busy NAT is never blocked by
+ * strangers. Every answer carries {@code RateLimit-*} headers for the tightest layer; a refusal
+ * is a 429 problem with {@code Retry-After}.
+ */
+@Component
+class RequestThrottle extends OncePerRequestFilter {
+
+    static final String WEBHOOKS = "/api/v1/webhooks/";
+
+    private final RateLimiter limiter;
+    private final RateLimitSettings settings;
+    private final AccountPlans plans;
+    private final ProblemWriter problems;
+    private final Map<String, Rate> planRates;
+
+    RequestThrottle(RateLimiter limiter, RateLimitSettings settings, AccountPlans plans, ProblemWriter problems) {
+        this.limiter = limiter;
+        this.settings = settings;
+        this.plans = plans;
+        this.problems = problems;
+        this.planRates = Plans.NAMES.stream().collect(Collectors.toUnmodifiableMap(plan -> plan, settings::plan));
+    }
+
+    private record Layer(String scope, String key, Rate rate) {
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !settings.enabled() || !request.getRequestURI().startsWith("/api/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (admit(request, response)) {
+            chain.doFilter(request, response);
+        }
+    }
+
+    /**
+     * Charges the request to its layers and sets the headers; false when it was refused (the
+     * 429 is written then).
+     */
+    boolean admit(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (shouldNotFilter(request)) {
+            return true;
+        }
+        Verdict tightest = null;
+        String refusedBy = null;
+        for (var layer : layers(request)) {
+            var verdict = limiter.consume(layer.key(), layer.rate());
+            tightest = tightest == null ? verdict : tightest.tighter(verdict);
+            if (!verdict.allowed()) {
+                refusedBy = layer.scope();
+                tightest = verdict;
+                break;
+            }
+        }
+        if (tightest == null) {
+            return true;
+        }
+        response.setHeader("RateLimit-Limit", Long.toString(tightest.limit()));
+        response.setHeader("RateLimit-Remaining", Long.toString(tightest.remaining()));
+        response.setHeader("RateLimit-Reset", Long.toString(tightest.resetSeconds()));
+        response.setHeader("RateLimit-Policy", tightest.limit() + ";w=" + tightest.rate().per().toSeconds());
+        if (refusedBy == null) {
+            return true;
+        }
+        problems.write(request, response, ApiProblem.tooManyRequests(
+                        "Too many requests for this " + refusedBy.replace('_', ' ') + "; retry after "
+                                + tightest.retryAfterSeconds() + " s.", tightest.retryAfterSeconds())
+                .with("scope", refusedBy).with("limit", tightest.rate().toString()));
+        return false;
+    }
+
+    private java.util.List<Layer> layers(HttpServletRequest request) {
+        var layers = new ArrayList<Layer>(2);
+        var caller = Callers.current();
+        if (caller.isEmpty()) {
+            if (!request.getRequestURI().startsWith(WEBHOOKS)) {
+                layers.add(new Layer("ip", "ip:" + bucketAddress(ClientAddress.of(request)), settings.anonymous()));
+            }
+            return layers;
+        }
+        var access = Callers.access();
+        switch (caller.get()) {
+            case Caller.User user -> {
+                var role = user.superAdmin() ? Role.SUPER_ADMIN
+                        : access.map(AccountAccess::role).orElse(Role.AGENT);
+                layers.add(new Layer("user", "user:" + user.userId() + ":" + role.json(), settings.roles().of(role)));
+            }
+            case Caller.ApiKey key -> layers.add(new Layer("api_key", "key:" + key.keyId(), settings.apiKey()));
+        }
+        var superAdmin = caller.get() instanceof Caller.User user && user.superAdmin();
+        if (access.isPresent() && !superAdmin) {
+            var account = access.get().account();
+            var plan = plans.of(account);
+            var rate = planRates.get(plan);
+            layers.add(new Layer("account", "account:" + account, rate != null ? rate : settings.plan(plan)));
+        }
+        return layers;
+    }
+
+    /** IPv6 clients get a bucket per /64, the block one subscriber usually holds. */
+    static String bucketAddress(String address) {
+        InetAddress parsed;
+        try {
+            parsed = InetAddress.ofLiteral(address);
+        } catch (IllegalArgumentException e) {
+            return address;
+        }
+        if (parsed instanceof Inet6Address) {
+            var bytes = parsed.getAddress();
+            for (int i = 8; i < 16; i++) {
+                bytes[i] = 0;
+            }
+            try {
+                return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
+            } catch (java.net.UnknownHostException e) {
+                return address;
+            }
+        }
+        return parsed.getHostAddress();
+    }
+
+}

@@ -1,0 +1,345 @@
+package com.whatpro.hub.kanban;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.PlatformSettings;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.Limit;
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.stream.MapRecord;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Live board events across nodes. A change is serialised inside its transaction and, once the
+ * transaction commits, appended in one Redis script call to the board's capped stream (the
+ * replay buffer; the stream id is the SSE event id) and published on one channel that every
+ * node subscribes to. Each node hands an event to the local subscribers of its board.
+ *
+ * <p>A subscriber is one SSE connection served by its own virtual thread that waits on a small
+ * queue, sends what arrives and a heartbeat comment when nothing did. It holds neither a
+ * database connection nor a tenant scope: the board was checked once, before it started.
+ */
+@Component
+class BoardStream implements MessageListener, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(BoardStream.class);
+    private static final Object PENDING = new Object();
+
+    /** XADD to the capped stream, refresh its expiry, and PUBLISH "account|board|id|type|data". */
+    private static final RedisScript<String> APPEND = RedisScript.of("""
+            local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[4], 'd', ARGV[5])
+            redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            redis.call('PUBLISH', KEYS[2], ARGV[3] .. '|' .. id .. '|' .. ARGV[4] .. '|' .. ARGV[5])
+            return id
+            """, String.class);
+
+    private final StringRedisTemplate redis;
+    private final JsonMapper json;
+    private final KanbanSettings.Events settings;
+    private final String prefix;
+    private final Map<UUID, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    private volatile boolean running;
+
+    BoardStream(StringRedisTemplate redis, JsonMapper json, KanbanSettings settings, PlatformSettings platform) {
+        this.redis = redis;
+        this.json = json;
+        this.settings = settings.events();
+        this.prefix = platform.redis().keyPrefix();
+    }
+
+    /** The one channel all nodes listen on. */
+    String channel() {
+        return prefix + "kanban:board-events";
+    }
+
+    private String streamKey(UUID board) {
+        return prefix + "kanban:board:" + board + ":events";
+    }
+
+    record Event(AccountId account, UUID board, String id, String type, String data) {
+    }
+
+    private record Outgoing(AccountId account, UUID board, String type, String data) {
+    }
+
+    // ---------------------------------------------------------------- publishing
+
+    /**
+     * Queues an event with the state as it is now; it goes out after the surrounding transaction
+     * commits (at once when there is none), and never if the transaction rolls back.
+     */
+    void publish(AccountId account, UUID board, String type, Object state) {
+        var outgoing = new Outgoing(account, board, type, json.writeValueAsString(state));
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            send(List.of(outgoing));
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        var pending = (List<Outgoing>) TransactionSynchronizationManager.getResource(PENDING);
+        if (pending == null) {
+            var queued = new ArrayList<Outgoing>();
+            TransactionSynchronizationManager.bindResource(PENDING, queued);
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    send(queued);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(PENDING);
+                }
+            });
+            pending = queued;
+        }
+        pending.add(outgoing);
+    }
+
+    private void send(List<Outgoing> events) {
+        for (var event : events) {
+            try {
+                redis.execute(APPEND, List.of(streamKey(event.board()), channel()),
+                        Integer.toString(settings.replay()), Long.toString(settings.retention().toMillis()),
+                        event.account() + "|" + event.board(), event.type(), event.data());
+            } catch (RuntimeException e) {
+                // the change is committed; a lost notification only means clients reload later
+                log.warn("Could not publish {} of board {}: {}", event.type(), event.board(), e.toString());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- fan-out
+
+    @Override
+    public void onMessage(Message message, byte @Nullable [] pattern) {
+        var event = parse(new String(message.getBody(), StandardCharsets.UTF_8));
+        if (event == null) {
+            return;
+        }
+        var local = subscribers.get(event.board());
+        if (local != null) {
+            local.forEach(subscriber -> subscriber.offer(event));
+        }
+    }
+
+    static @Nullable Event parse(String body) {
+        var parts = body.split("\\|", 5);
+        if (parts.length != 5) {
+            return null;
+        }
+        try {
+            return new Event(AccountId.of(Long.parseLong(parts[0])), UUID.fromString(parts[1]), parts[2], parts[3],
+                    parts[4]);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Opens a stream of one board's events for a caller already allowed to read the board. */
+    SseEmitter subscribe(AccountId account, UUID board, @Nullable String lastEventId) {
+        var emitter = new SseEmitter(settings.connectionTimeout().toMillis());
+        var subscriber = new Subscriber(account, board, emitter, lastEventId);
+        subscribers.computeIfAbsent(board, b -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        emitter.onCompletion(subscriber::close);
+        emitter.onTimeout(subscriber::close);
+        emitter.onError(error -> subscriber.close());
+        Thread.ofVirtual().name("board-events-" + board).start(subscriber::run);
+        return emitter;
+    }
+
+    int localSubscribers(UUID board) {
+        var local = subscribers.get(board);
+        return local == null ? 0 : local.size();
+    }
+
+    private void forget(Subscriber subscriber) {
+        subscribers.computeIfPresent(subscriber.board, (board, set) -> {
+            set.remove(subscriber);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** One SSE connection. */
+    private final class Subscriber {
+
+        private final AccountId account;
+        private final UUID board;
+        private final SseEmitter emitter;
+        private final @Nullable String lastEventId;
+        private final BlockingQueue<Event> queue;
+        private volatile boolean closed;
+        private volatile @Nullable Thread thread;
+        private @Nullable StreamId lastSent;
+
+        Subscriber(AccountId account, UUID board, SseEmitter emitter, @Nullable String lastEventId) {
+            this.account = account;
+            this.board = board;
+            this.emitter = emitter;
+            this.lastEventId = lastEventId;
+            this.queue = new ArrayBlockingQueue<>(settings.queue());
+        }
+
+        void offer(Event event) {
+            if (!event.account().equals(account) || closed) {
+                return;
+            }
+            if (!queue.offer(event)) {
+                // too slow a reader: drop the connection; the client resumes with Last-Event-ID
+                log.info("Dropping a slow board event stream of board {}", board);
+                close();
+                emitter.complete();
+            }
+        }
+
+        void close() {
+            closed = true;
+            forget(this);
+            var running = thread;
+            if (running != null) {
+                running.interrupt();
+            }
+        }
+
+        void run() {
+            thread = Thread.currentThread();
+            try {
+                emitter.send(SseEmitter.event().reconnectTime(3_000).comment("connected"));
+                replay();
+                var heartbeat = settings.heartbeat().toMillis();
+                while (!closed) {
+                    var event = queue.poll(heartbeat, TimeUnit.MILLISECONDS);
+                    if (closed) {
+                        break;
+                    }
+                    if (event == null) {
+                        emitter.send(SseEmitter.event().comment("heartbeat"));
+                    } else if (deliver(event) && event.type().equals("board.deleted")) {
+                        emitter.complete();
+                        break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                // closed
+            } catch (IOException | IllegalStateException e) {
+                // the client went away or the emitter is already complete
+                emitter.completeWithError(e);
+            } catch (RuntimeException e) {
+                log.warn("Board event stream of board {} failed", board, e);
+                emitter.completeWithError(e);
+            } finally {
+                closed = true;
+                forget(this);
+            }
+        }
+
+        /** Sends what the client missed since its Last-Event-ID, or tells it to reload when that is gone. */
+        private void replay() throws IOException {
+            if (lastEventId == null || lastEventId.isBlank()) {
+                return;
+            }
+            var since = StreamId.parse(lastEventId.strip());
+            var key = streamKey(board);
+            var oldest = redis.opsForStream().range(key, Range.unbounded(), Limit.limit().count(1));
+            var newest = redis.opsForStream().reverseRange(key, Range.unbounded(), Limit.limit().count(1));
+            if (since == null || oldest == null || oldest.isEmpty() || newest == null || newest.isEmpty()
+                    || since.compareTo(StreamId.parse(oldest.getFirst().getId().getValue())) < 0
+                    || since.compareTo(StreamId.parse(newest.getFirst().getId().getValue())) > 0) {
+                emitter.send(SseEmitter.event().name("resync")
+                        .data("{\"reason\":\"the events since Last-Event-ID are no longer kept; reload the board\"}"));
+                return;
+            }
+            lastSent = since;
+            var missed = redis.opsForStream().range(key,
+                    Range.rightUnbounded(Range.Bound.inclusive(lastEventId.strip())),
+                    Limit.limit().count(settings.replay() + 1));
+            for (MapRecord<String, Object, Object> record : missed == null ? List.<MapRecord<String, Object, Object>>of() : missed) {
+                var type = String.valueOf(record.getValue().get("t"));
+                var data = String.valueOf(record.getValue().get("d"));
+                deliver(new Event(account, board, record.getId().getValue(), type, data));
+            }
+        }
+
+        /** Sends an event unless it was sent already (a replayed one may also arrive live). */
+        private boolean deliver(Event event) throws IOException {
+            var id = StreamId.parse(event.id());
+            if (id != null && lastSent != null && id.compareTo(lastSent) <= 0) {
+                return false;
+            }
+            emitter.send(SseEmitter.event().id(event.id()).name(event.type()).data(event.data()));
+            if (id != null) {
+                lastSent = id;
+            }
+            return true;
+        }
+    }
+
+    /** A Redis stream id, {@code millis-sequence}, ordered numerically. */
+    record StreamId(long millis, long sequence) implements Comparable<StreamId> {
+
+        static @Nullable StreamId parse(String value) {
+            var dash = value.indexOf('-');
+            try {
+                return dash < 0 ? new StreamId(Long.parseLong(value), 0)
+                        : new StreamId(Long.parseLong(value.substring(0, dash)), Long.parseLong(value.substring(dash + 1)));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public int compareTo(StreamId other) {
+            var byMillis = Long.compare(millis, other.millis);
+            return byMillis != 0 ? byMillis : Long.compare(sequence, other.sequence);
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Ends every open stream before the web server's graceful shutdown waits for requests. */
+    @Override
+    public void stop() {
+        running = false;
+        subscribers.values().forEach(set -> set.forEach(subscriber -> {
+            subscriber.close();
+            try {
+                subscriber.emitter.complete();
+            } catch (RuntimeException e) {
+                // already gone
+            }
+        }));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

@@ -1,0 +1,298 @@
+package com.whatpro.hub.kanban;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.security.Callers;
+import com.whatpro.hub.platform.security.Permission;
+import com.whatpro.hub.platform.security.Requires;
+import com.whatpro.hub.platform.web.Paging;
+
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Size;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import tools.jackson.databind.JsonNode;
+
+@RestController
+@RequestMapping("/api/v1/accounts/{accountId}")
+@Tag(name = "Kanban cards")
+class CardsController {
+
+    private final Boards boards;
+    private final Cards cards;
+    private final CardMoves moves;
+    private final Checklists checklists;
+    private final CardHistory history;
+    private final Bodies bodies;
+
+    CardsController(Boards boards, Cards cards, CardMoves moves, Checklists checklists, CardHistory history,
+            Bodies bodies) {
+        this.boards = boards;
+        this.cards = cards;
+        this.moves = moves;
+        this.checklists = checklists;
+        this.history = history;
+        this.bodies = bodies;
+    }
+
+    record ContactRequest(@Nullable @Size(max = 200) String name, @Nullable @Size(max = 50) String phone,
+            @Nullable @Positive Long chatwootContactId) {
+
+        Cards.Contact contact() {
+            return new Cards.Contact(blankToNull(name), blankToNull(phone), chatwootContactId);
+        }
+    }
+
+    record CreateCard(@NotNull UUID stageId, @NotBlank @Size(max = 500) String title, @Nullable @Valid ContactRequest contact,
+            @Nullable @Size(max = 50) List<@NotNull @Positive Long> conversationIds,
+            @Nullable @PositiveOrZero Long amountMinor,
+            @Nullable @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code like BRL") String currency,
+            @Nullable @Pattern(regexp = "low|normal|high|urgent", message = "must be low, normal, high or urgent") String priority,
+            @Nullable Instant dueAt, @Nullable UUID assigneeId,
+            @Nullable @Size(max = 20) List<@NotBlank @Size(max = 50) String> labels,
+            @Nullable Map<String, @Nullable Object> customFields, @Nullable UUID afterCardId, @Nullable UUID beforeCardId) {
+    }
+
+    record UpdateCard(@Nullable @Size(min = 1, max = 500) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String title,
+            @Nullable @Valid ContactRequest contact,
+            @Nullable @Size(max = 50) List<@NotNull @Positive Long> conversationIds,
+            @Nullable @PositiveOrZero Long amountMinor,
+            @Nullable @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code like BRL") String currency,
+            @Nullable @Pattern(regexp = "low|normal|high|urgent", message = "must be low, normal, high or urgent") String priority,
+            @Nullable Instant dueAt, @Nullable UUID assigneeId,
+            @Nullable @Size(max = 20) List<@NotBlank @Size(max = 50) String> labels,
+            @Nullable Map<String, @Nullable Object> customFields, @Nullable Boolean archived) {
+    }
+
+    record MoveCard(@NotNull UUID stageId, @Nullable UUID afterCardId, @Nullable UUID beforeCardId) {
+    }
+
+    record AddItem(@NotBlank @Size(max = 500) String text, @Nullable Boolean done, @Nullable Boolean required) {
+    }
+
+    record UpdateItem(@Nullable @Size(min = 1, max = 500) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String text,
+            @Nullable Boolean done, @Nullable Boolean required) {
+    }
+
+    record ItemList(List<Checklists.Item> items, @Nullable String nextCursor) {
+    }
+
+    record HistoryItem(long id, Instant at, CardHistory.ActorView actor, String action, @Nullable UUID fromStageId,
+            @Nullable UUID toStageId, JsonNode changes) {
+    }
+
+    record HistoryList(List<HistoryItem> items, @Nullable String nextCursor) {
+    }
+
+    // ---------------------------------------------------------------- cards
+
+    @GetMapping("/boards/{boardId}/cards")
+    @Requires(Permission.CARDS_READ)
+    Cards.Page list(@PathVariable long accountId, @PathVariable UUID boardId,
+            @RequestParam(name = "stage_id", required = false) @Nullable UUID stageId,
+            @RequestParam(name = "assignee_id", required = false) @Nullable UUID assigneeId,
+            @RequestParam(required = false) @Nullable String label,
+            @RequestParam(required = false) @Nullable String priority,
+            @RequestParam(required = false) @Nullable String q,
+            @RequestParam(required = false) @Nullable Boolean overdue,
+            @RequestParam(required = false) @Nullable Boolean archived,
+            @RequestParam(required = false) @Nullable Integer limit,
+            @RequestParam(required = false) @Nullable String cursor) {
+        var account = Callers.requiredAccess().account();
+        if (priority != null && !Cards.PRIORITIES.contains(priority)) {
+            throw ApiProblem.invalid("priority", "must be one of " + Cards.PRIORITIES);
+        }
+        if (q != null && q.length() > 200) {
+            throw ApiProblem.invalid("q", "at most 200 characters");
+        }
+        var size = Paging.limit(limit);
+        if (boards.find(account, boardId).isEmpty()) {
+            throw ApiProblem.notFound("board");
+        }
+        return cards.list(account, boardId, new Cards.Filters(stageId, assigneeId, blankToNull(label), priority,
+                blankToNull(q), overdue, Boolean.TRUE.equals(archived)), blankToNull(cursor), size);
+    }
+
+    @PostMapping("/boards/{boardId}/cards")
+    @Requires(Permission.CARDS_WRITE)
+    ResponseEntity<Cards.CardView> create(@PathVariable long accountId, @PathVariable UUID boardId,
+            @Valid @RequestBody CreateCard request) {
+        var access = Callers.requiredAccess();
+        if (request.amountMinor() != null && request.currency() == null) {
+            throw ApiProblem.invalid("currency", "is required with amount_minor");
+        }
+        var card = cards.create(access.account(), boardId, new Cards.NewCard(request.stageId(), request.title(),
+                request.contact() == null ? Cards.Contact.NONE : request.contact().contact(),
+                request.conversationIds() == null ? List.of() : request.conversationIds(), request.amountMinor(),
+                request.currency(), request.priority() == null ? "normal" : request.priority(), request.dueAt(),
+                request.assigneeId(), request.labels() == null ? List.of() : request.labels(),
+                request.customFields() == null ? Map.of() : request.customFields(), request.afterCardId(),
+                request.beforeCardId()), Actor.of(access));
+        return ResponseEntity.status(HttpStatus.CREATED).eTag(etag(card.version())).body(card);
+    }
+
+    @GetMapping("/cards/{cardId}")
+    @Requires(Permission.CARDS_READ)
+    ResponseEntity<Cards.CardView> get(@PathVariable long accountId, @PathVariable UUID cardId) {
+        var card = cards.find(Callers.requiredAccess().account(), cardId).orElseThrow(() -> ApiProblem.notFound("card"));
+        return ResponseEntity.ok().eTag(etag(card.version())).body(card);
+    }
+
+    @PatchMapping("/cards/{cardId}")
+    @Requires(Permission.CARDS_WRITE)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = UpdateCard.class)))
+    ResponseEntity<Cards.CardView> update(@PathVariable long accountId, @PathVariable UUID cardId,
+            @RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch, @RequestBody JsonNode body) {
+        var access = Callers.requiredAccess();
+        var parsed = bodies.read(body, UpdateCard.class);
+        var request = parsed.value();
+        var present = parsed.present();
+        for (var required : List.of("title", "priority", "labels", "conversation_ids", "archived")) {
+            if (present.contains(required) && body.get(required).isNull()) {
+                throw ApiProblem.invalid(required, "must not be null");
+            }
+        }
+        var card = cards.update(access.account(), cardId, new Cards.CardPatch(present, request.title(),
+                request.contact() == null ? Cards.Contact.NONE : request.contact().contact(), request.conversationIds(),
+                request.amountMinor(), request.currency(), request.priority(), request.dueAt(), request.assigneeId(),
+                request.labels(), request.customFields(), request.archived()), version(ifMatch), Actor.of(access));
+        return ResponseEntity.ok().eTag(etag(card.version())).body(card);
+    }
+
+    @DeleteMapping("/cards/{cardId}")
+    @Requires(Permission.CARDS_WRITE)
+    ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID cardId,
+            @RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch) {
+        var access = Callers.requiredAccess();
+        if (!cards.delete(access.account(), cardId, version(ifMatch), Actor.of(access))) {
+            throw ApiProblem.notFound("card");
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/cards/{cardId}/move")
+    @Requires(Permission.CARDS_WRITE)
+    ResponseEntity<Cards.CardView> move(@PathVariable long accountId, @PathVariable UUID cardId,
+            @RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch,
+            @Valid @RequestBody MoveCard request) {
+        var access = Callers.requiredAccess();
+        var card = moves.move(access.account(), cardId,
+                new CardMoves.Move(request.stageId(), request.afterCardId(), request.beforeCardId()), version(ifMatch),
+                Actor.of(access));
+        return ResponseEntity.ok().eTag(etag(card.version())).body(card);
+    }
+
+    @GetMapping("/cards/{cardId}/history")
+    @Requires(Permission.CARDS_READ)
+    HistoryList history(@PathVariable long accountId, @PathVariable UUID cardId,
+            @RequestParam(required = false) @Nullable Integer limit,
+            @RequestParam(required = false) @Nullable String cursor) {
+        var account = Callers.requiredAccess().account();
+        var size = Paging.limit(limit);
+        long after;
+        try {
+            after = cursor == null || cursor.isBlank() ? 0 : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.invalid("cursor", "is not a cursor this API issued");
+        }
+        if (cards.find(account, cardId).isEmpty()) {
+            throw ApiProblem.notFound("card");
+        }
+        var rows = history.list(account, cardId, after, size + 1);
+        var page = Paging.of(rows, size, e -> new HistoryItem(e.seq(), e.at(), e.actor(), e.action(), e.fromStageId(),
+                e.toStageId(), e.changes()), e -> Long.toString(e.seq()));
+        return new HistoryList(page.items(), page.nextCursor());
+    }
+
+    // ---------------------------------------------------------------- checklist
+
+    @GetMapping("/cards/{cardId}/checklist")
+    @Requires(Permission.CARDS_READ)
+    ItemList checklist(@PathVariable long accountId, @PathVariable UUID cardId) {
+        return new ItemList(checklists.list(Callers.requiredAccess().account(), cardId), null);
+    }
+
+    @PostMapping("/cards/{cardId}/checklist")
+    @Requires(Permission.CARDS_WRITE)
+    ResponseEntity<Checklists.Item> addItem(@PathVariable long accountId, @PathVariable UUID cardId,
+            @Valid @RequestBody AddItem request) {
+        var access = Callers.requiredAccess();
+        var item = checklists.add(access.account(), cardId, request.text(), Boolean.TRUE.equals(request.done()),
+                Boolean.TRUE.equals(request.required()), Actor.of(access));
+        return ResponseEntity.status(HttpStatus.CREATED).body(item);
+    }
+
+    @PatchMapping("/cards/{cardId}/checklist/{itemId}")
+    @Requires(Permission.CARDS_WRITE)
+    Checklists.Item updateItem(@PathVariable long accountId, @PathVariable UUID cardId, @PathVariable UUID itemId,
+            @Valid @RequestBody UpdateItem request) {
+        var access = Callers.requiredAccess();
+        return checklists.update(access.account(), cardId, itemId,
+                new Checklists.ItemPatch(request.text(), request.done(), request.required()), Actor.of(access));
+    }
+
+    @DeleteMapping("/cards/{cardId}/checklist/{itemId}")
+    @Requires(Permission.CARDS_WRITE)
+    ResponseEntity<Void> removeItem(@PathVariable long accountId, @PathVariable UUID cardId, @PathVariable UUID itemId) {
+        var access = Callers.requiredAccess();
+        checklists.remove(access.account(), cardId, itemId, Actor.of(access));
+        return ResponseEntity.noContent().build();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static String etag(long version) {
+        return "\"" + version + "\"";
+    }
+
+    /**
+     * The version an {@code If-Match} names: {@code "7"} (or weak {@code W/"7"}); none for a
+     * missing header or {@code *}. Anything else cannot match a version: 412.
+     */
+    static @Nullable Long version(@Nullable String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+            return null;
+        }
+        var tag = ifMatch.strip();
+        if (tag.startsWith("W/")) {
+            tag = tag.substring(2);
+        }
+        if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+            tag = tag.substring(1, tag.length() - 1);
+        }
+        try {
+            return Long.parseLong(tag);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.preconditionFailed("If-Match must name a version this API issued, like \"3\".");
+        }
+    }
+
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

@@ -1,0 +1,21 @@
+package com.whatpro.hub.platform.ratelimit;
+
+import java.time.Duration;
+
+import com.whatpro.hub.platform.PlatformSettings;
+import com.whatpro.hub.platform.embedded.EmbeddedRedis;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class RateLimitConfiguration {
+
+    @Bean(destroyMethod = "close")
+    RateLimiter rateLimiter(PlatformSettings settings, ObjectProvider<EmbeddedRedis> embedded) {
+        var redis = settings.redis();
+        var url = redis.embedded() ? embedded.getObject().url() : redis.url();
+        return RateLimiter.start(url, redis.keyPrefix() + "rl:", Duration.ofSeconds(2));
+    }
+}

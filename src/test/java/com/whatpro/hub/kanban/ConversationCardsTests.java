@@ -1,0 +1,148 @@
+package com.whatpro.hub.kanban;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.whatpro.hub.Fixtures;
+import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.platform.AccountId;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** The gateway's way in: a Chatwoot conversation becomes (or joins) a card on the default board. */
+class ConversationCardsTests extends IntegrationTest {
+
+    @Autowired
+    ConversationCards conversations;
+
+    Fixtures fixtures;
+    Fixtures.Tenant acme;
+    AccountId account;
+    KanbanClient admin;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new Fixtures(http());
+        acme = fixtures.tenant("Inbox Co");
+        account = AccountId.of(acme.id());
+        admin = new KanbanClient(http(), acme.admin().token(), acme.id());
+    }
+
+    @Test
+    void aNewConversationBecomesACardInTheFirstOpenStageOfTheDefaultBoard() {
+        var attached = conversations.attach(account, new ContactRef("Maria Souza", "+55 11 91234-5678", 77L), 1001);
+
+        var board = admin.defaultBoard();
+        var card = admin.getCard(attached.cardId().toString());
+        assertThat(attached.created()).isTrue();
+        assertThat(attached.boardId().toString()).isEqualTo(board.get("id").asString());
+        assertThat(card.get("stage_id").asString()).isEqualTo(KanbanClient.stage(board, "New"));
+        assertThat(card.get("title").asString()).isEqualTo("Maria Souza");
+        assertThat(card.get("contact").get("chatwoot_contact_id").asLong()).isEqualTo(77);
+        assertThat(card.get("conversation_ids").get(0).asLong()).isEqualTo(1001);
+        var history = admin.http.get(admin.base + "/cards/" + attached.cardId() + "/history").json().get("items");
+        assertThat(history.get(0).get("actor").get("type").asString()).isEqualTo("system");
+    }
+
+    @Test
+    void theSameConversationAlwaysAnswersTheSameCard() {
+        var first = conversations.attach(account, new ContactRef("Ana", null, 5L), 2001);
+        var again = conversations.attach(account, new ContactRef("Ana (renamed)", null, 5L), 2001);
+
+        assertThat(again.cardId()).isEqualTo(first.cardId());
+        assertThat(again.created()).isFalse();
+        assertThat(conversations.cardOf(account, 2001)).contains(again);
+        assertThat(admin.getCard(first.cardId().toString()).get("conversation_ids")).hasSize(1);
+    }
+
+    @Test
+    void aContactsNextConversationJoinsItsOpenCardButNotAClosedOne() {
+        var first = conversations.attach(account, new ContactRef("Bruno", "+55 21 99999-0000", 9L), 3001);
+        var second = conversations.attach(account, new ContactRef("Bruno", "+55 21 99999-0000", 9L), 3002);
+        var byPhone = conversations.attach(account, new ContactRef(null, "5521999990000", null), 3003);
+
+        assertThat(second.cardId()).isEqualTo(first.cardId());
+        assertThat(second.created()).isFalse();
+        assertThat(byPhone.cardId()).isEqualTo(first.cardId());
+        var card = admin.getCard(first.cardId().toString());
+        assertThat(card.get("conversation_ids").findValuesAsString("x")).isEmpty();
+        assertThat(card.get("conversation_ids")).hasSize(3);
+
+        var board = admin.defaultBoard();
+        assertThat(admin.move(first.cardId().toString(), Map.of("stage_id", KanbanClient.stage(board, "Lost"))).status())
+                .isEqualTo(200);
+        var after = conversations.attach(account, new ContactRef("Bruno", "+55 21 99999-0000", 9L), 3004);
+        assertThat(after.created()).isTrue();
+        assertThat(after.cardId()).isNotEqualTo(first.cardId());
+    }
+
+    @Test
+    void concurrentCallsNeverDuplicateACardOrAConversation() throws Exception {
+        var start = new CountDownLatch(1);
+        var results = new ArrayList<Future<AttachedCard>>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var i = 0; i < 10; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return conversations.attach(account, new ContactRef("Carla", null, 11L), 4001);
+                }));
+                var conversation = 4100 + i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return conversations.attach(account, new ContactRef("Davi", null, 12L), conversation);
+                }));
+            }
+            start.countDown();
+        }
+        var cards = new HashSet<java.util.UUID>();
+        var created = 0;
+        for (var result : results) {
+            var attached = result.get();
+            cards.add(attached.cardId());
+            created += attached.created() ? 1 : 0;
+        }
+
+        assertThat(cards).hasSize(2);
+        assertThat(created).isEqualTo(2);
+        var board = admin.defaultBoard().get("id").asString();
+        assertThat(admin.http.get(admin.base + "/boards/" + board + "/cards").json().get("items")).hasSize(2);
+        var davi = conversations.cardOf(account, 4100).orElseThrow().cardId().toString();
+        assertThat(admin.getCard(davi).get("conversation_ids")).hasSize(10);
+        assertThat(admin.http.get(admin.base + "/boards").json().get("items")).hasSize(1);
+    }
+
+    @Test
+    void aConversationArrivingBeforeTheDefaultBoardCreatesItOnce() throws Exception {
+        var fresh = AccountId.of(fixtures.createAccount("Racing Co"));
+        var start = new CountDownLatch(1);
+        var results = new ArrayList<Future<AttachedCard>>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (var i = 0; i < 5; i++) {
+                var conversation = 5000 + i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return conversations.attach(fresh, new ContactRef("Contact " + conversation, null, null), conversation);
+                }));
+            }
+            start.countDown();
+        }
+        var boards = new HashSet<java.util.UUID>();
+        for (var result : results) {
+            boards.add(result.get().boardId());
+        }
+        assertThat(boards).hasSize(1);
+        KanbanClient.sleep(500);
+        var admin = fixtures.member(fixtures.superAdmin(), fresh.value(), "admin");
+        var listed = http().bearer(admin.token()).get("/api/v1/accounts/" + fresh.value() + "/boards").json().get("items");
+        assertThat(listed).hasSize(1);
+        assertThat(listed.get(0).get("is_default").asBoolean()).isTrue();
+    }
+}
