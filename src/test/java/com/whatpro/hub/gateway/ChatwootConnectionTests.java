@@ -66,6 +66,10 @@ class ChatwootConnectionTests extends IntegrationTest {
                     .matches("http://.*/api/v1/webhooks/chatwoot/" + tenant.id() + "/[A-Za-z0-9_-]{43}");
         }
         assertThat(get.json().get("webhook_url")).isEqualTo(put.json().get("webhook_url"));
+        var log = admin.get("/api/v1/accounts/" + tenant.id() + "/audit-logs?action=chatwoot.connected");
+        assertThat(log.json().get("items")).singleElement()
+                .satisfies(entry -> assertThat(entry.get("changes").get("api_token").asString()).contains("redacted"));
+        assertThat(log.body()).doesNotContain("SECRET");
     }
 
     @Test

@@ -103,6 +103,21 @@ class ProvidersTests extends IntegrationTest {
     }
 
     @Test
+    void providerChangesAreAuditedWithCredentialsRedacted() {
+        var admin = http().bearer(tenant.admin().token());
+        var id = admin.post(providers(), evolutionProvider("Audited", "aud", evolution.baseUrl(), "k")).json()
+                .get("id").asString();
+        admin.patch(providers() + "/" + id, Map.of("credentials", Map.of("api_key", "AUDIT-SECRET")));
+
+        var log = admin.get("/api/v1/accounts/" + tenant.id() + "/audit-logs?resource_type=provider");
+
+        assertThat(log.status()).as(log.body()).isEqualTo(200);
+        assertThat(log.json().get("items")).extracting(item -> item.get("action").asString())
+                .contains("provider.created", "provider.updated");
+        assertThat(log.body()).doesNotContain("AUDIT-SECRET");
+    }
+
+    @Test
     void checksCredentialsForTheProvidersType() {
         var admin = http().bearer(tenant.admin().token());
         var missingKey = evolutionProvider("A", "a", evolution.baseUrl(), "k");
