@@ -21,12 +21,18 @@ public interface ChatwootAccountClient {
 
     ChatwootConversation createConversation(NewConversation conversation);
 
+    /** The latest messages of a conversation (Chatwoot's default page, the last 20), oldest first. */
+    List<ChatwootMessage> messagesOf(long conversationId);
+
     /** Posts a message; as JSON without attachments, as {@code multipart/form-data} with them. */
     ChatwootMessage createMessage(long conversationId, NewMessage message);
 
     List<ChatwootAgent> agents();
 
     List<ChatwootTeam> teams();
+
+    /** The agents in a team. */
+    List<ChatwootAgent> teamMembers(long teamId);
 
     List<ChatwootInbox> inboxes();
 }

@@ -28,19 +28,19 @@ class ChatwootSso {
 
     private final ChatwootClient chatwoot;
     private final ChatwootSettings settings;
-    private final Users users;
+    private final ChatwootMembers members;
     private final Memberships memberships;
     private final Accounts accounts;
     private final SessionRegistry sessions;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
 
-    ChatwootSso(ChatwootClient chatwoot, ChatwootSettings settings, Users users, Memberships memberships,
+    ChatwootSso(ChatwootClient chatwoot, ChatwootSettings settings, ChatwootMembers members, Memberships memberships,
             Accounts accounts, SessionRegistry sessions, PlatformTransactionManager transactions,
             ApplicationEventPublisher events) {
         this.chatwoot = chatwoot;
         this.settings = settings;
-        this.users = users;
+        this.members = members;
         this.memberships = memberships;
         this.accounts = accounts;
         this.sessions = sessions;
@@ -83,19 +83,6 @@ class ChatwootSso {
     }
 
     private Users.User linkedUser(ChatwootProfile profile) {
-        var linked = users.byChatwootUserId(profile.id());
-        if (linked.isPresent()) {
-            return linked.get();
-        }
-        var byEmail = profile.email() == null || profile.email().isBlank()
-                ? java.util.Optional.<Users.User>empty() : users.byEmail(profile.email());
-        if (byEmail.isPresent()) {
-            users.linkChatwoot(byEmail.get().id(), profile.id());
-            return users.byId(byEmail.get().id()).orElseThrow();
-        }
-        var email = profile.email() == null || profile.email().isBlank()
-                ? "chatwoot-user-" + profile.id() + "@chatwoot.invalid" : profile.email();
-        var name = profile.name() == null || profile.name().isBlank() ? email : profile.name();
-        return users.create(email, name, null, profile.id());
+        return members.linkedUser(profile.id(), profile.email(), profile.name());
     }
 }

@@ -56,6 +56,13 @@ public class Teams {
                 .param("account", account.value()).param("id", id).query(Teams::team).optional();
     }
 
+    /** The team synced from this Chatwoot team, if any. */
+    @Transactional(readOnly = true)
+    public Optional<Team> findByChatwootTeamId(AccountId account, long chatwootTeamId) {
+        return jdbc.sql("select * from teams where account_id = :account and chatwoot_team_id = :chatwoot")
+                .param("account", account.value()).param("chatwoot", chatwootTeamId).query(Teams::team).optional();
+    }
+
     @Transactional(readOnly = true)
     public long count(AccountId account) {
         return jdbc.sql("select count(*) from teams where account_id = :account").param("account", account.value())

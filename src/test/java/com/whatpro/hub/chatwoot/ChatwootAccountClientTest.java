@@ -212,6 +212,30 @@ class ChatwootAccountClientTest {
     }
 
     @Test
+    void listsATeamsMembers() {
+        chatwoot.stubFor(get(API + "/teams/2/team_members")
+                .willReturn(okJson(ChatwootResources.apiResponse("GET_agents.DERIVED.response.json"))));
+
+        assertThat(account.teamMembers(2)).isNotEmpty().allSatisfy(agent -> assertThat(agent.id()).isPositive());
+    }
+
+    @Test
+    void listsAConversationsLatestMessagesWithTheirSourceIds() {
+        var message = ChatwootResources.apiResponse("POST_messages.response.json")
+                .replace("\"source_id\": null", "\"source_id\": \"whatpro:wa:ABC\"");
+        chatwoot.stubFor(get(API + "/conversations/10/messages")
+                .willReturn(okJson("{\"meta\": {}, \"payload\": [" + message + "]}")));
+
+        var messages = account.messagesOf(10);
+
+        assertThat(messages).singleElement().satisfies(found -> {
+            assertThat(found.id()).isEqualTo(227);
+            assertThat(found.conversationId()).isEqualTo(10);
+            assertThat(found.sourceId()).isEqualTo("whatpro:wa:ABC");
+        });
+    }
+
+    @Test
     void listsTheAccountsInboxes() {
         chatwoot.stubFor(get(API + "/inboxes")
                 .willReturn(okJson(ChatwootResources.apiResponse("GET_inboxes.response.json"))));

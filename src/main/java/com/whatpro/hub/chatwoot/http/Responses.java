@@ -109,6 +109,11 @@ final class Responses {
                 Shapes.attachments(message));
     }
 
+    /** {@code {"meta": …, "payload": [message, …]}} */
+    static List<ChatwootMessage> messages(JsonNode list) {
+        return elements(list, "payload").stream().map(Responses::message).toList();
+    }
+
     /** {@code [agent, …]} */
     static List<ChatwootAgent> agents(JsonNode list) {
         return array(list).stream()

@@ -76,6 +76,12 @@ final class RestAccountClient implements ChatwootAccountClient {
     }
 
     @Override
+    public List<ChatwootMessage> messagesOf(long conversationId) {
+        return http.get(endpoints.of("conversations", Long.toString(conversationId), "messages"), token,
+                "list a conversation's messages", Responses::messages);
+    }
+
+    @Override
     public ChatwootMessage createMessage(long conversationId, NewMessage message) {
         var uri = endpoints.of("conversations", Long.toString(conversationId), "messages");
         if (message.attachments().isEmpty()) {
@@ -113,6 +119,12 @@ final class RestAccountClient implements ChatwootAccountClient {
     @Override
     public List<ChatwootTeam> teams() {
         return http.get(endpoints.of("teams"), token, "list teams", Responses::teams);
+    }
+
+    @Override
+    public List<ChatwootAgent> teamMembers(long teamId) {
+        return http.get(endpoints.of("teams", Long.toString(teamId), "team_members"), token, "list a team's members",
+                Responses::agents);
     }
 
     @Override

@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
  * collection-wide {@code apikey} header, and JSON keys taken from the collection's body (whose {@code //} and
  * {@code /* *&#47;} comments Postman allows and JSON does not).
  */
-final class PostmanCollection {
+public final class PostmanCollection {
 
     record Entry(String name, String method, String pathTemplate, Set<String> bodyKeys) {
     }
@@ -35,7 +35,7 @@ final class PostmanCollection {
         this.authHeader = authHeader;
     }
 
-    static PostmanCollection evolution() {
+    public static PostmanCollection evolution() {
         try (InputStream in = Objects.requireNonNull(
                 PostmanCollection.class.getResourceAsStream("/specs/evolution-api-v2.3.postman_collection.json"))) {
             JsonNode root = MAPPER.readTree(in);
@@ -65,7 +65,7 @@ final class PostmanCollection {
      * Asserts the logged request is the collection's request {@code name}: same method and path, the auth header,
      * only keys the collection's body has, and all of {@code requiredKeys}.
      */
-    void assertConforms(LoggedRequest request, String name, String instance, Set<String> requiredKeys) {
+    public void assertConforms(LoggedRequest request, String name, String instance, Set<String> requiredKeys) {
         Entry entry = entry(name);
         assertThat(request.getMethod().getName()).as("method of %s", name).isEqualTo(entry.method());
         assertThat(URI.create(request.getUrl()).getRawPath()).as("path of %s", name)

@@ -29,7 +29,7 @@ import java.util.Set;
  * swagger-request-validator. The spec files under {@code src/test/resources/specs/} are unmodified copies; where a
  * spec or the validator is at fault, the workaround is made on the loaded model and explained where it is made.
  */
-final class SpecValidator {
+public final class SpecValidator {
 
     private final OpenApiInteractionValidator validator;
 
@@ -38,7 +38,7 @@ final class SpecValidator {
     }
 
     /** uazapi's DERIVED document (uazapi.openapi.fixed.yaml). */
-    static SpecValidator uazapi() {
+    public static SpecValidator uazapi() {
         // Known defect of the document: GET /sse declares no responses, which OpenAPI requires. It concerns an
         // endpoint we do not call; every other parse message would fail here.
         OpenAPI api = load("/specs/uazapi.openapi.fixed.yaml", Set.of("attribute paths.'/sse'(get).responses is missing"));
@@ -46,7 +46,7 @@ final class SpecValidator {
     }
 
     /** Meta's business-messaging-api_v23.0.openapi.yaml. */
-    static SpecValidator cloudApi() {
+    public static SpecValidator cloudApi() {
         // Known defect: a non-standard top-level "components.parameterGroups" map; nothing refers to it.
         OpenAPI api = load("/specs/meta-cloud-api/business-messaging-api_v23.0.openapi.yaml",
                 Set.of("attribute components.parameterGroups is unexpected"));
@@ -70,7 +70,7 @@ final class SpecValidator {
         return validator.validateRequest(request);
     }
 
-    void assertValid(LoggedRequest logged) {
+    public void assertValid(LoggedRequest logged) {
         ValidationReport report = validate(toRequest(logged));
         assertThat(report.getMessages())
                 .as("%s %s against the spec:%n%s", logged.getMethod(), logged.getUrl(), report)

@@ -1,0 +1,87 @@
+package com.whatpro.hub.gateway;
+
+import com.whatpro.hub.providers.ProviderType;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * How the gateway works through its durable queue.
+ *
+ * @param echoGrace how long a message the number itself sent waits before it is bridged, so that the send result
+ *        of a message the hub sent arrives first and its echo is recognised
+ * @param retention how long finished work is kept; duplicates of a webhook are recognised for at least this long
+ * @param mediaMaxSize the largest inbound media file fetched and attached to a Chatwoot message; larger ones are
+ *        posted as a link
+ * @param mediaTimeout how long fetching one media file may take
+ */
+@ConfigurationProperties("whatpro.gateway")
+public record GatewaySettings(
+        @DefaultValue Worker worker,
+        @DefaultValue Pacing pacing,
+        @DefaultValue("5s") Duration echoGrace,
+        @DefaultValue("7d") Duration retention,
+        @DefaultValue("16MB") DataSize mediaMaxSize,
+        @DefaultValue("10s") Duration mediaTimeout) {
+
+    /**
+     * The background workers.
+     *
+     * @param enabled whether this node works the queue at all (it always takes webhooks in)
+     * @param pollInterval how often an idle worker looks for due work; a Redis message or local work wakes it at once
+     * @param batchSize the most jobs claimed at once
+     * @param concurrency jobs worked on at the same time on this node; each may hold a database connection, so keep
+     *        it below the pool size ({@code WHATPRO_DATABASE_POOL_SIZE}): webhook intake needs up to 4 more
+     * @param maxAttempts attempts before a job becomes a dead letter
+     * @param backoffBase the wait after the first failure; it doubles with each further failure, with jitter
+     * @param backoffCap the longest wait between attempts
+     * @param lease how long a claimed job is reserved for its node; when a node dies, its jobs come due again after
+     *        this; it must be longer than any job takes
+     * @param shutdownGrace how long a stopping node lets running jobs finish; unfinished ones come due again
+     */
+    public record Worker(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("2s") Duration pollInterval,
+            @DefaultValue("50") int batchSize,
+            @DefaultValue("16") int concurrency,
+            @DefaultValue("8") int maxAttempts,
+            @DefaultValue("2s") Duration backoffBase,
+            @DefaultValue("10m") Duration backoffCap,
+            @DefaultValue("2m") Duration lease,
+            @DefaultValue("10s") Duration shutdownGrace) {
+    }
+
+    /**
+     * Send limits per number: messages over them are queued for later, never refused. Meta's Cloud API allows 80
+     * messages per second per number and about one message every 6 seconds to the same user (errors 130429, 131056);
+     * Evolution API and uazapi (WhatsApp Web) publish no limits, and bursts risk a ban.
+     *
+     * @param burst how far a number may run ahead of its rate (as time: 1s at 80/s is a burst of 80)
+     */
+    public record Pacing(
+            @DefaultValue("80") double cloudApiPerSecond,
+            @DefaultValue("6s") Duration cloudApiPerRecipient,
+            @DefaultValue("20") double evolutionPerSecond,
+            @DefaultValue("0s") Duration evolutionPerRecipient,
+            @DefaultValue("20") double uazapiPerSecond,
+            @DefaultValue("0s") Duration uazapiPerRecipient,
+            @DefaultValue("1s") Duration burst) {
+
+        double perSecond(ProviderType type) {
+            return switch (type) {
+                case CLOUD_API -> cloudApiPerSecond;
+                case EVOLUTION -> evolutionPerSecond;
+                case UAZAPI -> uazapiPerSecond;
+            };
+        }
+
+        Duration perRecipient(ProviderType type) {
+            return switch (type) {
+                case CLOUD_API -> cloudApiPerRecipient;
+                case EVOLUTION -> evolutionPerRecipient;
+                case UAZAPI -> uazapiPerRecipient;
+            };
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package com.whatpro.hub.gateway;
+
+import com.whatpro.hub.chatwoot.NewAttachment;
+import com.whatpro.hub.chatwoot.NewMessage;
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.providers.InboundMessage;
+import com.whatpro.hub.providers.Provider;
+import com.whatpro.hub.providers.Providers;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * WhatsApp to Chatwoot: records the message, finds or opens the contact's conversation, and posts the message there
+ * with a {@code source_id} marking its origin. Exactly once: the provider's message id is recorded once, a message
+ * already in Chatwoot is not posted again, and when an earlier attempt may have posted it before failing, the
+ * conversation's latest messages are searched for its source id first. A message the number itself sent (from the
+ * phone) is posted as outgoing, unless it is the echo of one the hub sent.
+ */
+@Component
+class InboundBridge {
+
+    private final Providers providers;
+    private final Messages messages;
+    private final ChatwootConnections connections;
+    private final Conversations conversations;
+    private final MediaFetcher media;
+    private final TransactionTemplate transactions;
+
+    InboundBridge(Providers providers, Messages messages, ChatwootConnections connections,
+            Conversations conversations, MediaFetcher media, PlatformTransactionManager transactions) {
+        this.providers = providers;
+        this.messages = messages;
+        this.connections = connections;
+        this.conversations = conversations;
+        this.media = media;
+        this.transactions = new TransactionTemplate(transactions);
+    }
+
+    private record Recorded(UUID id, boolean isNew, boolean echo, @Nullable Long chatwootMessageId) {
+    }
+
+    void bridge(AccountId account, JobKind.Inbound job) {
+        var provider = providers.findRecent(account, job.providerId());
+        if (provider.isEmpty()) {
+            return; // the provider was deleted since
+        }
+        var message = job.message();
+        var recorded = record(account, provider.get(), message);
+        if (recorded.echo() || recorded.chatwootMessageId() != null) {
+            return;
+        }
+        var link = connections.link(account);
+        if (link.isEmpty()) {
+            return; // no Chatwoot: the message is kept and listed, nothing more
+        }
+        var inbox = provider.get().chatwootInboxId() != null ? provider.get().chatwootInboxId()
+                : link.get().connection().inboxId();
+        if (inbox == null) {
+            throw new JobFailure.GiveUp("no Chatwoot inbox for this number: set chatwoot_inbox_id on the provider "
+                    + "or inbox_id on the account's Chatwoot connection, then replay");
+        }
+        var chatwoot = link.get().client();
+        var conversation = conversations.ensure(account, chatwoot, inbox, provider.get().id(), message.from(),
+                message.senderName());
+        var sourceId = SourceIds.ofWhatsApp(message.providerMessageId());
+        if (!recorded.isNew()) {
+            var posted = chatwoot.messagesOf(conversation.conversationId()).stream()
+                    .filter(existing -> sourceId.equals(existing.sourceId())).findFirst();
+            if (posted.isPresent()) {
+                messages.bridged(account, recorded.id(), conversation.conversationId(), posted.get().id());
+                return;
+            }
+        }
+        var posted = chatwoot.createMessage(conversation.conversationId(), chatwootMessage(message, sourceId));
+        messages.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
+    }
+
+    /** Records the message once; tells whether it is new, an echo of the hub's own send, or already in Chatwoot. */
+    private Recorded record(AccountId account, Provider provider, InboundMessage message) {
+        return Objects.requireNonNull(transactions.execute(status -> {
+            var inserted = messages.insert(account, new Messages.NewMessage(
+                    message.fromMe() ? Messages.Direction.OUTBOUND : Messages.Direction.INBOUND,
+                    message.fromMe() ? Messages.Origin.PHONE : Messages.Origin.WHATSAPP,
+                    message.fromMe() ? "sent" : "received", provider.id(), message.providerMessageId(),
+                    message.from(), message.senderName(), message.text(), mediaOf(message), null, null, 0));
+            if (inserted.isPresent()) {
+                return new Recorded(inserted.get(), true, false, null);
+            }
+            var existing = messages.lockByProviderMessageId(account, provider.id(), message.providerMessageId())
+                    .orElseThrow(() -> new JobFailure.RetryLater("the message is being recorded elsewhere", null));
+            var echo = existing.origin() == Messages.Origin.CHATWOOT || existing.origin() == Messages.Origin.API;
+            return new Recorded(existing.id(), false, echo, existing.chatwootMessageId());
+        }));
+    }
+
+    private static @Nullable Map<String, Object> mediaOf(InboundMessage message) {
+        var media = message.media();
+        if (media == null) {
+            return null;
+        }
+        var map = new java.util.LinkedHashMap<String, Object>();
+        if (media.url() != null) {
+            map.put("url", media.url().toString());
+        }
+        if (media.mimeType() != null) {
+            map.put("mime_type", media.mimeType());
+        }
+        if (media.caption() != null) {
+            map.put("caption", media.caption());
+        }
+        if (media.fileName() != null) {
+            map.put("file_name", media.fileName());
+        }
+        return map;
+    }
+
+    private NewMessage chatwootMessage(InboundMessage message, String sourceId) {
+        var attachments = new ArrayList<NewAttachment>();
+        var content = message.text();
+        var attached = message.media();
+        if (attached != null) {
+            Optional<NewAttachment> file = attached.url() == null ? Optional.empty()
+                    : media.fetch(attached.url(), attached.mimeType(), attached.fileName());
+            file.ifPresent(attachments::add);
+            if (file.isEmpty()) {
+                var label = "[" + kind(attached.mimeType()) + "]" + (attached.url() == null ? "" : " " + attached.url());
+                content = attached.caption() == null ? label : attached.caption() + "\n" + label;
+            } else {
+                content = attached.caption();
+            }
+        }
+        if ((content == null || content.isBlank()) && attachments.isEmpty()) {
+            content = "[message]";
+        }
+        var files = attachments.toArray(NewAttachment[]::new);
+        return message.fromMe() ? NewMessage.outgoing(content, sourceId, files)
+                : NewMessage.incoming(content, sourceId, files);
+    }
+
+    private static String kind(@Nullable String mimeType) {
+        if (mimeType == null) {
+            return "media";
+        }
+        var type = mimeType.toLowerCase(Locale.ROOT);
+        if (type.startsWith("image/webp")) {
+            return "sticker";
+        }
+        for (var kind : new String[] {"image", "audio", "video"}) {
+            if (type.startsWith(kind + "/")) {
+                return kind;
+            }
+        }
+        return "document";
+    }
+}

@@ -1,0 +1,142 @@
+package com.whatpro.hub.gateway;
+
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.providers.MediaMessage;
+import com.whatpro.hub.providers.PhoneNumbers;
+import com.whatpro.hub.providers.Provider;
+import com.whatpro.hub.providers.Providers;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+/**
+ * Chatwoot to WhatsApp: an agent's message in a conversation goes out through the conversation's number. The
+ * number is the one the contact wrote to (the hub opened the conversation), else the one provider whose Chatwoot
+ * inbox the conversation is in; conversations in other inboxes are none of the gateway's business. Intake already
+ * dropped incoming messages, private notes and messages carrying the hub's own origin mark.
+ */
+@Component
+class OutboundBridge {
+
+    private final Conversations conversations;
+    private final ChatwootConnections connections;
+    private final Providers providers;
+    private final Outbox outbox;
+
+    OutboundBridge(Conversations conversations, ChatwootConnections connections, Providers providers, Outbox outbox) {
+        this.conversations = conversations;
+        this.connections = connections;
+        this.providers = providers;
+        this.outbox = outbox;
+    }
+
+    void bridge(AccountId account, JobKind.ChatwootMessage message) {
+        var target = target(account, message);
+        if (target.isEmpty()) {
+            return;
+        }
+        var parts = parts(message);
+        if (parts.isEmpty()) {
+            return;
+        }
+        outbox.queueFromChatwoot(account, target.get().provider(), target.get().phone(), message.conversationId(),
+                message.messageId(), parts);
+    }
+
+    private record Target(Provider provider, String phone) {
+    }
+
+    private Optional<Target> target(AccountId account, JobKind.ChatwootMessage message) {
+        var mapped = conversations.byChatwootConversation(account, message.conversationId());
+        if (mapped.isPresent()) {
+            var provider = providers.findRecent(account, mapped.get().providerId());
+            if (provider.isPresent()) {
+                return Optional.of(new Target(provider.get(), mapped.get().contactPhone()));
+            }
+        }
+        var link = connections.link(account);
+        if (link.isEmpty()) {
+            return Optional.empty();
+        }
+        var inboxDefault = link.get().connection().inboxId();
+        var candidates = providers.list(account).stream()
+                .filter(provider -> Objects.equals(message.inboxId(),
+                        provider.chatwootInboxId() != null ? provider.chatwootInboxId() : inboxDefault))
+                .toList();
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        if (candidates.size() > 1) {
+            throw new JobFailure.GiveUp("several numbers share Chatwoot inbox " + message.inboxId()
+                    + ": give each provider its own chatwoot_inbox_id, then replay");
+        }
+        var phone = phone(message.contactPhone());
+        if (phone == null && message.contactIdentifier() != null) {
+            phone = PhoneNumbers.fromJid(message.contactIdentifier()).orElse(null);
+        }
+        if (phone == null) {
+            throw new JobFailure.GiveUp("the Chatwoot contact of conversation " + message.conversationId()
+                    + " has no phone number to send to");
+        }
+        return Optional.of(new Target(candidates.getFirst(), phone));
+    }
+
+    private static @Nullable String phone(@Nullable String number) {
+        if (number == null || number.isBlank()) {
+            return null;
+        }
+        try {
+            return PhoneNumbers.toE164(number);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** One text message, or one media message per attachment with the text as the first one's caption. */
+    static List<Outbox.Outgoing> parts(JobKind.ChatwootMessage message) {
+        var parts = new ArrayList<Outbox.Outgoing>();
+        var caption = message.content();
+        for (var attachment : message.attachments()) {
+            var kind = switch (attachment.fileType().toLowerCase(Locale.ROOT)) {
+                case "image" -> MediaMessage.Kind.IMAGE;
+                case "video" -> MediaMessage.Kind.VIDEO;
+                case "audio" -> MediaMessage.Kind.AUDIO;
+                case "file" -> MediaMessage.Kind.DOCUMENT;
+                default -> null;
+            };
+            URI url;
+            try {
+                url = URI.create(attachment.dataUrl());
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            if (kind == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+                continue;
+            }
+            parts.add(new Outbox.Outgoing(null, new MediaMessage(kind, url, null,
+                    kind == MediaMessage.Kind.AUDIO ? null : caption, fileName(url))));
+            if (kind != MediaMessage.Kind.AUDIO) {
+                caption = null;
+            }
+        }
+        if (caption != null && !caption.isBlank()) {
+            // no attachment carried the text (none, or only audio): it goes first, as a text message
+            parts.addFirst(new Outbox.Outgoing(caption, null));
+        }
+        return parts;
+    }
+
+    private static @Nullable String fileName(URI url) {
+        var path = url.getPath();
+        if (path == null) {
+            return null;
+        }
+        var last = path.substring(path.lastIndexOf('/') + 1);
+        return last.isBlank() ? null : java.net.URLDecoder.decode(last, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,84 @@
+package com.whatpro.hub.gateway;
+
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.providers.MediaMessage;
+import com.whatpro.hub.providers.MessageStatus;
+import com.whatpro.hub.providers.ProviderAdapters;
+import com.whatpro.hub.providers.ProviderRejected;
+import com.whatpro.hub.providers.Providers;
+import java.util.List;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sends a queued message through its provider. Accepted: sent, with the provider's id. Refused (bad number, bad
+ * media…): failed with the provider's error, and the agents are told in the conversation. Provider unavailable or
+ * rate limited: the worker retries later (honouring the provider's Retry-After). A message is sent at least once:
+ * when a provider accepted it but the answer was lost, the retry may send it again.
+ */
+@Component
+class Sender {
+
+    private final Messages messages;
+    private final Providers providers;
+    private final ProviderAdapters adapters;
+    private final Jobs jobs;
+    private final JsonMapper json;
+    private final TransactionTemplate transactions;
+
+    Sender(Messages messages, Providers providers, ProviderAdapters adapters, Jobs jobs, JsonMapper json,
+            PlatformTransactionManager transactions) {
+        this.messages = messages;
+        this.providers = providers;
+        this.adapters = adapters;
+        this.jobs = jobs;
+        this.json = json;
+        this.transactions = new TransactionTemplate(transactions);
+    }
+
+    void send(AccountId account, JobKind.Send job) {
+        var message = messages.find(account, job.messageId()).orElse(null);
+        if (message == null || !"pending".equals(message.status())) {
+            return;
+        }
+        var endpoint = providers.endpoint(account, message.providerId());
+        if (endpoint.isEmpty()) {
+            fail(account, message, "provider_deleted", "the provider of this message was deleted");
+            return;
+        }
+        var adapter = adapters.forType(endpoint.get().type());
+        try {
+            var result = message.media() == null
+                    ? adapter.sendText(endpoint.get(), message.contactPhone(), message.text() == null ? "" : message.text())
+                    : adapter.sendMedia(endpoint.get(), message.contactPhone(),
+                            json.treeToValue(message.media(), MediaMessage.class));
+            messages.sent(account, message.id(), result.providerMessageId());
+        } catch (ProviderRejected rejected) {
+            fail(account, message, rejected.providerCode() != null ? rejected.providerCode()
+                    : "http_" + rejected.httpStatus(), rejected.getMessage());
+        }
+    }
+
+    /** The send became a dead letter: the message stays pending (a replay sends it), the agents are told. */
+    void gaveUp(AccountId account, JobKind.Send job, String reason) {
+        messages.find(account, job.messageId()).ifPresent(message -> transactions.executeWithoutResult(status -> {
+            messages.error(account, message.id(), "undelivered", reason);
+            if (message.chatwootConversationId() != null) {
+                jobs.enqueue(account, List.of(ChatwootNotes.job(message.chatwootConversationId(),
+                        "This message has not reached WhatsApp yet: " + reason)));
+            }
+        }));
+    }
+
+    private void fail(AccountId account, Messages.Message message, String code, String reason) {
+        transactions.executeWithoutResult(status -> {
+            messages.status(account, message.id(), MessageStatus.FAILED, code, reason);
+            if (message.chatwootConversationId() != null) {
+                jobs.enqueue(account, List.of(ChatwootNotes.job(message.chatwootConversationId(),
+                        "This message was not delivered on WhatsApp: " + reason)));
+            }
+        });
+    }
+}

@@ -1,0 +1,25 @@
+package com.whatpro.hub.gateway;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The origin mark on what the hub posts to Chatwoot: its {@code source_id} starts with {@value #PREFIX}. Chatwoot
+ * echoes every message posted through its API back as a webhook; one with this mark is never sent to WhatsApp, so
+ * no message loops.
+ */
+final class SourceIds {
+
+    static final String PREFIX = "whatpro:";
+
+    private SourceIds() {
+    }
+
+    /** The source id of a WhatsApp message bridged to Chatwoot. */
+    static String ofWhatsApp(String providerMessageId) {
+        return PREFIX + "wa:" + providerMessageId;
+    }
+
+    static boolean isOurs(@Nullable String sourceId) {
+        return sourceId != null && sourceId.startsWith(PREFIX);
+    }
+}

@@ -1,0 +1,112 @@
+package com.whatpro.hub.providers;
+
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.platform.crypto.CredentialDecryptionException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Asks providers whether their numbers are connected: every provider on a schedule (the nodes share the work through
+ * {@code FOR UPDATE SKIP LOCKED}), and one on demand. A number that says it is connected but has sent no webhook for
+ * {@link ProvidersSettings#silenceThreshold()} is reported as an error: its webhook is likely not reaching the hub.
+ */
+@Service
+class ProviderHealth {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderHealth.class);
+    private static final int BATCH = 20;
+
+    private final Providers providers;
+    private final ProviderAdapters adapters;
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final ProvidersSettings settings;
+    private final Clock clock;
+
+    ProviderHealth(Providers providers, ProviderAdapters adapters, JdbcClient jdbc,
+            PlatformTransactionManager transactions, ProvidersSettings settings, Clock clock) {
+        this.providers = providers;
+        this.adapters = adapters;
+        this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactions);
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Probes one provider now and records the answer; empty when the account has no such provider. */
+    Optional<HealthCheck> check(AccountId account, UUID id) {
+        var provider = providers.find(account, id);
+        if (provider.isEmpty()) {
+            return Optional.empty();
+        }
+        var check = probe(account, provider.get());
+        providers.recordState(account, id, new ConnectionState(check.status(), check.detail()));
+        return Optional.of(check);
+    }
+
+    /** Probes the providers whose turn has come; returns how many. */
+    int checkDue() {
+        var due = Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
+                update providers p set next_check_at = now() + make_interval(secs => :interval)
+                from (select id from providers where next_check_at <= now() order by next_check_at
+                      limit :batch for update skip locked) due
+                where p.id = due.id
+                returning p.id, p.account_id
+                """)
+                .param("interval", (double) settings.healthCheckInterval().toMillis() / 1000)
+                .param("batch", BATCH)
+                .query((rs, n) -> new Due(rs.getObject(1, UUID.class), AccountId.of(rs.getLong(2))))
+                .list()));
+        for (var provider : due == null ? List.<Due>of() : due) {
+            try {
+                Tenancy.runAs(provider.account(), () -> check(provider.account(), provider.id()));
+            } catch (RuntimeException e) {
+                log.warn("health check of provider {} failed: {}", provider.id(), e.toString());
+            }
+        }
+        return due == null ? 0 : due.size();
+    }
+
+    private record Due(UUID id, AccountId account) {
+    }
+
+    private HealthCheck probe(AccountId account, Provider provider) {
+        var now = clock.instant();
+        ConnectionState state;
+        try {
+            var endpoint = providers.endpoint(account, provider.id()).orElseThrow();
+            state = adapters.forType(provider.type()).state(endpoint);
+        } catch (ProviderException e) {
+            state = ConnectionState.error(e.getMessage());
+        } catch (CredentialDecryptionException e) {
+            state = ConnectionState.error("the stored credentials cannot be decrypted with the configured keys");
+        }
+        var silent = silentSince(provider, now);
+        if (state.status() == ConnectionState.Status.CONNECTED && silent != null) {
+            state = ConnectionState.error("the provider says the number is connected, but no webhook has arrived since "
+                    + silent + "; check that the provider sends its webhooks to the hub's webhook URL");
+        }
+        return new HealthCheck(state.status(), now, state.detail());
+    }
+
+    private @Nullable Instant silentSince(Provider provider, Instant now) {
+        Duration threshold = settings.silenceThreshold();
+        if (threshold.isZero()) {
+            return null;
+        }
+        var last = provider.lastEventAt() != null ? provider.lastEventAt() : provider.createdAt();
+        return last.plus(threshold).isBefore(now) ? last : null;
+    }
+}

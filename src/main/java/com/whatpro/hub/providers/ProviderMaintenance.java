@@ -1,0 +1,53 @@
+package com.whatpro.hub.providers;
+
+import com.whatpro.hub.platform.crypto.CredentialCipher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/** The providers' background chores: health checks, last-event times, re-encryption after a key rotation. */
+@Component
+class ProviderMaintenance {
+
+    private static final Logger log = LoggerFactory.getLogger(ProviderMaintenance.class);
+
+    private final Providers providers;
+    private final ProviderHealth health;
+    private final CredentialCipher cipher;
+
+    ProviderMaintenance(Providers providers, ProviderHealth health, CredentialCipher cipher) {
+        this.providers = providers;
+        this.health = health;
+        this.cipher = cipher;
+    }
+
+    @Scheduled(initialDelayString = "${whatpro.providers.health-check-poll:30s}",
+            fixedDelayString = "${whatpro.providers.health-check-poll:30s}")
+    void checkHealth() {
+        while (health.checkDue() > 0) {
+            // keep going while whole batches were due
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${whatpro.providers.last-event-flush:5s}")
+    void flushLastEvents() {
+        providers.flushLastEvents();
+    }
+
+    /** After a key rotation the old key stays configured until this has moved every value to the new one. */
+    @EventListener(ApplicationReadyEvent.class)
+    @Scheduled(initialDelay = 1, fixedDelay = 1, timeUnit = java.util.concurrent.TimeUnit.HOURS)
+    void reencrypt() {
+        try {
+            int moved = providers.reencrypt(cipher);
+            if (moved > 0) {
+                log.info("Re-encrypted the credentials of {} provider(s) under the active key", moved);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Re-encrypting provider credentials failed; will try again: {}", e.toString());
+        }
+    }
+}

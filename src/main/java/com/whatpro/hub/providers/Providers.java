@@ -1,0 +1,422 @@
+package com.whatpro.hub.providers;
+
+import com.whatpro.hub.accounts.Entitlements;
+import com.whatpro.hub.accounts.Limit;
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.ExpiringCache;
+import com.whatpro.hub.platform.Ids;
+import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.platform.crypto.CredentialCipher;
+import com.whatpro.hub.platform.crypto.Secrets;
+import java.net.URI;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The WhatsApp providers of each account: their settings, encrypted credentials, webhook secrets and last known
+ * state. Credentials are encrypted with AES-256-GCM bound to {@code account:{id}/provider:{uuid}}, so a ciphertext
+ * moved to another row does not decrypt; they never leave this class except inside a {@link ProviderEndpoint}.
+ */
+@Service
+public class Providers {
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    private final JdbcClient jdbc;
+    private final CredentialCipher cipher;
+    private final JsonMapper json;
+    private final Entitlements entitlements;
+    private final ProviderAdapters adapters;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate readOnly;
+    private final TransactionTemplate writing;
+    private final Clock clock;
+    private final ExpiringCache<UUID, StoredTarget> targets;
+    private final ExpiringCache<UUID, Provider> recent;
+    private final ConcurrentHashMap<UUID, Instant> lastEvents = new ConcurrentHashMap<>();
+
+    Providers(JdbcClient jdbc, CredentialCipher cipher, JsonMapper json, Entitlements entitlements,
+            ProviderAdapters adapters, ApplicationEventPublisher events, PlatformTransactionManager transactions,
+            ProvidersSettings settings, Clock clock) {
+        this.jdbc = jdbc;
+        this.cipher = cipher;
+        this.json = json;
+        this.entitlements = entitlements;
+        this.adapters = adapters;
+        this.events = events;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
+        this.writing = new TransactionTemplate(transactions);
+        this.clock = clock;
+        this.targets = new ExpiringCache<>(settings.webhookCacheTtl(), 10_000, clock);
+        this.recent = new ExpiringCache<>(settings.webhookCacheTtl(), 10_000, clock);
+    }
+
+    /**
+     * A provider to create.
+     *
+     * @param baseUrl the provider's API root; required for Evolution and uazapi, Meta's Graph API when absent for
+     *        Cloud API
+     */
+    public record NewProvider(String name, ProviderType type, @Nullable URI baseUrl, @Nullable String instanceName,
+            @Nullable Long chatwootInboxId, ProviderCredentials credentials) {
+    }
+
+    /** Changes to a provider; absent fields stay as they are. */
+    public record ProviderUpdate(@Nullable String name, @Nullable URI baseUrl, @Nullable String instanceName,
+            @Nullable Long chatwootInboxId, @Nullable ProviderCredentials credentials) {
+    }
+
+    /** A new provider and the secret of its webhook URL. */
+    public record Created(Provider provider, String webhookSecret) {
+    }
+
+    @Transactional(readOnly = true)
+    public List<Provider> list(AccountId account) {
+        return jdbc.sql(SELECT + " where account_id = :account order by lower(name), id")
+                .param("account", account.value()).query(Providers::provider).list();
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Provider> find(AccountId account, UUID id) {
+        return jdbc.sql(SELECT + " where account_id = :account and id = :id")
+                .param("account", account.value()).param("id", id).query(Providers::provider).optional();
+    }
+
+    /**
+     * The provider as read at most {@link ProvidersSettings#webhookCacheTtl()} ago, for background work on every
+     * message; API reads use {@link #find}.
+     */
+    public Optional<Provider> findRecent(AccountId account, UUID id) {
+        return recent.get(id, key -> Objects.requireNonNull(readOnly.execute(status -> find(account, key))))
+                .filter(provider -> provider.account().equals(account));
+    }
+
+    @Transactional(readOnly = true)
+    public long count(AccountId account) {
+        return jdbc.sql("select count(*) from providers where account_id = :account")
+                .param("account", account.value()).query(Long.class).single();
+    }
+
+    /** Creates the provider, counting against {@code max_providers}. */
+    @Transactional
+    public Created create(AccountId account, NewProvider request, @Nullable UUID actor) {
+        var baseUrl = baseUrl(request.type(), request.baseUrl());
+        var instanceName = instanceName(request.type(), request.instanceName());
+        requireSameType(request.type(), request.credentials());
+        entitlements.ensureRoom(account, Limit.PROVIDERS, () -> count(account));
+        var id = Ids.newId();
+        var secret = Secrets.newUrlSecret();
+        try {
+            jdbc.sql("""
+                    insert into providers (id, account_id, name, type, base_url, instance_name, chatwoot_inbox_id,
+                        credentials, webhook_secret_hash, webhook_secret)
+                    values (:id, :account, :name, :type, :base, :instance, :inbox, :credentials, :hash, :secret)
+                    """)
+                    .param("id", id).param("account", account.value()).param("name", request.name().strip())
+                    .param("type", request.type().jsonName()).param("base", baseUrl.toString())
+                    .param("instance", instanceName).param("inbox", request.chatwootInboxId())
+                    .param("credentials", encryptCredentials(account, id, request.credentials()))
+                    .param("hash", Secrets.sha256(secret)).param("secret", cipher.encrypt(secret, secretData(account, id)))
+                    .update();
+        } catch (DuplicateKeyException e) {
+            throw ApiProblem.conflict("provider-exists", "A provider with this name already exists.");
+        }
+        var provider = find(account, id).orElseThrow();
+        events.publishEvent(new ProviderChanged(account, id, "provider.created",
+                Map.of("name", provider.name(), "type", provider.type().jsonName()), actor));
+        return new Created(provider, secret);
+    }
+
+    @Transactional
+    public Optional<Provider> update(AccountId account, UUID id, ProviderUpdate update, @Nullable UUID actor) {
+        var found = find(account, id);
+        if (found.isEmpty()) {
+            return found;
+        }
+        var before = found.get();
+        var baseUrl = update.baseUrl() == null ? null : baseUrl(before.type(), update.baseUrl());
+        var instanceName = update.instanceName() == null ? null : instanceName(before.type(), update.instanceName());
+        if (update.credentials() != null) {
+            requireSameType(before.type(), update.credentials());
+        }
+        try {
+            jdbc.sql("""
+                    update providers set name = coalesce(:name, name), base_url = coalesce(:base, base_url),
+                        instance_name = coalesce(:instance, instance_name),
+                        chatwoot_inbox_id = coalesce(:inbox, chatwoot_inbox_id),
+                        credentials = coalesce(:credentials, credentials), next_check_at = now(), updated_at = now()
+                    where account_id = :account and id = :id
+                    """)
+                    .param("name", update.name() == null ? null : update.name().strip())
+                    .param("base", baseUrl == null ? null : baseUrl.toString()).param("instance", instanceName)
+                    .param("inbox", update.chatwootInboxId())
+                    .param("credentials", update.credentials() == null ? null
+                            : encryptCredentials(account, id, update.credentials()))
+                    .param("account", account.value()).param("id", id).update();
+        } catch (DuplicateKeyException e) {
+            throw ApiProblem.conflict("provider-exists", "A provider with this name already exists.");
+        }
+        targets.evict(id);
+        recent.evict(id);
+        var after = find(account, id).orElseThrow();
+        var changes = new LinkedHashMap<String, Object>();
+        changed(changes, "name", before.name(), after.name());
+        changed(changes, "base_url", before.baseUrl().toString(), after.baseUrl().toString());
+        changed(changes, "instance_name", before.instanceName(), after.instanceName());
+        changed(changes, "chatwoot_inbox_id", before.chatwootInboxId(), after.chatwootInboxId());
+        if (update.credentials() != null) {
+            changes.put("credentials", "(redacted)");
+        }
+        if (!changes.isEmpty()) {
+            events.publishEvent(new ProviderChanged(account, id, "provider.updated", changes, actor));
+        }
+        return Optional.of(after);
+    }
+
+    /** Replaces the secret of the provider's webhook URL; the old URL stops working at once on this node. */
+    @Transactional
+    public Optional<String> rotateWebhookSecret(AccountId account, UUID id, @Nullable UUID actor) {
+        var secret = Secrets.newUrlSecret();
+        var updated = jdbc.sql("""
+                update providers set webhook_secret_hash = :hash, webhook_secret = :secret, updated_at = now()
+                where account_id = :account and id = :id
+                """)
+                .param("hash", Secrets.sha256(secret)).param("secret", cipher.encrypt(secret, secretData(account, id)))
+                .param("account", account.value()).param("id", id).update() > 0;
+        targets.evict(id);
+        recent.evict(id);
+        if (!updated) {
+            return Optional.empty();
+        }
+        events.publishEvent(new ProviderChanged(account, id, "provider.webhook_secret_rotated", Map.of(), actor));
+        return Optional.of(secret);
+    }
+
+    @Transactional
+    public boolean delete(AccountId account, UUID id, @Nullable UUID actor) {
+        var deleted = jdbc.sql("delete from providers where account_id = :account and id = :id")
+                .param("account", account.value()).param("id", id).update() > 0;
+        targets.evict(id);
+        recent.evict(id);
+        if (deleted) {
+            events.publishEvent(new ProviderChanged(account, id, "provider.deleted", Map.of(), actor));
+        }
+        return deleted;
+    }
+
+    /** The secret of the provider's webhook URL, for showing the URL to the account's admins. */
+    @Transactional(readOnly = true)
+    public Optional<String> webhookSecret(AccountId account, UUID id) {
+        return jdbc.sql("select webhook_secret from providers where account_id = :account and id = :id")
+                .param("account", account.value()).param("id", id).query(String.class).optional()
+                .map(sealed -> cipher.decrypt(sealed, secretData(account, id)));
+    }
+
+    /** Where and as whom to reach the provider, credentials decrypted. */
+    @Transactional(readOnly = true)
+    public Optional<ProviderEndpoint> endpoint(AccountId account, UUID id) {
+        return jdbc.sql("select type, base_url, instance_name, credentials from providers where account_id = :account and id = :id")
+                .param("account", account.value()).param("id", id)
+                .query((rs, n) -> endpoint(account, id, rs)).optional();
+    }
+
+    /**
+     * The provider a webhook URL names, if its secret is right. The account is not known before the look-up, so
+     * it runs in the platform scope; the secret is compared through its SHA-256 in constant time. Unknown provider
+     * and wrong secret look the same to the caller.
+     */
+    public Optional<WebhookTarget> webhookTarget(UUID providerId, String secret) {
+        var stored = targets.get(providerId, id -> Tenancy.callAsPlatform(() -> readOnly.execute(status -> jdbc.sql("""
+                select account_id, type, base_url, instance_name, credentials, webhook_secret_hash
+                from providers where id = :id
+                """)
+                .param("id", id)
+                .query((rs, n) -> {
+                    var account = AccountId.of(rs.getLong("account_id"));
+                    return new StoredTarget(account, rs.getBytes("webhook_secret_hash"), endpoint(account, id, rs));
+                })
+                .optional())));
+        if (stored.isEmpty() || !Secrets.matches(secret, stored.get().secretHash())) {
+            return Optional.empty();
+        }
+        var target = stored.get();
+        return Optional.of(new WebhookTarget(target.account(), providerId, target.endpoint(),
+                adapters.forType(target.endpoint().type())));
+    }
+
+    /** Notes that a webhook of the provider arrived; written to the database within seconds, in the background. */
+    public void eventReceived(UUID providerId) {
+        lastEvents.put(providerId, clock.instant());
+    }
+
+    /** Records what the provider said about its connection (a connection webhook or a health check). */
+    @Transactional
+    public void recordState(AccountId account, UUID id, ConnectionState state) {
+        jdbc.sql("""
+                update providers set status = :status, status_detail = :detail, checked_at = now()
+                where account_id = :account and id = :id
+                """)
+                .param("status", state.status().jsonName()).param("detail", truncate(state.detail()))
+                .param("account", account.value()).param("id", id).update();
+    }
+
+    /** Writes the webhook arrival times noted since the last call; run every few seconds by {@link ProviderMaintenance}. */
+    void flushLastEvents() {
+        if (lastEvents.isEmpty()) {
+            return;
+        }
+        var drained = new LinkedHashMap<UUID, Instant>();
+        for (var id : List.copyOf(lastEvents.keySet())) {
+            var at = lastEvents.remove(id);
+            if (at != null) {
+                drained.put(id, at);
+            }
+        }
+        Tenancy.callAsPlatform(() -> writing.execute(status -> {
+            drained.forEach((id, at) -> jdbc.sql("""
+                    update providers set last_event_at = greatest(coalesce(last_event_at, :at), :at) where id = :id
+                    """).param("at", Timestamp.from(at)).param("id", id).update());
+            return null;
+        }));
+    }
+
+    /**
+     * Moves stored credentials and webhook secrets that are under an older key to the active key of
+     * {@code cipher}; run at start-up and hourly by {@link ProviderMaintenance}.
+     *
+     * @return how many providers were re-encrypted
+     */
+    int reencrypt(CredentialCipher cipher) {
+        var stale = Tenancy.callAsPlatform(() -> readOnly.execute(status -> jdbc.sql(
+                        "select id, account_id, credentials, webhook_secret from providers")
+                .query((rs, n) -> new Sealed(rs.getObject("id", UUID.class), AccountId.of(rs.getLong("account_id")),
+                        rs.getString("credentials"), rs.getString("webhook_secret")))
+                .list().stream()
+                .filter(row -> cipher.needsReencryption(row.credentials()) || cipher.needsReencryption(row.secret()))
+                .toList()));
+        for (var row : Objects.requireNonNull(stale)) {
+            Tenancy.runAs(row.account(), () -> writing.executeWithoutResult(status -> jdbc.sql("""
+                    update providers set credentials = :credentials, webhook_secret = :secret
+                    where id = :id and credentials = :oldCredentials and webhook_secret = :oldSecret
+                    """)
+                    .param("credentials", cipher.reencrypt(row.credentials(), credentialData(row.account(), row.id())))
+                    .param("secret", cipher.reencrypt(row.secret(), secretData(row.account(), row.id())))
+                    .param("id", row.id()).param("oldCredentials", row.credentials()).param("oldSecret", row.secret())
+                    .update()));
+            targets.evict(row.id());
+            recent.evict(row.id());
+        }
+        return stale.size();
+    }
+
+    private record Sealed(UUID id, AccountId account, String credentials, String secret) {
+    }
+
+    private record StoredTarget(AccountId account, byte[] secretHash, ProviderEndpoint endpoint) {
+    }
+
+    private ProviderEndpoint endpoint(AccountId account, UUID id, ResultSet rs) throws SQLException {
+        var type = ProviderType.fromJson(rs.getString("type"));
+        var fields = json.readValue(cipher.decrypt(rs.getString("credentials"), credentialData(account, id)), MAP);
+        return new ProviderEndpoint(URI.create(rs.getString("base_url")), rs.getString("instance_name"),
+                CredentialFields.parse(type, fields));
+    }
+
+    private String encryptCredentials(AccountId account, UUID id, ProviderCredentials credentials) {
+        return cipher.encrypt(json.writeValueAsString(CredentialFields.toMap(credentials)), credentialData(account, id));
+    }
+
+    /** Associated data of a provider's credentials: ciphertext moved to another row does not decrypt. */
+    static String credentialData(AccountId account, UUID id) {
+        return "account:" + account + "/provider:" + id;
+    }
+
+    private static String secretData(AccountId account, UUID id) {
+        return credentialData(account, id) + "/webhook_secret";
+    }
+
+    private static URI baseUrl(ProviderType type, @Nullable URI requested) {
+        if (requested == null) {
+            if (type == ProviderType.CLOUD_API) {
+                return ProviderEndpoint.CLOUD_API_BASE_URL;
+            }
+            throw ApiProblem.invalid("base_url", "is required for " + type.jsonName());
+        }
+        var scheme = requested.getScheme() == null ? "" : requested.getScheme().toLowerCase(Locale.ROOT);
+        if (!requested.isAbsolute() || requested.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))
+                || requested.getRawQuery() != null || requested.getRawFragment() != null) {
+            throw ApiProblem.invalid("base_url", "must be an absolute http(s) URL without query or fragment");
+        }
+        return requested;
+    }
+
+    private static @Nullable String instanceName(ProviderType type, @Nullable String requested) {
+        var name = requested == null || requested.isBlank() ? null : requested.strip();
+        if (name == null && type == ProviderType.EVOLUTION) {
+            throw ApiProblem.invalid("instance_name", "is required for evolution");
+        }
+        return name;
+    }
+
+    private static void requireSameType(ProviderType type, ProviderCredentials credentials) {
+        if (credentials.type() != type) {
+            throw ApiProblem.invalid("credentials", "are not " + type.jsonName() + " credentials");
+        }
+    }
+
+    private static void changed(Map<String, Object> changes, String field, @Nullable Object before,
+            @Nullable Object after) {
+        if (!Objects.equals(before, after)) {
+            changes.put(field, java.util.Arrays.asList(before, after));
+        }
+    }
+
+    private static @Nullable String truncate(@Nullable String detail) {
+        return detail == null || detail.length() <= 500 ? detail : detail.substring(0, 500) + "…";
+    }
+
+
+
+    private static final String SELECT = """
+            select id, account_id, name, type, base_url, instance_name, chatwoot_inbox_id, status, status_detail,
+                checked_at, last_event_at, created_at, updated_at
+            from providers""";
+
+    private static Provider provider(ResultSet rs, int row) throws SQLException {
+        var status = rs.getString("status");
+        return new Provider(rs.getObject("id", UUID.class), AccountId.of(rs.getLong("account_id")),
+                rs.getString("name"), ProviderType.fromJson(rs.getString("type")), URI.create(rs.getString("base_url")),
+                rs.getString("instance_name"), rs.getObject("chatwoot_inbox_id", Long.class),
+                "unknown".equals(status) ? null : ConnectionState.Status.valueOf(status.toUpperCase(Locale.ROOT)),
+                rs.getString("status_detail"), instant(rs.getTimestamp("checked_at")),
+                instant(rs.getTimestamp("last_event_at")), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+
+    private static @Nullable Instant instant(@Nullable Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

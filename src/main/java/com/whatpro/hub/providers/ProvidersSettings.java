@@ -1,0 +1,29 @@
+package com.whatpro.hub.providers;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How the hub talks to providers and watches them.
+ *
+ * @param connectTimeout to open a connection to a provider
+ * @param readTimeout for a provider's answer
+ * @param healthCheckInterval how often each provider's state is asked for
+ * @param silenceThreshold a provider that says it is connected but has sent no webhook for this long is flagged as
+ *        an error (its webhook is probably not configured or not reaching us); zero turns the check off
+ * @param webhookCacheTtl how long a node trusts what it read about a provider for webhook intake; a change made on
+ *        another node shows after at most this long; zero turns the cache off
+ */
+@ConfigurationProperties("whatpro.providers")
+public record ProvidersSettings(
+        @DefaultValue("2s") Duration connectTimeout,
+        @DefaultValue("10s") Duration readTimeout,
+        @DefaultValue("5m") Duration healthCheckInterval,
+        @DefaultValue("6h") Duration silenceThreshold,
+        @DefaultValue("5s") Duration webhookCacheTtl) {
+
+    public ProviderTimeouts timeouts() {
+        return new ProviderTimeouts(connectTimeout, readTimeout);
+    }
+}

@@ -1,0 +1,211 @@
+package com.whatpro.hub.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.whatpro.hub.Fixtures;
+import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.TestInfrastructure;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.DriverManager;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Provider webhooks are taken in only from whoever knows the URL's secret and, where the provider signs or carries a
+ * token, only with the right signature or token; what is taken in is stored once, however often it comes.
+ */
+class ProviderWebhookIntakeTests extends IntegrationTest {
+
+    Fixtures fixtures;
+    Fixtures.Tenant tenant;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new Fixtures(http());
+        tenant = fixtures.tenant("Intake");
+    }
+
+    @Test
+    void acceptsAMetaWebhookSignedWithTheAppSecretAndRefusesAnyOtherSignature() {
+        var provider = Gateway.cloudApi(http(), tenant.admin().token(), tenant.id(), "app-secret-1", "verify-1", null);
+        var body = Gateway.cloudExample("inbound.text-message.json");
+
+        var signed = Gateway.post(http(), provider.webhookPath(), body,
+                Map.of("X-Hub-Signature-256", Gateway.metaSignature("app-secret-1", body)));
+        var wrongSecret = Gateway.post(http(), provider.webhookPath(), body,
+                Map.of("X-Hub-Signature-256", Gateway.metaSignature("another-secret", body)));
+        var alteredBody = Gateway.post(http(), provider.webhookPath(), body.replace("another color", "another colour"),
+                Map.of("X-Hub-Signature-256", Gateway.metaSignature("app-secret-1", body)));
+        var unsigned = Gateway.post(http(), provider.webhookPath(), body, Map.of());
+
+        assertThat(signed.status()).as(signed.body()).isEqualTo(200);
+        assertThat(signed.json().get("stored").asInt()).isEqualTo(1);
+        assertThat(wrongSecret.status()).isEqualTo(401);
+        assertThat(alteredBody.status()).isEqualTo(401);
+        assertThat(unsigned.status()).isEqualTo(401);
+        assertThat(unsigned.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void answersMetasSubscriptionHandshakeOnlyWithTheVerifyToken() {
+        var provider = Gateway.cloudApi(http(), tenant.admin().token(), tenant.id(), "app-secret-2", "my-verify-token",
+                null);
+        var query = "?hub.mode=subscribe&hub.verify_token=%s&hub.challenge=1158201444";
+
+        var right = http().get(provider.webhookPath() + query.formatted("my-verify-token"));
+        var wrong = http().get(provider.webhookPath() + query.formatted("guess"));
+
+        assertThat(right.status()).isEqualTo(200);
+        assertThat(right.body()).isEqualTo("1158201444");
+        assertThat(wrong.status()).isEqualTo(403);
+    }
+
+    @Test
+    void requiresTheEvolutionWebhookTokenWhenOneIsConfigured() {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), "evo-hook-token", null);
+        var body = Gateway.evolutionMessage(provider.key(), "3EB0" + UUID.randomUUID().toString().substring(0, 8),
+                "5511987650001@s.whatsapp.net", "Ana", "oi", false);
+
+        var withHeader = Gateway.post(http(), provider.webhookPath(), body, Map.of("x-webhook-token", "evo-hook-token"));
+        var withBearer = Gateway.post(http(), provider.webhookPath(), body,
+                Map.of("Authorization", "Bearer evo-hook-token"));
+        var without = Gateway.post(http(), provider.webhookPath(), body, Map.of());
+        var wrong = Gateway.post(http(), provider.webhookPath(), body, Map.of("x-webhook-token", "nope"));
+
+        assertThat(withHeader.status()).as(withHeader.body()).isEqualTo(200);
+        assertThat(withBearer.status()).as(withBearer.body()).isEqualTo(200);
+        assertThat(without.status()).isEqualTo(401);
+        assertThat(wrong.status()).isEqualTo(401);
+    }
+
+    @Test
+    void requiresTheUazapiWebhookTokenWhenOneIsConfigured() {
+        var provider = Gateway.uazapi(http(), tenant.admin().token(), tenant.id(), "uaz-hook-token", null);
+        var body = """
+                {"event": "message", "instance": "r183e2ef9597845", "token": "%s",
+                 "data": {"id": "r1a2b3c4", "messageid": "3EB0%s", "chatid": "5511999990001@s.whatsapp.net",
+                  "fromMe": false, "isGroup": false, "messageType": "text", "messageTimestamp": 1706112000000,
+                  "sender": "5511999990001@s.whatsapp.net", "senderName": "João Silva", "text": "Olá"}}""";
+
+        var carried = Gateway.post(http(), provider.webhookPath(),
+                body.formatted("uaz-hook-token", UUID.randomUUID().toString().substring(0, 8)), Map.of());
+        var missing = Gateway.post(http(), provider.webhookPath(),
+                body.formatted("", UUID.randomUUID().toString().substring(0, 8)), Map.of());
+
+        assertThat(carried.status()).as(carried.body()).isEqualTo(200);
+        assertThat(missing.status()).isEqualTo(401);
+    }
+
+    @Test
+    void answersTheSame404ForAnUnknownProviderAndAWrongSecret() {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+        var body = Gateway.evolutionMessage(provider.key(), "3EB0AAAA", "5511987650002@s.whatsapp.net", "Ana", "oi",
+                false);
+        var secret = provider.webhookPath().substring(provider.webhookPath().lastIndexOf('/') + 1);
+
+        var wrongSecret = Gateway.post(http(), "/api/v1/webhooks/providers/" + provider.id() + "/not-the-secret", body,
+                Map.of());
+        var unknown = Gateway.post(http(), "/api/v1/webhooks/providers/" + UUID.randomUUID() + "/" + secret, body,
+                Map.of());
+        var notAnId = Gateway.post(http(), "/api/v1/webhooks/providers/123/" + secret, body, Map.of());
+
+        assertThat(wrongSecret.status()).isEqualTo(404);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(notAnId.status()).isEqualTo(404);
+        assertThat(wrongSecret.json().get("detail")).isEqualTo(unknown.json().get("detail"));
+    }
+
+    @Test
+    void refusesAMalformedPayloadWith400() {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+
+        var notJson = Gateway.post(http(), provider.webhookPath(), "{not json", Map.of());
+        var empty = Gateway.post(http(), provider.webhookPath(), "", Map.of());
+
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(empty.status()).isEqualTo(400);
+    }
+
+    @Test
+    void storesAWebhookDeliveredFiveTimesOnce() throws Exception {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+        var messageId = "3EB0" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
+        var body = Gateway.evolutionMessage(provider.key(), messageId, "5511987650003@s.whatsapp.net", "Ana", "oi",
+                false);
+
+        var answers = new java.util.ArrayList<Integer>();
+        int stored = 0;
+        for (int i = 0; i < 5; i++) {
+            var response = Gateway.post(http(), provider.webhookPath(), body, Map.of());
+            answers.add(response.status());
+            stored += response.json().get("stored").asInt();
+        }
+
+        assertThat(answers).containsOnly(200);
+        assertThat(stored).isEqualTo(1);
+        assertThat(jobsFor(messageId)).isEqualTo(1);
+    }
+
+    @Test
+    void notesWhenAProviderLastSentAWebhook() {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+        var path = "/api/v1/accounts/" + tenant.id() + "/providers/" + provider.id();
+        assertThat(http().bearer(tenant.admin().token()).get(path).json().get("last_event_at").isNull()).isTrue();
+
+        Gateway.post(http(), provider.webhookPath(), Gateway.evolution(provider.key(), "presence.update",
+                Gateway.JSON.createObjectNode().put("id", "x")), Map.of());
+
+        Eventually.until("last_event_at is set", () ->
+                !http().bearer(tenant.admin().token()).get(path).json().get("last_event_at").isNull());
+    }
+
+    @Test
+    void aConnectionWebhookUpdatesTheProvidersStatus() {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+        var path = "/api/v1/accounts/" + tenant.id() + "/providers/" + provider.id();
+
+        Gateway.post(http(), provider.webhookPath(), Gateway.evolution(provider.key(), "connection.update",
+                Gateway.JSON.createObjectNode().put("instance", provider.key()).put("state", "close")
+                        .put("statusReason", 401)), Map.of());
+
+        var view = Eventually.value("the status changes", () -> http().bearer(tenant.admin().token()).get(path).json(),
+                json -> json.get("status").asString().equals("disconnected"));
+        assertThat(view.get("status_detail").asString()).contains("401");
+    }
+
+    @Test
+    void aWebhookUrlKeepsWorkingOnlyUntilItsSecretIsRotated() {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+        var body = Gateway.evolutionMessage(provider.key(), "3EB0ROT1", "5511987650004@s.whatsapp.net", "Ana", "oi",
+                false);
+
+        var rotated = http().bearer(tenant.admin().token()).patch("/api/v1/accounts/" + tenant.id() + "/providers/"
+                + provider.id(), Map.of("rotate_webhook_secret", true));
+
+        assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+        var newPath = java.net.URI.create(rotated.json().get("webhook_url").asString()).getPath();
+        assertThat(newPath).isNotEqualTo(provider.webhookPath());
+        assertThat(Gateway.post(http(), provider.webhookPath(), body, Map.of()).status()).isEqualTo(404);
+        assertThat(Gateway.post(http(), newPath, body, Map.of()).status()).isEqualTo(200);
+    }
+
+    static int jobsFor(String providerMessageId) throws Exception {
+        var owner = TestInfrastructure.owner();
+        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
+                var statement = connection.prepareStatement(
+                        "select count(*) from gateway_jobs where dedup_key like ?")) {
+            statement.setString(1, "%:message:" + providerMessageId);
+            try (var rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,140 @@
+package com.whatpro.hub.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.whatpro.hub.Fixtures;
+import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.SecondNode;
+import com.whatpro.hub.TestInfrastructure;
+import java.net.URI;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Work a node took and did not finish is not lost: when the node dies, its claims run out and another node finishes
+ * the work, and a message the dead node had already posted to Chatwoot is not posted twice.
+ */
+class WorkerCrashTests extends IntegrationTest {
+
+    static final long INBOX = 81;
+
+    @Autowired
+    JobWorker worker;
+
+    FakeChatwoot chatwoot = FakeChatwoot.get();
+    Fixtures.Tenant tenant;
+    long chatwootAccount;
+    Gateway.Provider provider;
+
+    @BeforeEach
+    void setUp() {
+        tenant = new Fixtures(http()).tenant("Crash");
+        chatwootAccount = chatwoot.newAccount();
+        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX, null);
+        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+    }
+
+    @AfterEach
+    void resumeAndCheck() {
+        worker.resume();
+        chatwoot.assertEveryRequestConforms(chatwootAccount);
+    }
+
+    @Test
+    void workClaimedByANodeThatDiedComesDueAgainWhenItsLeaseRunsOut() throws Exception {
+        worker.pause();
+        Eventually.quietFor(Duration.ofMillis(300));
+        var messageId = "3EB0LS" + InboundBridgeTests.suffix();
+        Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(), messageId,
+                "5511955550009@s.whatsapp.net", "Nina", "still there?", false), Map.of());
+        // a node claimed it for a lease of two seconds, then died
+        sql("update gateway_jobs set claimed_by = 'dead-node', attempts = 1, next_attempt_at = now() + interval '2 seconds'"
+                + " where dedup_key like '%:message:" + messageId + "'");
+
+        worker.resume();
+        Eventually.quietFor(Duration.ofMillis(1000));
+        assertThat(chatwoot.messages(chatwootAccount)).as("not before the lease ran out").isEmpty();
+
+        Eventually.until("the message reaches Chatwoot", () -> chatwoot.messages(chatwootAccount).size() == 1);
+        Eventually.until("the job is done, on its second attempt", () -> {
+            try {
+                return query("select attempts || ' ' || status from gateway_jobs where dedup_key like '%:message:"
+                        + messageId + "'").equals("2 done");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @Test
+    void aNodeKilledInTheMiddleOfABatchLosesNothingAndDuplicatesNothing() throws Exception {
+        worker.pause();
+        Eventually.quietFor(Duration.ofMillis(300));
+        var slowPosts = chatwoot.slow(chatwootAccount, "POST", "conversations/\\d+/messages", 1500);
+        var sourceIds = new ArrayList<String>();
+        try (var other = SecondNode.start("--whatpro.gateway.worker.lease=3s",
+                "--whatpro.gateway.worker.shutdown-grace=0s")) {
+            var otherNode = other.bean(JobWorker.class).node();
+            for (int contact = 1; contact <= 3; contact++) {
+                for (int message = 1; message <= 2; message++) {
+                    var id = "3EB0K" + contact + message + InboundBridgeTests.suffix();
+                    sourceIds.add("whatpro:wa:" + id);
+                    var response = Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(),
+                            id, "55119444400" + contact + "0@s.whatsapp.net", "Contact " + contact,
+                            "message " + message, false), Map.of());
+                    assertThat(response.status()).isEqualTo(200);
+                }
+            }
+            Eventually.until("the other node has claimed the work and is posting it", () ->
+                    claimedBy(otherNode) > 0 && postsReceived() > 0);
+            assertThat(chatwoot.messages(chatwootAccount).size()).as("some work is unfinished").isLessThan(6);
+        } // the other node stops, abandoning what it holds
+        chatwoot.remove(slowPosts);
+
+        worker.resume();
+
+        Eventually.until("every message reaches Chatwoot", () -> chatwoot.messages(chatwootAccount).size() >= 6);
+        Eventually.quietFor(Duration.ofMillis(1500));
+        var posted = chatwoot.messages(chatwootAccount).stream()
+                .collect(Collectors.groupingBy(FakeChatwoot.Message::sourceId, Collectors.counting()));
+        assertThat(posted.keySet()).containsExactlyInAnyOrderElementsOf(sourceIds);
+        assertThat(posted.values()).as("each message once").containsOnly(1L);
+        assertThat(chatwoot.conversations(chatwootAccount)).hasSize(3);
+    }
+
+    long postsReceived() {
+        return chatwoot.served(chatwootAccount).stream()
+                .filter(event -> event.getRequest().getMethod().getName().equals("POST")
+                        && URI.create(event.getRequest().getUrl()).getPath().endsWith("/messages"))
+                .count();
+    }
+
+    long claimedBy(String node) {
+        try {
+            return Long.parseLong(query("select count(*) from gateway_jobs where account_id = " + tenant.id()
+                    + " and claimed_by = '" + node + "'"));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void sql(String statement) throws Exception {
+        MessagesApiTests.sql(statement);
+    }
+
+    static String query(String sql) throws Exception {
+        var owner = TestInfrastructure.owner();
+        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
+                var statement = connection.createStatement(); var rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
