@@ -119,6 +119,20 @@ class ProviderWebhookIntakeTests extends IntegrationTest {
     }
 
     @Test
+    void aDeactivatedAccountTakesNoMoreWebhooks() {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+        var body = Gateway.evolutionMessage(provider.key(), "3EB0OFF1", "5511987650005@s.whatsapp.net", "Ana", "oi",
+                false);
+        assertThat(Gateway.post(http(), provider.webhookPath(), body, Map.of()).status()).isEqualTo(200);
+
+        assertThat(http().bearer(fixtures.superAdmin()).delete("/api/v1/accounts/" + tenant.id()).status())
+                .isEqualTo(204);
+
+        Eventually.until("webhooks are refused", () ->
+                Gateway.post(http(), provider.webhookPath(), body, Map.of()).status() == 404);
+    }
+
+    @Test
     void refusesAMalformedPayloadWith400() {
         var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
 
