@@ -68,11 +68,15 @@ class ProviderWebhookIntakeTests extends IntegrationTest {
         var withHeader = Gateway.post(http(), provider.webhookPath(), body, Map.of("x-webhook-token", "evo-hook-token"));
         var withBearer = Gateway.post(http(), provider.webhookPath(), body,
                 Map.of("Authorization", "Bearer evo-hook-token"));
+        var withJwt = Gateway.post(http(), provider.webhookPath(), body, Map.of("Authorization", "Bearer "
+                + com.whatpro.hub.providers.adapters.EvolutionWebhookJwtTests.jwt("HS256", "evo-hook-token",
+                        System.currentTimeMillis() / 1000 + 600)));
         var without = Gateway.post(http(), provider.webhookPath(), body, Map.of());
         var wrong = Gateway.post(http(), provider.webhookPath(), body, Map.of("x-webhook-token", "nope"));
 
         assertThat(withHeader.status()).as(withHeader.body()).isEqualTo(200);
         assertThat(withBearer.status()).as(withBearer.body()).isEqualTo(200);
+        assertThat(withJwt.status()).as(withJwt.body()).isEqualTo(200);
         assertThat(without.status()).isEqualTo(401);
         assertThat(wrong.status()).isEqualTo(401);
     }
