@@ -158,6 +158,30 @@ class InboundBridgeTests extends IntegrationTest {
     }
 
     @Test
+    void aNewConversationBecomesACardOnTheDefaultBoard() {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+        Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(), "3EB0C1" + suffix(),
+                "5511955550077@s.whatsapp.net", "Carla", "I want a quote", false), Map.of());
+        Eventually.until("the message arrives", () -> chatwoot.messages(chatwootAccount).size() == 1);
+        var conversation = chatwoot.conversations(chatwootAccount).getFirst().id();
+        var admin = http().bearer(tenant.admin().token());
+        var base = "/api/v1/accounts/" + tenant.id();
+
+        var card = Eventually.value("the conversation's card appears", () -> {
+            var boards = admin.get(base + "/boards").json().get("items");
+            if (boards.isEmpty()) {
+                return null;
+            }
+            var cards = admin.get(base + "/boards/" + boards.get(0).get("id").asString() + "/cards").json().get("items");
+            return cards.valueStream().filter(c -> c.get("conversation_ids").valueStream()
+                    .anyMatch(id -> id.asLong() == conversation)).findFirst().orElse(null);
+        }, found -> found != null);
+
+        assertThat(card.get("contact").get("phone").asString()).isEqualTo("+5511955550077");
+        assertThat(card.get("title").asString()).contains("Carla");
+    }
+
+    @Test
     void aLaterMessageOfTheContactGoesToTheSameConversation() {
         var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
         Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(), "3EB0L1" + suffix(),
