@@ -1,17 +1,22 @@
 -- Shared summary: throughput, p50/p95/p99 and errors, one line each, for bench/RESULTS.md.
 -- Also paces requests when RATE (requests/s over all threads) is set: plain wrk sends as fast as
--- the server answers, so each wrk thread keeps a schedule of one request every THREADS/RATE
--- seconds and delay() holds each connection's next request until the next free slot (a backlog
--- is not caught up beyond one second). Latency is still measured by wrk from when a request is
+-- the server answers, so a scenario that calls report.pace() keeps, per wrk thread, a schedule of
+-- one request every THREADS/RATE seconds: delay() holds each connection's next request until the
+-- next free slot (a backlog is not caught up beyond one second). Latency is still measured by wrk from when a request is
 -- actually sent, so queueing inside the load generator is not counted (unlike wrk2's corrected
 -- histograms); the achieved rate is printed next to the target.
 local M = {}
 
 local rate = tonumber(os.getenv("RATE") or "")
 local threads = tonumber(os.getenv("THREADS") or "1")
-M.paced = rate ~= nil and rate > 0
+M.paced = false
 
-if M.paced then
+-- Called by a scenario at load time: installs wrk's delay() hook when RATE is set.
+function M.pace()
+  if rate == nil or rate <= 0 then
+    return
+  end
+  M.paced = true
   local ffi = require("ffi")
   ffi.cdef [[
     typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -35,6 +40,7 @@ if M.paced then
     if wait < 0 then wait = 0 end
     return math.floor(wait + 0.5)
   end
+  delay = M.delay
 end
 
 function M.done(summary, latency, requests)

@@ -2,12 +2,15 @@
 # Shared set-up of the kanban scenarios, through the API only: signs in as the bootstrap
 # super_admin, creates an account on the enterprise plan with an admin of its own, signs in as
 # that admin (the load runs as a normal account admin, not as super_admin) and builds a board.
-# Needs BASE_URL and WHATPRO_BOOTSTRAP_ADMIN_PASSWORD (+ _EMAIL, default admin@whatpro.local).
+# Needs BASE_URL and WHATPRO_BOOTSTRAP_ADMIN_PASSWORD (+ _EMAIL, default admin@whatpro.local);
+# BENCH_ADMIN_PASSWORD / BENCH_ADMIN_EMAIL work too, as for guarded-read. The service's rate
+# limits must be above what the set-up and the load send (one admin: WHATPRO_RATE_LIMITS_ROLES_ADMIN,
+# the enterprise plan: WHATPRO_RATE_LIMITS_PLANS_ENTERPRISE), or they measure 429s.
 set -euo pipefail
 
 base="${BASE_URL:?BASE_URL is set by bench/run}"
-sa_email="${WHATPRO_BOOTSTRAP_ADMIN_EMAIL:-admin@whatpro.local}"
-sa_password="${WHATPRO_BOOTSTRAP_ADMIN_PASSWORD:?set WHATPRO_BOOTSTRAP_ADMIN_PASSWORD to the bootstrap admin password the service started with}"
+sa_email="${BENCH_ADMIN_EMAIL:-${WHATPRO_BOOTSTRAP_ADMIN_EMAIL:-admin@whatpro.local}}"
+sa_password="${BENCH_ADMIN_PASSWORD:-${WHATPRO_BOOTSTRAP_ADMIN_PASSWORD:?set WHATPRO_BOOTSTRAP_ADMIN_PASSWORD (or BENCH_ADMIN_PASSWORD) to the bootstrap admin password the service started with}}"
 
 # first value of a string field / of a number field in a JSON document on stdin
 json_string() { grep -o "\"$1\":\"[^\"]*\"" | head -1 | cut -d'"' -f4; }
@@ -59,9 +62,15 @@ kanban_board() {
         -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
         -d "{\"stage_id\":\"$0\",\"title\":\"Card $1 of $0\",\"amount_minor\":$((RANDOM * 100)),\"currency\":\"BRL\",\"labels\":[\"bench\"],\"contact\":{\"name\":\"Contact $1\",\"phone\":\"+55 11 9$RANDOM$RANDOM\"}}" \
         | grep -o "\"id\":\"[^\"]*\"" | head -1 | cut -d\" -f4 >> "$cards_file"'
-  local card_ids
+  local card_ids made
   card_ids="$(paste -sd, - < "$cards_file")"
+  made="$(grep -c . "$cards_file" || true)"
   rm -f "$cards_file"
+  if [ "$made" -ne $((stages * per_stage)) ]; then
+    echo "only $made of $((stages * per_stage)) cards were created: start the service with rate limits above" \
+      "what the set-up and the benchmark send (see bench/RESULTS.md, Kanban)" >&2
+    exit 1
+  fi
 
   echo "TOKEN=$token"
   echo "ACCOUNT_ID=$account"
@@ -69,5 +78,5 @@ kanban_board() {
   echo "BOARD_PATH=/api/v1/accounts/$account/boards/$board_id"
   echo "STAGE_IDS=$stage_ids"
   echo "CARD_IDS=$card_ids"
-  echo "CARD_COUNT=$(printf '%s' "$card_ids" | tr ',' '\n' | grep -c .)" 
+  echo "CARD_COUNT=$made"
 }

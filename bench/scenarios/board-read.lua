@@ -6,5 +6,5 @@ wrk.method = "GET"
 wrk.path = os.getenv("BOARD_PATH")
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
 
-if report.paced then delay = report.delay end
+report.pace()
 done = report.done

@@ -34,5 +34,5 @@ function request()
   return wrk.format("POST", base .. card .. "/move", headers, '{"stage_id":"' .. stage .. '"}')
 end
 
-if report.paced then delay = report.delay end
+report.pace()
 done = report.done
