@@ -1,5 +1,6 @@
 package com.whatpro.hub.gateway;
 
+import com.whatpro.hub.accounts.Accounts;
 import com.whatpro.hub.chatwoot.ChatwootAccountClient;
 import com.whatpro.hub.chatwoot.ChatwootClient;
 import com.whatpro.hub.platform.AccountId;
@@ -40,16 +41,18 @@ class ChatwootConnections {
     private final ChatwootClient chatwoot;
     private final Conversations conversations;
     private final ApplicationEventPublisher events;
+    private final Accounts accounts;
     private final TransactionTemplate readOnly;
     private final TransactionTemplate writing;
     private final ExpiringCache<AccountId, Stored> targets;
     private final ExpiringCache<AccountId, Link> links;
 
     ChatwootConnections(JdbcClient jdbc, CredentialCipher cipher, ChatwootClient chatwoot, Conversations conversations,
-            ApplicationEventPublisher events, PlatformTransactionManager transactions, ProvidersSettings providers,
-            Clock clock) {
+            ApplicationEventPublisher events, Accounts accounts, PlatformTransactionManager transactions,
+            ProvidersSettings providers, Clock clock) {
         this.jdbc = jdbc;
         this.events = events;
+        this.accounts = accounts;
         this.conversations = conversations;
         this.cipher = cipher;
         this.chatwoot = chatwoot;
@@ -176,7 +179,7 @@ class ChatwootConnections {
     }
 
     /**
-     * The account a Chatwoot webhook URL names, if its secret is right; looked up in the platform scope since the
+     * The account a Chatwoot webhook URL names, if its secret is right and the account active; looked up in the platform scope since the
      * account is not trusted before. Unknown account and wrong secret look the same.
      */
     Optional<Target> webhookTarget(AccountId account, String secret) {
@@ -190,7 +193,8 @@ class ChatwootConnections {
                     return new Stored(rs.getBytes("url_secret_hash"), new Target(id, rs.getLong("chatwoot_account_id"),
                             signing == null ? null : cipher.decrypt(signing, data(id, "webhook_secret"))));
                 })
-                .optional())));
+                .optional()
+                .filter(target -> accounts.isActive(id)))));
         if (stored.isEmpty() || !Secrets.matches(secret, stored.get().urlSecretHash())) {
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package com.whatpro.hub.providers;
 
+import com.whatpro.hub.accounts.Accounts;
 import com.whatpro.hub.accounts.Entitlements;
 import com.whatpro.hub.accounts.Limit;
 import com.whatpro.hub.platform.AccountId;
@@ -48,22 +49,24 @@ public class Providers {
     private final CredentialCipher cipher;
     private final JsonMapper json;
     private final Entitlements entitlements;
+    private final Accounts accounts;
     private final ProviderAdapters adapters;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate readOnly;
     private final TransactionTemplate writing;
     private final Clock clock;
     private final ExpiringCache<UUID, StoredTarget> targets;
-    private final ExpiringCache<UUID, Provider> recent;
+    private final ExpiringCache<Owned, Provider> recent;
     private final ConcurrentHashMap<UUID, Instant> lastEvents = new ConcurrentHashMap<>();
 
-    Providers(JdbcClient jdbc, CredentialCipher cipher, JsonMapper json, Entitlements entitlements,
+    Providers(JdbcClient jdbc, CredentialCipher cipher, JsonMapper json, Entitlements entitlements, Accounts accounts,
             ProviderAdapters adapters, ApplicationEventPublisher events, PlatformTransactionManager transactions,
             ProvidersSettings settings, Clock clock) {
         this.jdbc = jdbc;
         this.cipher = cipher;
         this.json = json;
         this.entitlements = entitlements;
+        this.accounts = accounts;
         this.adapters = adapters;
         this.events = events;
         this.readOnly = new TransactionTemplate(transactions);
@@ -110,8 +113,8 @@ public class Providers {
      * message; API reads use {@link #find}.
      */
     public Optional<Provider> findRecent(AccountId account, UUID id) {
-        return recent.get(id, key -> Objects.requireNonNull(readOnly.execute(status -> find(account, key))))
-                .filter(provider -> provider.account().equals(account));
+        return recent.get(new Owned(account, id),
+                key -> Objects.requireNonNull(readOnly.execute(status -> find(key.account(), key.id()))));
     }
 
     @Transactional(readOnly = true)
@@ -180,7 +183,7 @@ public class Providers {
             throw ApiProblem.conflict("provider-exists", "A provider with this name already exists.");
         }
         targets.evict(id);
-        recent.evict(id);
+        recent.evictIf(key -> key.id().equals(id));
         var after = find(account, id).orElseThrow();
         var changes = new LinkedHashMap<String, Object>();
         changed(changes, "name", before.name(), after.name());
@@ -207,7 +210,7 @@ public class Providers {
                 .param("hash", Secrets.sha256(secret)).param("secret", cipher.encrypt(secret, secretData(account, id)))
                 .param("account", account.value()).param("id", id).update() > 0;
         targets.evict(id);
-        recent.evict(id);
+        recent.evictIf(key -> key.id().equals(id));
         if (!updated) {
             return Optional.empty();
         }
@@ -220,7 +223,7 @@ public class Providers {
         var deleted = jdbc.sql("delete from providers where account_id = :account and id = :id")
                 .param("account", account.value()).param("id", id).update() > 0;
         targets.evict(id);
-        recent.evict(id);
+        recent.evictIf(key -> key.id().equals(id));
         if (deleted) {
             events.publishEvent(new ProviderChanged(account, id, "provider.deleted", Map.of(), actor));
         }
@@ -244,7 +247,8 @@ public class Providers {
     }
 
     /**
-     * The provider a webhook URL names, if its secret is right. The account is not known before the look-up, so
+     * The provider a webhook URL names, if its secret is right and its account active. The account is not known
+     * before the look-up, so
      * it runs in the platform scope; the secret is compared through its SHA-256 in constant time. Unknown provider
      * and wrong secret look the same to the caller.
      */
@@ -258,7 +262,8 @@ public class Providers {
                     var account = AccountId.of(rs.getLong("account_id"));
                     return new StoredTarget(account, rs.getBytes("webhook_secret_hash"), endpoint(account, id, rs));
                 })
-                .optional())));
+                .optional()
+                .filter(target -> accounts.isActive(target.account())))));
         if (stored.isEmpty() || !Secrets.matches(secret, stored.get().secretHash())) {
             return Optional.empty();
         }
@@ -327,12 +332,15 @@ public class Providers {
                     .param("id", row.id()).param("oldCredentials", row.credentials()).param("oldSecret", row.secret())
                     .update()));
             targets.evict(row.id());
-            recent.evict(row.id());
+            recent.evictIf(key -> key.id().equals(row.id()));
         }
         return stale.size();
     }
 
     private record Sealed(UUID id, AccountId account, String credentials, String secret) {
+    }
+
+    private record Owned(AccountId account, UUID id) {
     }
 
     private record StoredTarget(AccountId account, byte[] secretHash, ProviderEndpoint endpoint) {

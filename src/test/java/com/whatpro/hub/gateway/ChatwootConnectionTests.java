@@ -119,7 +119,7 @@ class ChatwootConnectionTests extends IntegrationTest {
         chatwoot.teams(chatwootAccount, teams, Map.of(base + 7, agents(agent(base + 2, "Bo Agent",
                 "bo-" + base + "@example.test", "agent"))));
         // the admin from the fixtures plus two more fit
-        MessagesApiTests.sql("update accounts set limit_overrides = '{\"max_agents\": 3}' where id = " + tenant.id());
+        Gateway.sql("update accounts set limit_overrides = '{\"max_agents\": 3}' where id = " + tenant.id());
 
         var first = http().bearer(tenant.admin().token()).post(path() + "/sync", "");
 

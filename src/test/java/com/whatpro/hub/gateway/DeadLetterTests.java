@@ -16,6 +16,9 @@ class DeadLetterTests extends IntegrationTest {
 
     static final long INBOX = 71;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    JobWorker worker;
+
     FakeChatwoot chatwoot = FakeChatwoot.get();
     Fixtures fixtures;
     Fixtures.Tenant tenant;
@@ -90,6 +93,21 @@ class DeadLetterTests extends IntegrationTest {
             assertThat(letter.get("attempts").asInt()).isEqualTo(1);
         } finally {
             chatwoot.remove(refusing);
+        }
+    }
+
+    @Test
+    void retriesBackOffExponentiallyWithJitterUpToTheCap() {
+        // the test settings: base 100 ms, cap 1 s
+        for (int attempt = 1; attempt <= 6; attempt++) {
+            long full = Math.min(1000, 100L << (attempt - 1));
+            var waits = new java.util.HashSet<Long>();
+            for (int i = 0; i < 50; i++) {
+                long wait = worker.backoff(attempt).toMillis();
+                assertThat(wait).as("attempt %d", attempt).isBetween(full / 2, full);
+                waits.add(wait);
+            }
+            assertThat(waits).as("jittered").hasSizeGreaterThan(1);
         }
     }
 

@@ -3,6 +3,7 @@ package com.whatpro.hub.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.TestHttp;
+import com.whatpro.hub.TestInfrastructure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,6 +11,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -193,6 +196,29 @@ final class Gateway {
             headers.put("X-Chatwoot-Signature", chatwootSignature(secret, timestamp, body));
         }
         return headers;
+    }
+
+    /** Runs SQL as the owner of the test database (past row-level security), to set up or inspect a story. */
+    static void sql(String statement) {
+        var owner = TestInfrastructure.owner();
+        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
+                var run = connection.createStatement()) {
+            run.execute(statement);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first column of the first row, as the owner of the test database. */
+    static String query(String sql) {
+        var owner = TestInfrastructure.owner();
+        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
+                var statement = connection.createStatement(); var rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String resource(String name) {

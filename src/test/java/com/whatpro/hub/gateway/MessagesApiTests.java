@@ -138,9 +138,9 @@ class MessagesApiTests extends IntegrationTest {
     }
 
     @Test
-    void theMonthlyMessageLimitHolds() throws Exception {
+    void theMonthlyMessageLimitHolds() {
         var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
-        sql("update accounts set limit_overrides = '{\"max_monthly_messages\": 2}' where id = " + tenant.id());
+        Gateway.sql("update accounts set limit_overrides = '{\"max_monthly_messages\": 2}' where id = " + tenant.id());
         var body = Map.of("provider_id", provider.id().toString(), "to", "+5511999990013", "text", "x");
         var admin = http().bearer(tenant.admin().token());
 
@@ -181,14 +181,6 @@ class MessagesApiTests extends IntegrationTest {
 
     static String field(JsonNode problem) {
         return problem.get("errors").get(0).get("field").asString();
-    }
-
-    static void sql(String statement) throws Exception {
-        var owner = TestInfrastructure.owner();
-        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
-                var run = connection.createStatement()) {
-            run.execute(statement);
-        }
     }
 
     record Job(java.time.Instant createdAt, java.time.Instant nextAttemptAt, int attempts) {

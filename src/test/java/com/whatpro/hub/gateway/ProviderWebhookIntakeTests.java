@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
-import com.whatpro.hub.TestInfrastructure;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.sql.DriverManager;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,11 +68,15 @@ class ProviderWebhookIntakeTests extends IntegrationTest {
         var withHeader = Gateway.post(http(), provider.webhookPath(), body, Map.of("x-webhook-token", "evo-hook-token"));
         var withBearer = Gateway.post(http(), provider.webhookPath(), body,
                 Map.of("Authorization", "Bearer evo-hook-token"));
+        var withJwt = Gateway.post(http(), provider.webhookPath(), body, Map.of("Authorization", "Bearer "
+                + com.whatpro.hub.providers.adapters.EvolutionWebhookJwtTests.jwt("HS256", "evo-hook-token",
+                        System.currentTimeMillis() / 1000 + 600)));
         var without = Gateway.post(http(), provider.webhookPath(), body, Map.of());
         var wrong = Gateway.post(http(), provider.webhookPath(), body, Map.of("x-webhook-token", "nope"));
 
         assertThat(withHeader.status()).as(withHeader.body()).isEqualTo(200);
         assertThat(withBearer.status()).as(withBearer.body()).isEqualTo(200);
+        assertThat(withJwt.status()).as(withJwt.body()).isEqualTo(200);
         assertThat(without.status()).isEqualTo(401);
         assertThat(wrong.status()).isEqualTo(401);
     }
@@ -119,6 +119,20 @@ class ProviderWebhookIntakeTests extends IntegrationTest {
     }
 
     @Test
+    void aDeactivatedAccountTakesNoMoreWebhooks() {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+        var body = Gateway.evolutionMessage(provider.key(), "3EB0OFF1", "5511987650005@s.whatsapp.net", "Ana", "oi",
+                false);
+        assertThat(Gateway.post(http(), provider.webhookPath(), body, Map.of()).status()).isEqualTo(200);
+
+        assertThat(http().bearer(fixtures.superAdmin()).delete("/api/v1/accounts/" + tenant.id()).status())
+                .isEqualTo(204);
+
+        Eventually.until("webhooks are refused", () ->
+                Gateway.post(http(), provider.webhookPath(), body, Map.of()).status() == 404);
+    }
+
+    @Test
     void refusesAMalformedPayloadWith400() {
         var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
 
@@ -130,7 +144,7 @@ class ProviderWebhookIntakeTests extends IntegrationTest {
     }
 
     @Test
-    void storesAWebhookDeliveredFiveTimesOnce() throws Exception {
+    void storesAWebhookDeliveredFiveTimesOnce() {
         var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
         var messageId = "3EB0" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toUpperCase();
         var body = Gateway.evolutionMessage(provider.key(), messageId, "5511987650003@s.whatsapp.net", "Ana", "oi",
@@ -192,20 +206,8 @@ class ProviderWebhookIntakeTests extends IntegrationTest {
         assertThat(Gateway.post(http(), newPath, body, Map.of()).status()).isEqualTo(200);
     }
 
-    static int jobsFor(String providerMessageId) throws Exception {
-        var owner = TestInfrastructure.owner();
-        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
-                var statement = connection.prepareStatement(
-                        "select count(*) from gateway_jobs where dedup_key like ?")) {
-            statement.setString(1, "%:message:" + providerMessageId);
-            try (var rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    static int jobsFor(String providerMessageId) {
+        return Integer.parseInt(Gateway.query("select count(*) from gateway_jobs where dedup_key like '%:message:"
+                + providerMessageId + "'"));
     }
 }

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.SecondNode;
-import com.whatpro.hub.TestInfrastructure;
 import java.net.URI;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
@@ -48,14 +46,14 @@ class WorkerCrashTests extends IntegrationTest {
     }
 
     @Test
-    void workClaimedByANodeThatDiedComesDueAgainWhenItsLeaseRunsOut() throws Exception {
+    void workClaimedByANodeThatDiedComesDueAgainWhenItsLeaseRunsOut() {
         worker.pause();
         Eventually.quietFor(Duration.ofMillis(300));
         var messageId = "3EB0LS" + InboundBridgeTests.suffix();
         Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(), messageId,
                 "5511955550009@s.whatsapp.net", "Nina", "still there?", false), Map.of());
         // a node claimed it for a lease of two seconds, then died
-        sql("update gateway_jobs set claimed_by = 'dead-node', attempts = 1, next_attempt_at = now() + interval '2 seconds'"
+        Gateway.sql("update gateway_jobs set claimed_by = 'dead-node', attempts = 1, next_attempt_at = now() + interval '2 seconds'"
                 + " where dedup_key like '%:message:" + messageId + "'");
 
         worker.resume();
@@ -63,18 +61,13 @@ class WorkerCrashTests extends IntegrationTest {
         assertThat(chatwoot.messages(chatwootAccount)).as("not before the lease ran out").isEmpty();
 
         Eventually.until("the message reaches Chatwoot", () -> chatwoot.messages(chatwootAccount).size() == 1);
-        Eventually.until("the job is done, on its second attempt", () -> {
-            try {
-                return query("select attempts || ' ' || status from gateway_jobs where dedup_key like '%:message:"
-                        + messageId + "'").equals("2 done");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        Eventually.until("the job is done, on its second attempt", () -> Gateway.query(
+                "select attempts || ' ' || status from gateway_jobs where dedup_key like '%:message:" + messageId + "'")
+                .equals("2 done"));
     }
 
     @Test
-    void aNodeKilledInTheMiddleOfABatchLosesNothingAndDuplicatesNothing() throws Exception {
+    void aNodeKilledInTheMiddleOfABatchLosesNothingAndDuplicatesNothing() {
         worker.pause();
         Eventually.quietFor(Duration.ofMillis(300));
         var slowPosts = chatwoot.slow(chatwootAccount, "POST", "conversations/\\d+/messages", 1500);
@@ -117,24 +110,7 @@ class WorkerCrashTests extends IntegrationTest {
     }
 
     long claimedBy(String node) {
-        try {
-            return Long.parseLong(query("select count(*) from gateway_jobs where account_id = " + tenant.id()
-                    + " and claimed_by = '" + node + "'"));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void sql(String statement) throws Exception {
-        MessagesApiTests.sql(statement);
-    }
-
-    static String query(String sql) throws Exception {
-        var owner = TestInfrastructure.owner();
-        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
-                var statement = connection.createStatement(); var rs = statement.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return Long.parseLong(Gateway.query("select count(*) from gateway_jobs where account_id = " + tenant.id()
+                + " and claimed_by = '" + node + "'"));
     }
 }

@@ -31,10 +31,12 @@ final class EvolutionAdapter implements ProviderAdapter {
 
     private final ProviderHttp http;
     private final EvolutionWebhookParser parser;
+    private final Clock clock;
 
     EvolutionAdapter(ProviderHttp http, Clock clock) {
         this.http = http;
         this.parser = new EvolutionWebhookParser(clock);
+        this.clock = clock;
     }
 
     @Override
@@ -94,7 +96,10 @@ final class EvolutionAdapter implements ProviderAdapter {
         return parser.parse(rawBody);
     }
 
-    /** With a webhook token configured, it must come in a header or as the envelope's {@code apikey}. */
+    /**
+     * With a webhook token configured, it must come in a header or as the envelope's {@code apikey}, or sign the
+     * JWT Evolution sends as {@code Authorization: Bearer} when the webhook's headers hold {@code jwt_key}.
+     */
     @Override
     public boolean verifyWebhook(ProviderEndpoint endpoint, Map<String, String> headers, byte[] rawBody) {
         if (!(endpoint.credentials() instanceof ProviderCredentials.Evolution credentials)) {
@@ -104,7 +109,9 @@ final class EvolutionAdapter implements ProviderAdapter {
             return true;
         }
         String bodyToken = Json.text(Json.lenient(rawBody), "apikey");
-        return WebhookTokens.carried(credentials.webhookToken(), headers, bodyToken);
+        boolean token = WebhookTokens.carried(credentials.webhookToken(), headers, bodyToken);
+        boolean jwt = WebhookJwt.carried(credentials.webhookToken(), headers, clock);
+        return token | jwt;
     }
 
     private static SendResult sent(JsonNode answer) {
