@@ -70,12 +70,6 @@ public class Memberships implements MembershipDirectory {
                 .query((rs, n) -> Role.fromJson(rs.getString(1))).optional();
     }
 
-    @Transactional(readOnly = true)
-    public List<Member> members(AccountId account) {
-        return jdbc.sql(MEMBER_SELECT + " where m.account_id = :account order by u.name, u.id")
-                .param("account", account.value()).query(Memberships::member).list();
-    }
-
     /** A page of members in a stable order, after the given user id (a cursor). */
     @Transactional(readOnly = true)
     public List<Member> members(AccountId account, @Nullable UUID after, int limit) {
