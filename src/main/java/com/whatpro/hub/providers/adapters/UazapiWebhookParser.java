@@ -28,6 +28,8 @@ import tools.jackson.databind.JsonNode;
  * <li>what uazapiGO v2 sends: {@code {EventType: messages|messages_update|connection, message | event | instance,
  * owner, token, …}}, where {@code message} is the same {@code Message} schema.
  * </ul>
+ * Chat and contact events ({@code chats}, {@code contacts}) are read only for the phone their {@code chat} shows behind
+ * its LID ({@code wa_chatid}, {@code wa_chatlid}).
  */
 final class UazapiWebhookParser {
 
