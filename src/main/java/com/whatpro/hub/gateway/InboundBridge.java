@@ -19,11 +19,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * WhatsApp to Chatwoot: records the message, finds or opens the contact's conversation, and posts the message there
- * with a {@code source_id} marking its origin. A contact WhatsApp names only by LID is known by the phone learnt for
- * that LID, else by the LID itself: its message is bridged either way. Exactly once: the provider's message id is recorded once, a message
+ * with a {@code source_id} marking its origin. Exactly once: the provider's message id is recorded once, a message
  * already in Chatwoot is not posted again, and when an earlier attempt may have posted it before failing, the
  * conversation's latest messages are searched for its source id first. A message the number itself sent (from the
- * phone) is posted as outgoing, unless it is the echo of one the hub sent.
+ * phone) is posted as outgoing, unless it is the echo of one the hub sent. A contact WhatsApp names only by LID is
+ * known by the phone learnt for that LID, else by the LID itself: its message is bridged either way.
  */
 @Component
 class InboundBridge {

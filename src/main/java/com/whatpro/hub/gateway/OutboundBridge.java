@@ -19,8 +19,8 @@ import org.springframework.stereotype.Component;
  * Chatwoot to WhatsApp: an agent's message in a conversation goes out through the conversation's number. The
  * number is the one the contact wrote to (the hub opened the conversation), else the one provider whose Chatwoot
  * inbox the conversation is in; conversations in other inboxes are none of the gateway's business. It goes to the
- * contact's phone, or to its LID while WhatsApp hides the phone. Intake already
- * dropped incoming messages, private notes and messages carrying the hub's own origin mark.
+ * contact's phone, or to its LID while WhatsApp hides the phone. Intake already dropped incoming messages, private
+ * notes and messages carrying the hub's own origin mark.
  */
 @Component
 class OutboundBridge {
