@@ -22,7 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * with a {@code source_id} marking its origin. Exactly once: the provider's message id is recorded once, a message
  * already in Chatwoot is not posted again, and when an earlier attempt may have posted it before failing, the
  * conversation's latest messages are searched for its source id first. A message the number itself sent (from the
- * phone) is posted as outgoing, unless it is the echo of one the hub sent.
+ * phone) is posted as outgoing, unless it is the echo of one the hub sent. A contact WhatsApp names only by LID is
+ * known by the phone learnt for that LID, else by the LID itself: its message is bridged either way.
  */
 @Component
 class InboundBridge {
@@ -32,15 +33,18 @@ class InboundBridge {
     private final ChatwootConnections connections;
     private final Conversations conversations;
     private final MediaFetcher media;
+    private final WhatsAppContacts contacts;
     private final TransactionTemplate transactions;
 
     InboundBridge(Providers providers, Messages messages, ChatwootConnections connections,
-            Conversations conversations, MediaFetcher media, PlatformTransactionManager transactions) {
+            Conversations conversations, MediaFetcher media, WhatsAppContacts contacts,
+            PlatformTransactionManager transactions) {
         this.providers = providers;
         this.messages = messages;
         this.connections = connections;
         this.conversations = conversations;
         this.media = media;
+        this.contacts = contacts;
         this.transactions = new TransactionTemplate(transactions);
     }
 
@@ -53,7 +57,8 @@ class InboundBridge {
             return; // the provider was deleted since
         }
         var message = job.message();
-        var recorded = record(account, provider.get(), message);
+        var contact = contacts.of(account, provider.get().id(), message);
+        var recorded = record(account, provider.get(), message, contact);
         if (recorded.echo() || recorded.chatwootMessageId() != null) {
             return;
         }
@@ -68,7 +73,7 @@ class InboundBridge {
                     + "or inbox_id on the account's Chatwoot connection, then replay");
         }
         var chatwoot = link.get().client();
-        var conversation = conversations.ensure(account, chatwoot, inbox, provider.get().id(), message.from(),
+        var conversation = conversations.ensure(account, chatwoot, inbox, provider.get().id(), contact,
                 message.senderName());
         var sourceId = SourceIds.ofWhatsApp(message.providerMessageId());
         if (!recorded.isNew()) {
@@ -84,13 +89,13 @@ class InboundBridge {
     }
 
     /** Records the message once; tells whether it is new, an echo of the hub's own send, or already in Chatwoot. */
-    private Recorded record(AccountId account, Provider provider, InboundMessage message) {
+    private Recorded record(AccountId account, Provider provider, InboundMessage message, WhatsAppContact contact) {
         return Objects.requireNonNull(transactions.execute(status -> {
             var inserted = messages.insert(account, new Messages.NewMessage(
                     message.fromMe() ? Messages.Direction.OUTBOUND : Messages.Direction.INBOUND,
                     message.fromMe() ? Messages.Origin.PHONE : Messages.Origin.WHATSAPP,
                     message.fromMe() ? "sent" : "received", provider.id(), message.providerMessageId(),
-                    message.from(), message.senderName(), message.text(), mediaOf(message), null, null, 0));
+                    contact.address(), message.senderName(), message.text(), mediaOf(message), null, null, 0));
             if (inserted.isPresent()) {
                 return new Recorded(inserted.get(), true, false, null);
             }

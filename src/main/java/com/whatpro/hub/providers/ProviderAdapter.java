@@ -20,16 +20,17 @@ public interface ProviderAdapter {
     /**
      * Sends a text message.
      *
-     * @param toE164 the recipient, e.g. {@code +5511999999999}
+     * @param toE164 the recipient, e.g. {@code +5511999999999}; Evolution and uazapi also take a contact's LID
+     *        ({@link Lids}) while its phone is unknown
      */
     SendResult sendText(ProviderEndpoint endpoint, String toE164, String text);
 
-    /** Sends media the provider fetches from {@code media.url()}. */
+    /** Sends media the provider fetches from {@code media.url()}; the recipient as for {@link #sendText}. */
     SendResult sendMedia(ProviderEndpoint endpoint, String toE164, MediaMessage media);
 
     /**
-     * Reads a webhook body. Events the hub does not use (presence, groups, contacts…) and group messages yield
-     * nothing; one body may carry several events.
+     * Reads a webhook body. Events the hub does not use (presence, groups…) and group messages yield nothing, chat and
+     * contact lists only the phones they show behind LIDs; one body may carry several events.
      *
      * @throws MalformedWebhook when the body is not JSON
      */
