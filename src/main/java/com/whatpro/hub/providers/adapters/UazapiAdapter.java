@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -100,7 +101,7 @@ final class UazapiAdapter implements ProviderAdapter {
                 ERRORS, budget.inBase64());
         String base64 = Json.text(answer, "base64Data");
         URI fileUrl = MediaFiles.url(Json.text(answer, "fileURL"));
-        String served = null;
+        @Nullable String served = null;
         byte[] file;
         if (base64 == null && fileUrl != null) {
             ProviderHttp.Body download = http.fetch(TYPE, "GET", fileUrl, "*/*", Map.of(), null, ERRORS, budget);
