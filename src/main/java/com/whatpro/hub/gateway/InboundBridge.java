@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -23,7 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * already in Chatwoot is not posted again, and when an earlier attempt may have posted it before failing, the
  * conversation's latest messages are searched for its source id first. A message the number itself sent (from the
  * phone) is posted as outgoing, unless it is the echo of one the hub sent. A contact WhatsApp names only by LID is
- * known by the phone learnt for that LID, else by the LID itself: its message is bridged either way.
+ * known by the phone learnt for that LID, else by the LID itself: its message is bridged either way. Media go as an
+ * attachment with the caption as content ({@link InboundMedia}), or as a label such as {@code [image]} when the file
+ * cannot be had.
  */
 @Component
 class InboundBridge {
@@ -32,12 +33,12 @@ class InboundBridge {
     private final Messages messages;
     private final ChatwootConnections connections;
     private final Conversations conversations;
-    private final MediaFetcher media;
+    private final InboundMedia media;
     private final WhatsAppContacts contacts;
     private final TransactionTemplate transactions;
 
     InboundBridge(Providers providers, Messages messages, ChatwootConnections connections,
-            Conversations conversations, MediaFetcher media, WhatsAppContacts contacts,
+            Conversations conversations, InboundMedia media, WhatsAppContacts contacts,
             PlatformTransactionManager transactions) {
         this.providers = providers;
         this.messages = messages;
@@ -51,7 +52,8 @@ class InboundBridge {
     private record Recorded(UUID id, boolean isNew, boolean echo, @Nullable Long chatwootMessageId) {
     }
 
-    void bridge(AccountId account, JobKind.Inbound job) {
+    /** @param attempt the job's attempt, from 1 */
+    void bridge(AccountId account, JobKind.Inbound job, int attempt) {
         var provider = providers.findRecent(account, job.providerId());
         if (provider.isEmpty()) {
             return; // the provider was deleted since
@@ -84,7 +86,8 @@ class InboundBridge {
                 return;
             }
         }
-        var posted = chatwoot.createMessage(conversation.conversationId(), chatwootMessage(message, sourceId));
+        var posted = chatwoot.createMessage(conversation.conversationId(),
+                chatwootMessage(account, provider.get().id(), message, sourceId, attempt));
         messages.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
     }
 
@@ -127,13 +130,13 @@ class InboundBridge {
         return map;
     }
 
-    private NewMessage chatwootMessage(InboundMessage message, String sourceId) {
+    private NewMessage chatwootMessage(AccountId account, UUID providerId, InboundMessage message, String sourceId,
+            int attempt) {
         var attachments = new ArrayList<NewAttachment>();
         var content = message.text();
         var attached = message.media();
         if (attached != null) {
-            Optional<NewAttachment> file = attached.url() == null ? Optional.empty()
-                    : media.fetch(attached.url(), attached.mimeType(), attached.fileName());
+            var file = media.file(account, providerId, attached, attempt);
             file.ifPresent(attachments::add);
             if (file.isEmpty()) {
                 var label = "[" + kind(attached.mimeType()) + "]" + (attached.url() == null ? "" : " " + attached.url());

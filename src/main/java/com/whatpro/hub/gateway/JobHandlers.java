@@ -33,7 +33,7 @@ class JobHandlers {
     void handle(Jobs.Claimed job) {
         var account = job.account();
         switch (payload(job)) {
-            case JobKind.Inbound message -> inbound.bridge(account, message);
+            case JobKind.Inbound message -> inbound.bridge(account, message, job.attempts());
             case JobKind.Status status -> statuses.apply(account, status, job.attempts());
             case JobKind.Connection connection ->
                     providers.recordState(account, connection.providerId(), connection.state());

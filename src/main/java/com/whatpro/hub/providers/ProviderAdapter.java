@@ -1,5 +1,6 @@
 package com.whatpro.hub.providers;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,17 @@ public interface ProviderAdapter {
 
     /** Sends media the provider fetches from {@code media.url()}; the recipient as for {@link #sendText}. */
     SendResult sendMedia(ProviderEndpoint endpoint, String toE164, MediaMessage media);
+
+    /**
+     * Downloads the file of an inbound message's media by its {@code providerMediaId}, through the provider's API
+     * (never from {@code media.url()}, which the caller fetches itself).
+     *
+     * @param maxBytes the largest file accepted; a larger one is refused with {@link ProviderRejected}
+     * @param timeout how long the whole download may take
+     * @throws IllegalArgumentException when {@code media} has no provider media id
+     */
+    DownloadedMedia downloadMedia(ProviderEndpoint endpoint, InboundMessage.Media media, long maxBytes,
+            Duration timeout);
 
     /**
      * Reads a webhook body. Events the hub does not use (presence, groups…) and group messages yield nothing, chat and
