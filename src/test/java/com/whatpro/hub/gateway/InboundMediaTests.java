@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -261,10 +262,12 @@ class InboundMediaTests extends IntegrationTest {
     private Upload upload() {
         var message = message();
         assertThat(message.attachments()).as("files posted with the message").isEqualTo(1);
-        LoggedRequest post = chatwoot.served(chatwootAccount).stream().map(ServeEvent::getRequest)
-                .filter(request -> request.getMethod().getName().equals("POST") && request.isMultipart()
-                        && URI.create(request.getUrl()).getPath().endsWith("/messages"))
-                .findFirst().orElseThrow();
+        // WireMock journals a request only after answering it, so the message can show before its request does
+        LoggedRequest post = Eventually.value("the multipart post is in the fake's journal",
+                () -> chatwoot.served(chatwootAccount).stream().map(ServeEvent::getRequest)
+                        .filter(request -> request.getMethod().getName().equals("POST") && request.isMultipart()
+                                && URI.create(request.getUrl()).getPath().endsWith("/messages"))
+                        .findFirst(), Optional::isPresent).orElseThrow();
         String content = null;
         String type = null;
         for (var part : post.getParts()) {
