@@ -32,15 +32,18 @@ class InboundBridge {
     private final ChatwootConnections connections;
     private final Conversations conversations;
     private final MediaFetcher media;
+    private final ChatwootStatuses statuses;
     private final TransactionTemplate transactions;
 
     InboundBridge(Providers providers, Messages messages, ChatwootConnections connections,
-            Conversations conversations, MediaFetcher media, PlatformTransactionManager transactions) {
+            Conversations conversations, MediaFetcher media, ChatwootStatuses statuses,
+            PlatformTransactionManager transactions) {
         this.providers = providers;
         this.messages = messages;
         this.connections = connections;
         this.conversations = conversations;
         this.media = media;
+        this.statuses = statuses;
         this.transactions = new TransactionTemplate(transactions);
     }
 
@@ -75,12 +78,12 @@ class InboundBridge {
             var posted = chatwoot.messagesOf(conversation.conversationId()).stream()
                     .filter(existing -> sourceId.equals(existing.sourceId())).findFirst();
             if (posted.isPresent()) {
-                messages.bridged(account, recorded.id(), conversation.conversationId(), posted.get().id());
+                statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.get().id());
                 return;
             }
         }
         var posted = chatwoot.createMessage(conversation.conversationId(), chatwootMessage(message, sourceId));
-        messages.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
+        statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
     }
 
     /** Records the message once; tells whether it is new, an echo of the hub's own send, or already in Chatwoot. */

@@ -13,16 +13,19 @@ class JobHandlers {
     private final Sender sender;
     private final StatusUpdates statuses;
     private final ChatwootNotes notes;
+    private final ChatwootStatuses chatwootStatuses;
     private final com.whatpro.hub.providers.Providers providers;
 
     JobHandlers(JsonMapper json, InboundBridge inbound, OutboundBridge outbound, Sender sender,
-            StatusUpdates statuses, ChatwootNotes notes, com.whatpro.hub.providers.Providers providers) {
+            StatusUpdates statuses, ChatwootNotes notes, ChatwootStatuses chatwootStatuses,
+            com.whatpro.hub.providers.Providers providers) {
         this.json = json;
         this.inbound = inbound;
         this.outbound = outbound;
         this.sender = sender;
         this.statuses = statuses;
         this.notes = notes;
+        this.chatwootStatuses = chatwootStatuses;
         this.providers = providers;
     }
 
@@ -37,6 +40,7 @@ class JobHandlers {
             case JobKind.ChatwootMessage message -> outbound.bridge(account, message);
             case JobKind.Send send -> sender.send(account, send);
             case JobKind.ChatwootNote note -> notes.post(account, note, job.attempts());
+            case JobKind.ChatwootStatus status -> chatwootStatuses.reflect(account, status);
             default -> throw new JobFailure.GiveUp("no handler for " + job.kind().key());
         }
     }

@@ -22,7 +22,9 @@ enum JobKind {
     /** A message to send through its provider. */
     SEND("send", Send.class),
     /** A private note to post in a Chatwoot conversation (e.g. a failed delivery). */
-    CHATWOOT_NOTE("chatwoot_note", ChatwootNote.class);
+    CHATWOOT_NOTE("chatwoot_note", ChatwootNote.class),
+    /** A message in Chatwoot whose delivery on WhatsApp changed, to show there. */
+    CHATWOOT_STATUS("chatwoot_status", ChatwootStatus.class);
 
     private final String key;
     private final Class<?> payload;
@@ -67,5 +69,8 @@ enum JobKind {
     }
 
     record ChatwootNote(long conversationId, String text) {
+    }
+
+    record ChatwootStatus(UUID messageId) {
     }
 }

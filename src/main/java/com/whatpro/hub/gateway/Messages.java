@@ -138,6 +138,48 @@ class Messages {
                 .param("account", account.value()).param("id", id).update();
     }
 
+    /**
+     * One of the hub's messages behind a Chatwoot message (an agent's message with several attachments is several).
+     *
+     * @param told what Chatwoot was last told of the delivery; null: nothing since it was posted
+     */
+    record InChatwoot(UUID id, String status, @Nullable String errorCode, @Nullable String errorMessage,
+            long conversationId, long chatwootMessageId, @Nullable String told) {
+    }
+
+    /**
+     * The hub's messages behind the Chatwoot message that message {@code id} is (part of), in order, locked for the
+     * rest of the transaction; empty when it is not in Chatwoot.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    List<InChatwoot> lockInChatwoot(AccountId account, UUID id) {
+        return jdbc.sql("""
+                select id, status, error_code, error_message, chatwoot_conversation_id, chatwoot_message_id,
+                    chatwoot_status
+                from gateway_messages
+                where account_id = :account and chatwoot_conversation_id is not null and chatwoot_message_id = (
+                    select chatwoot_message_id from gateway_messages where account_id = :account and id = :id)
+                order by chatwoot_part for update
+                """)
+                .param("account", account.value()).param("id", id)
+                .query((rs, row) -> new InChatwoot(rs.getObject("id", UUID.class), rs.getString("status"),
+                        rs.getString("error_code"), rs.getString("error_message"),
+                        rs.getLong("chatwoot_conversation_id"), rs.getLong("chatwoot_message_id"),
+                        rs.getString("chatwoot_status")))
+                .list();
+    }
+
+    /** Chatwoot was told this of the delivery of its message. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void toldChatwoot(AccountId account, long chatwootMessageId, String status) {
+        jdbc.sql("""
+                update gateway_messages set chatwoot_status = :status
+                where account_id = :account and chatwoot_message_id = :chatwootMessage
+                """)
+                .param("status", status).param("account", account.value())
+                .param("chatwootMessage", chatwootMessageId).update();
+    }
+
     /** The provider took the message: sent, with the id its status webhooks will use. */
     @Transactional
     void sent(AccountId account, UUID id, String providerMessageId) {
