@@ -14,10 +14,11 @@ class JobHandlers {
     private final StatusUpdates statuses;
     private final ChatwootNotes notes;
     private final ChatwootStatuses chatwootStatuses;
+    private final ChatwootCopies copies;
     private final com.whatpro.hub.providers.Providers providers;
 
     JobHandlers(JsonMapper json, InboundBridge inbound, OutboundBridge outbound, Sender sender,
-            StatusUpdates statuses, ChatwootNotes notes, ChatwootStatuses chatwootStatuses,
+            StatusUpdates statuses, ChatwootNotes notes, ChatwootStatuses chatwootStatuses, ChatwootCopies copies,
             com.whatpro.hub.providers.Providers providers) {
         this.json = json;
         this.inbound = inbound;
@@ -26,6 +27,7 @@ class JobHandlers {
         this.statuses = statuses;
         this.notes = notes;
         this.chatwootStatuses = chatwootStatuses;
+        this.copies = copies;
         this.providers = providers;
     }
 
@@ -41,6 +43,7 @@ class JobHandlers {
             case JobKind.Send send -> sender.send(account, send);
             case JobKind.ChatwootNote note -> notes.post(account, note, job.attempts());
             case JobKind.ChatwootStatus status -> chatwootStatuses.reflect(account, status);
+            case JobKind.ChatwootCopy copy -> copies.post(account, copy);
             default -> throw new JobFailure.GiveUp("no handler for " + job.kind().key());
         }
     }

@@ -24,7 +24,9 @@ enum JobKind {
     /** A private note to post in a Chatwoot conversation (e.g. a failed delivery). */
     CHATWOOT_NOTE("chatwoot_note", ChatwootNote.class),
     /** A message in Chatwoot whose delivery on WhatsApp changed, to show there. */
-    CHATWOOT_STATUS("chatwoot_status", ChatwootStatus.class);
+    CHATWOOT_STATUS("chatwoot_status", ChatwootStatus.class),
+    /** A message a program sent through the messages API, to copy into the contact's Chatwoot conversation. */
+    CHATWOOT_COPY("chatwoot_copy", ChatwootCopy.class);
 
     private final String key;
     private final Class<?> payload;
@@ -72,5 +74,8 @@ enum JobKind {
     }
 
     record ChatwootStatus(UUID messageId) {
+    }
+
+    record ChatwootCopy(UUID messageId) {
     }
 }

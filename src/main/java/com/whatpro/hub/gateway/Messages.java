@@ -138,6 +138,16 @@ class Messages {
                 .param("account", account.value()).param("id", id).update();
     }
 
+    /** The message is about to be posted in this conversation: a later attempt looks there before posting again. */
+    @Transactional
+    void posting(AccountId account, UUID id, long conversationId) {
+        jdbc.sql("""
+                update gateway_messages set chatwoot_conversation_id = :conversation, updated_at = now()
+                where account_id = :account and id = :id and chatwoot_message_id is null
+                """)
+                .param("conversation", conversationId).param("account", account.value()).param("id", id).update();
+    }
+
     /**
      * One of the hub's messages behind a Chatwoot message (an agent's message with several attachments is several).
      *

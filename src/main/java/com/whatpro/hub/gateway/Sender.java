@@ -13,7 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends a queued message through its provider. Accepted: sent, with the provider's id. Refused (bad number, bad media…): failed
+ * Sends a queued message through its provider. Accepted: sent, with the provider's id; a program's message is then
+ * copied into the contact's Chatwoot conversation ({@link ChatwootCopies}). Refused (bad number, bad media…): failed
  * with the provider's error. Provider unavailable or rate limited: the worker retries later (honouring the provider's
  * Retry-After). A message already in Chatwoot shows each outcome there ({@link ChatwootStatuses}). A message is sent
  * at least once: when a provider accepted it but the answer was lost, the retry may send it again.
@@ -28,15 +29,17 @@ class Sender {
     private final Providers providers;
     private final ProviderAdapters adapters;
     private final Jobs jobs;
+    private final ChatwootCopies copies;
     private final JsonMapper json;
     private final TransactionTemplate transactions;
 
-    Sender(Messages messages, Providers providers, ProviderAdapters adapters, Jobs jobs, JsonMapper json,
-            PlatformTransactionManager transactions) {
+    Sender(Messages messages, Providers providers, ProviderAdapters adapters, Jobs jobs, ChatwootCopies copies,
+            JsonMapper json, PlatformTransactionManager transactions) {
         this.messages = messages;
         this.providers = providers;
         this.adapters = adapters;
         this.jobs = jobs;
+        this.copies = copies;
         this.json = json;
         this.transactions = new TransactionTemplate(transactions);
     }
@@ -59,7 +62,9 @@ class Sender {
                             json.treeToValue(message.media(), MediaMessage.class));
             transactions.executeWithoutResult(status -> {
                 messages.sent(account, message.id(), result.providerMessageId());
-                if (message.chatwootMessageId() != null && UNDELIVERED.equals(message.errorCode())) {
+                if (message.origin() == Messages.Origin.API) {
+                    copies.queue(account, message);
+                } else if (message.chatwootMessageId() != null && UNDELIVERED.equals(message.errorCode())) {
                     jobs.enqueue(account, List.of(ChatwootStatuses.job(message.id(), message.chatwootMessageId())));
                 }
             });
