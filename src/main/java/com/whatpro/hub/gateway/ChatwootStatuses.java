@@ -3,11 +3,11 @@ package com.whatpro.hub.gateway;
 import com.whatpro.hub.chatwoot.ChatwootMessageStatus;
 import com.whatpro.hub.chatwoot.ChatwootRejected;
 import com.whatpro.hub.platform.AccountId;
-import com.whatpro.hub.providers.MessageStatus;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -31,6 +31,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 class ChatwootStatuses {
+
+    /** The statuses a message may have reached before Chatwoot had it, which it shows as sent. */
+    private static final Set<String> MOVED_ON = Set.of("delivered", "read", "failed");
 
     private final Messages messages;
     private final StatusRefusals refusals;
@@ -58,12 +61,9 @@ class ChatwootStatuses {
      * posted.
      */
     void bridged(AccountId account, UUID messageId, long conversationId, long chatwootMessageId) {
-        transactions.executeWithoutResult(status -> {
-            messages.bridged(account, messageId, conversationId, chatwootMessageId);
-            var message = messages.find(account, messageId);
-            if (message.isPresent() && message.get().outboundStatus()
-                    .filter(current -> current != MessageStatus.PENDING && current != MessageStatus.SENT)
-                    .isPresent()) {
+        transactions.executeWithoutResult(transaction -> {
+            var status = messages.bridged(account, messageId, conversationId, chatwootMessageId);
+            if (status.filter(MOVED_ON::contains).isPresent()) {
                 jobs.enqueue(account, List.of(job(messageId, chatwootMessageId)));
             }
         });

@@ -126,16 +126,21 @@ class Messages {
                 .query(this::message).list();
     }
 
-    /** The message reached Chatwoot as this message of this conversation. */
+    /**
+     * The message reached Chatwoot as this message of this conversation.
+     *
+     * @return the message's status then; empty when there is no such message
+     */
     @Transactional
-    void bridged(AccountId account, UUID id, long conversationId, long chatwootMessageId) {
-        jdbc.sql("""
+    Optional<String> bridged(AccountId account, UUID id, long conversationId, long chatwootMessageId) {
+        return jdbc.sql("""
                 update gateway_messages set chatwoot_conversation_id = :conversation,
                     chatwoot_message_id = :chatwootMessage, updated_at = now()
                 where account_id = :account and id = :id
+                returning status
                 """)
                 .param("conversation", conversationId).param("chatwootMessage", chatwootMessageId)
-                .param("account", account.value()).param("id", id).update();
+                .param("account", account.value()).param("id", id).query(String.class).optional();
     }
 
     /** The message is about to be posted in this conversation: a later attempt looks there before posting again. */
