@@ -3,6 +3,8 @@ package com.whatpro.hub.chatwoot;
 import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /** What the hub does inside one Chatwoot account. Conversation ids are the ones Chatwoot shows (display ids). */
 public interface ChatwootAccountClient {
 
@@ -26,6 +28,17 @@ public interface ChatwootAccountClient {
 
     /** Posts a message; as JSON without attachments, as {@code multipart/form-data} with them. */
     ChatwootMessage createMessage(long conversationId, NewMessage message);
+
+    /**
+     * Sets the delivery status Chatwoot shows on a message ({@code PATCH …/conversations/{id}/messages/{id}}, in
+     * Chatwoot's source but not in its published spec). Chatwoot takes it only in API-channel inboxes, ignores a
+     * move from read back to delivered, and keeps {@code externalError} only with {@link ChatwootMessageStatus#FAILED}.
+     *
+     * @return false when Chatwoot refused because the conversation's inbox is not an API channel (its only 403 on
+     *         this route; refused tokens are 401 there)
+     */
+    boolean updateMessageStatus(long conversationId, long messageId, ChatwootMessageStatus status,
+            @Nullable String externalError);
 
     List<ChatwootAgent> agents();
 

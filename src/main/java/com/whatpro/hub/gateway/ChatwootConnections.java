@@ -152,6 +152,9 @@ class ChatwootConnections {
                 conversations.forget(account);
             }
         }
+        // another token or Chatwoot may take the statuses the old one refused
+        jdbc.sql("delete from gateway_status_refusals where account_id = :account")
+                .param("account", account.value()).update();
         targets.evict(account);
         links.evict(account);
         var after = find(account).orElseThrow();

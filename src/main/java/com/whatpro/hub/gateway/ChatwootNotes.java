@@ -6,7 +6,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Private notes in Chatwoot conversations, where the hub tells the agents what happened to a message on WhatsApp
- * (not sent, failed). Chatwoot has no API to set a message's delivery status, so a note is how it shows.
+ * when the message itself cannot show it: Chatwoot sets a message's delivery status only in API-channel inboxes
+ * ({@link ChatwootStatuses}), so elsewhere a failure is told as a note.
  */
 @Component
 class ChatwootNotes {

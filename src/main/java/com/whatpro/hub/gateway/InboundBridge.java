@@ -35,10 +35,11 @@ class InboundBridge {
     private final Conversations conversations;
     private final InboundMedia media;
     private final WhatsAppContacts contacts;
+    private final ChatwootStatuses statuses;
     private final TransactionTemplate transactions;
 
     InboundBridge(Providers providers, Messages messages, ChatwootConnections connections,
-            Conversations conversations, InboundMedia media, WhatsAppContacts contacts,
+            Conversations conversations, InboundMedia media, WhatsAppContacts contacts, ChatwootStatuses statuses,
             PlatformTransactionManager transactions) {
         this.providers = providers;
         this.messages = messages;
@@ -46,6 +47,7 @@ class InboundBridge {
         this.conversations = conversations;
         this.media = media;
         this.contacts = contacts;
+        this.statuses = statuses;
         this.transactions = new TransactionTemplate(transactions);
     }
 
@@ -82,13 +84,13 @@ class InboundBridge {
             var posted = chatwoot.messagesOf(conversation.conversationId()).stream()
                     .filter(existing -> sourceId.equals(existing.sourceId())).findFirst();
             if (posted.isPresent()) {
-                messages.bridged(account, recorded.id(), conversation.conversationId(), posted.get().id());
+                statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.get().id());
                 return;
             }
         }
         var posted = chatwoot.createMessage(conversation.conversationId(),
                 chatwootMessage(account, provider.get().id(), message, sourceId, attempt));
-        messages.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
+        statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
     }
 
     /** Records the message once; tells whether it is new, an echo of the hub's own send, or already in Chatwoot. */

@@ -13,18 +13,22 @@ class JobHandlers {
     private final Sender sender;
     private final StatusUpdates statuses;
     private final ChatwootNotes notes;
+    private final ChatwootStatuses chatwootStatuses;
+    private final ChatwootCopies copies;
     private final com.whatpro.hub.providers.Providers providers;
     private final WhatsAppContacts contacts;
 
     JobHandlers(JsonMapper json, InboundBridge inbound, OutboundBridge outbound, Sender sender,
-            StatusUpdates statuses, ChatwootNotes notes, com.whatpro.hub.providers.Providers providers,
-            WhatsAppContacts contacts) {
+            StatusUpdates statuses, ChatwootNotes notes, ChatwootStatuses chatwootStatuses, ChatwootCopies copies,
+            com.whatpro.hub.providers.Providers providers, WhatsAppContacts contacts) {
         this.json = json;
         this.inbound = inbound;
         this.outbound = outbound;
         this.sender = sender;
         this.statuses = statuses;
         this.notes = notes;
+        this.chatwootStatuses = chatwootStatuses;
+        this.copies = copies;
         this.providers = providers;
         this.contacts = contacts;
     }
@@ -41,6 +45,8 @@ class JobHandlers {
             case JobKind.ChatwootMessage message -> outbound.bridge(account, message);
             case JobKind.Send send -> sender.send(account, send);
             case JobKind.ChatwootNote note -> notes.post(account, note, job.attempts());
+            case JobKind.ChatwootStatus status -> chatwootStatuses.reflect(account, status);
+            case JobKind.ChatwootCopy copy -> copies.post(account, copy);
             default -> throw new JobFailure.GiveUp("no handler for " + job.kind().key());
         }
     }

@@ -25,7 +25,11 @@ enum JobKind {
     /** A message to send through its provider. */
     SEND("send", Send.class),
     /** A private note to post in a Chatwoot conversation (e.g. a failed delivery). */
-    CHATWOOT_NOTE("chatwoot_note", ChatwootNote.class);
+    CHATWOOT_NOTE("chatwoot_note", ChatwootNote.class),
+    /** A message in Chatwoot whose delivery on WhatsApp changed, to show there. */
+    CHATWOOT_STATUS("chatwoot_status", ChatwootStatus.class),
+    /** A message a program sent through the messages API, to copy into the contact's Chatwoot conversation. */
+    CHATWOOT_COPY("chatwoot_copy", ChatwootCopy.class);
 
     private final String key;
     private final Class<?> payload;
@@ -73,5 +77,11 @@ enum JobKind {
     }
 
     record ChatwootNote(long conversationId, String text) {
+    }
+
+    record ChatwootStatus(UUID messageId) {
+    }
+
+    record ChatwootCopy(UUID messageId) {
     }
 }

@@ -127,16 +127,73 @@ class Messages {
                 .query(this::message).list();
     }
 
-    /** The message reached Chatwoot as this message of this conversation. */
+    /**
+     * The message reached Chatwoot as this message of this conversation.
+     *
+     * @return the message's status then; empty when there is no such message
+     */
     @Transactional
-    void bridged(AccountId account, UUID id, long conversationId, long chatwootMessageId) {
-        jdbc.sql("""
+    Optional<String> bridged(AccountId account, UUID id, long conversationId, long chatwootMessageId) {
+        return jdbc.sql("""
                 update gateway_messages set chatwoot_conversation_id = :conversation,
                     chatwoot_message_id = :chatwootMessage, updated_at = now()
                 where account_id = :account and id = :id
+                returning status
                 """)
                 .param("conversation", conversationId).param("chatwootMessage", chatwootMessageId)
-                .param("account", account.value()).param("id", id).update();
+                .param("account", account.value()).param("id", id).query(String.class).optional();
+    }
+
+    /** The message is about to be posted in this conversation: a later attempt looks there before posting again. */
+    @Transactional
+    void posting(AccountId account, UUID id, long conversationId) {
+        jdbc.sql("""
+                update gateway_messages set chatwoot_conversation_id = :conversation, updated_at = now()
+                where account_id = :account and id = :id and chatwoot_message_id is null
+                """)
+                .param("conversation", conversationId).param("account", account.value()).param("id", id).update();
+    }
+
+    /**
+     * One of the hub's messages behind a Chatwoot message (an agent's message with several attachments is several).
+     *
+     * @param told what Chatwoot was last told of the delivery; null: nothing since it was posted
+     */
+    record InChatwoot(UUID id, String status, @Nullable String errorCode, @Nullable String errorMessage,
+            long conversationId, long chatwootMessageId, @Nullable String told) {
+    }
+
+    /**
+     * The hub's messages behind the Chatwoot message that message {@code id} is (part of), in order, locked for the
+     * rest of the transaction; empty when it is not in Chatwoot.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    List<InChatwoot> lockInChatwoot(AccountId account, UUID id) {
+        return jdbc.sql("""
+                select id, status, error_code, error_message, chatwoot_conversation_id, chatwoot_message_id,
+                    chatwoot_status
+                from gateway_messages
+                where account_id = :account and chatwoot_conversation_id is not null and chatwoot_message_id = (
+                    select chatwoot_message_id from gateway_messages where account_id = :account and id = :id)
+                order by chatwoot_part for update
+                """)
+                .param("account", account.value()).param("id", id)
+                .query((rs, row) -> new InChatwoot(rs.getObject("id", UUID.class), rs.getString("status"),
+                        rs.getString("error_code"), rs.getString("error_message"),
+                        rs.getLong("chatwoot_conversation_id"), rs.getLong("chatwoot_message_id"),
+                        rs.getString("chatwoot_status")))
+                .list();
+    }
+
+    /** Chatwoot was told this of the delivery of its message. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void toldChatwoot(AccountId account, long chatwootMessageId, String status) {
+        jdbc.sql("""
+                update gateway_messages set chatwoot_status = :status
+                where account_id = :account and chatwoot_message_id = :chatwootMessage
+                """)
+                .param("status", status).param("account", account.value())
+                .param("chatwootMessage", chatwootMessageId).update();
     }
 
     /** The provider took the message: sent, with the id its status webhooks will use. */

@@ -85,7 +85,11 @@ class MessagesController {
 
     @PostMapping
     @Requires(Permission.MESSAGES_SEND)
-    @Operation(summary = "Send a WhatsApp message (text or media by URL); queued under the number's send limits")
+    @Operation(summary = "Send a WhatsApp message (text or media by URL); queued under the number's send limits",
+            description = "With a Chatwoot connection, once the provider took the message it is also posted in the "
+                    + "contact's Chatwoot conversation as an outgoing message with source_id whatpro:api:{id} "
+                    + "(media as its caption and link), and its delivery statuses show there; the send never waits "
+                    + "for Chatwoot. A message the provider refuses is not posted there.")
     ResponseEntity<Queued> send(@PathVariable long accountId, @Valid @RequestBody SendRequest request) {
         var account = Callers.requiredAccess().account();
         var hasText = request.text() != null && !request.text().isBlank();
@@ -133,6 +137,8 @@ class MessagesController {
 
     @GetMapping("/{messageId}")
     @Requires(Permission.MESSAGES_READ)
+    @Operation(summary = "A message, with its status and, once it is in Chatwoot, its Chatwoot conversation and "
+            + "message ids")
     MessageView get(@PathVariable long accountId, @PathVariable UUID messageId) {
         return messages.find(Callers.requiredAccess().account(), messageId).map(MessageView::of)
                 .orElseThrow(() -> ApiProblem.notFound("message"));

@@ -60,7 +60,7 @@ class Outbox {
     /**
      * Queues what an agent wrote in a Chatwoot conversation: one message per attachment (the text goes with the
      * first as its caption), or one text message. A Chatwoot message queued before is not queued again. Over the
-     * monthly limit, the messages are recorded as failed and the agents are told in a private note.
+     * monthly limit, the messages are recorded as failed, and so shown in Chatwoot ({@link ChatwootStatuses}).
      *
      * @return the ids of the queued messages; empty when they were queued before
      */
@@ -85,15 +85,18 @@ class Outbox {
                 throw limit;
             }
             transactions.executeWithoutResult(status -> {
+                var failed = new ArrayList<UUID>();
                 for (int part = 0; part < parts.size(); part++) {
                     var id = messages.insert(account, chatwootPart(provider, toE164, conversationId, chatwootMessageId,
                             part, parts.get(part), "failed"));
                     if (id.isPresent()) {
                         messages.error(account, id.get(), "monthly_limit", limit.getMessage());
+                        failed.add(id.get());
                     }
                 }
-                jobs.enqueue(account, List.of(ChatwootNotes.job(conversationId, "This message was not sent on WhatsApp: "
-                        + limit.getMessage())));
+                if (!failed.isEmpty()) {
+                    jobs.enqueue(account, List.of(ChatwootStatuses.job(failed.getFirst(), chatwootMessageId)));
+                }
             });
             return List.of();
         }

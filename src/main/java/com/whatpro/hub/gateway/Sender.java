@@ -13,27 +13,33 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends a queued message through its provider. Accepted: sent, with the provider's id. Refused (bad number, bad
- * media…): failed with the provider's error, and the agents are told in the conversation. Provider unavailable or
- * rate limited: the worker retries later (honouring the provider's Retry-After). A message is sent at least once:
- * when a provider accepted it but the answer was lost, the retry may send it again.
+ * Sends a queued message through its provider. Accepted: sent, with the provider's id; a program's message is then
+ * copied into the contact's Chatwoot conversation ({@link ChatwootCopies}). Refused (bad number, bad media…): failed
+ * with the provider's error. Provider unavailable or rate limited: the worker retries later (honouring the provider's
+ * Retry-After). A message already in Chatwoot shows each outcome there ({@link ChatwootStatuses}). A message is sent
+ * at least once: when a provider accepted it but the answer was lost, the retry may send it again.
  */
 @Component
 class Sender {
+
+    /** The error code of a message whose send became a dead letter: still pending, a replay sends it. */
+    static final String UNDELIVERED = "undelivered";
 
     private final Messages messages;
     private final Providers providers;
     private final ProviderAdapters adapters;
     private final Jobs jobs;
+    private final ChatwootCopies copies;
     private final JsonMapper json;
     private final TransactionTemplate transactions;
 
-    Sender(Messages messages, Providers providers, ProviderAdapters adapters, Jobs jobs, JsonMapper json,
-            PlatformTransactionManager transactions) {
+    Sender(Messages messages, Providers providers, ProviderAdapters adapters, Jobs jobs, ChatwootCopies copies,
+            JsonMapper json, PlatformTransactionManager transactions) {
         this.messages = messages;
         this.providers = providers;
         this.adapters = adapters;
         this.jobs = jobs;
+        this.copies = copies;
         this.json = json;
         this.transactions = new TransactionTemplate(transactions);
     }
@@ -54,20 +60,29 @@ class Sender {
                     ? adapter.sendText(endpoint.get(), message.contactPhone(), message.text() == null ? "" : message.text())
                     : adapter.sendMedia(endpoint.get(), message.contactPhone(),
                             json.treeToValue(message.media(), MediaMessage.class));
-            messages.sent(account, message.id(), result.providerMessageId());
+            transactions.executeWithoutResult(status -> {
+                messages.sent(account, message.id(), result.providerMessageId());
+                if (message.origin() == Messages.Origin.API) {
+                    copies.queue(account, message);
+                } else if (message.chatwootMessageId() != null && UNDELIVERED.equals(message.errorCode())) {
+                    jobs.enqueue(account, List.of(ChatwootStatuses.job(message.id(), message.chatwootMessageId())));
+                }
+            });
         } catch (ProviderRejected rejected) {
             fail(account, message, rejected.providerCode() != null ? rejected.providerCode()
                     : "http_" + rejected.httpStatus(), rejected.getMessage());
         }
     }
 
-    /** The send became a dead letter: the message stays pending (a replay sends it), the agents are told. */
+    /**
+     * The send became a dead letter: the message stays pending (a replay sends it) and shows failed for now in
+     * Chatwoot.
+     */
     void gaveUp(AccountId account, JobKind.Send job, String reason) {
         messages.find(account, job.messageId()).ifPresent(message -> transactions.executeWithoutResult(status -> {
-            messages.error(account, message.id(), "undelivered", reason);
-            if (message.chatwootConversationId() != null) {
-                jobs.enqueue(account, List.of(ChatwootNotes.job(message.chatwootConversationId(),
-                        "This message has not reached WhatsApp yet: " + reason)));
+            messages.error(account, message.id(), UNDELIVERED, reason);
+            if (message.chatwootMessageId() != null) {
+                jobs.enqueue(account, List.of(ChatwootStatuses.job(message.id(), message.chatwootMessageId())));
             }
         }));
     }
@@ -75,9 +90,8 @@ class Sender {
     private void fail(AccountId account, Messages.Message message, String code, String reason) {
         transactions.executeWithoutResult(status -> {
             messages.status(account, message.id(), MessageStatus.FAILED, code, reason);
-            if (message.chatwootConversationId() != null) {
-                jobs.enqueue(account, List.of(ChatwootNotes.job(message.chatwootConversationId(),
-                        "This message was not delivered on WhatsApp: " + reason)));
+            if (message.chatwootMessageId() != null) {
+                jobs.enqueue(account, List.of(ChatwootStatuses.job(message.id(), message.chatwootMessageId())));
             }
         });
     }

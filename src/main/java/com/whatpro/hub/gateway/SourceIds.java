@@ -1,5 +1,6 @@
 package com.whatpro.hub.gateway;
 
+import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +18,11 @@ final class SourceIds {
     /** The source id of a WhatsApp message bridged to Chatwoot. */
     static String ofWhatsApp(String providerMessageId) {
         return PREFIX + "wa:" + providerMessageId;
+    }
+
+    /** The source id of a message a program sent through the messages API, copied to Chatwoot. */
+    static String ofApi(UUID messageId) {
+        return PREFIX + "api:" + messageId;
     }
 
     static boolean isOurs(@Nullable String sourceId) {

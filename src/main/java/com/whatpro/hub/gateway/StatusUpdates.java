@@ -10,7 +10,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Applies delivery statuses from provider webhooks, which arrive late, twice and out of order: under a row lock, a
  * status is taken only when {@link MessageStatus#canMoveTo} allows (sent → delivered → read; failed), so a status
- * never goes back. A failure is told to the agents in the Chatwoot conversation.
+ * never goes back. A message in Chatwoot then shows its new status there ({@link ChatwootStatuses}).
  */
 @Component
 class StatusUpdates {
@@ -44,12 +44,9 @@ class StatusUpdates {
                 return;
             }
             messages.status(account, message.get().id(), update.status(), update.errorCode(), update.errorMessage());
-            var conversation = message.get().chatwootConversationId();
-            if (update.status() == MessageStatus.FAILED && conversation != null) {
-                var reason = update.errorMessage() != null ? update.errorMessage()
-                        : update.errorCode() != null ? "error " + update.errorCode() : "no reason given";
-                jobs.enqueue(account, List.of(ChatwootNotes.job(conversation,
-                        "This message was not delivered on WhatsApp: " + reason)));
+            var inChatwoot = message.get().chatwootMessageId();
+            if (inChatwoot != null) {
+                jobs.enqueue(account, List.of(ChatwootStatuses.job(message.get().id(), inChatwoot)));
             }
         });
     }

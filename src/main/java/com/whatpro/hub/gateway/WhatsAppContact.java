@@ -1,5 +1,6 @@
 package com.whatpro.hub.gateway;
 
+import com.whatpro.hub.providers.Lids;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,6 +14,11 @@ record WhatsAppContact(@Nullable String phone, @Nullable String lid) {
         if (phone == null && lid == null) {
             throw new IllegalArgumentException("a contact needs a phone or a LID");
         }
+    }
+
+    /** The contact at an address as the gateway's tables keep it: a phone, or a LID. */
+    static WhatsAppContact ofAddress(String address) {
+        return Lids.isLid(address) ? new WhatsAppContact(null, address) : new WhatsAppContact(address, null);
     }
 
     String address() {

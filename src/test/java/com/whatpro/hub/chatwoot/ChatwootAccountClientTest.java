@@ -6,6 +6,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -146,6 +148,51 @@ class ChatwootAccountClientTest {
 
         chatwoot.verify(postRequestedFor(urlPathEqualTo(API + "/conversations/10/messages")).withRequestBody(equalToJson("""
                 {"content": "customer asked for a call back", "message_type": "outgoing", "private": true}""")));
+    }
+
+    @Test
+    void setsAMessagesStatusWithTheReasonOfAFailure() {
+        chatwoot.stubFor(patch(urlPathEqualTo(API + "/conversations/10/messages/227"))
+                .willReturn(okJson(ChatwootResources.apiResponse("POST_messages.response.json"))));
+
+        var updated = account.updateMessageStatus(10, 227, ChatwootMessageStatus.FAILED, "(#131026) Message undeliverable");
+
+        assertThat(updated).isTrue();
+        chatwoot.verify(patchRequestedFor(urlPathEqualTo(API + "/conversations/10/messages/227"))
+                .withHeader("Content-Type", equalTo("application/json"))
+                .withRequestBody(equalToJson("{\"status\": \"failed\", \"external_error\": \"(#131026) Message undeliverable\"}")));
+    }
+
+    @Test
+    void sendsAReasonOnlyWithAFailureAndTakesAnAnswerWithoutBody() {
+        chatwoot.stubFor(patch(urlPathEqualTo(API + "/conversations/10/messages/227"))
+                .willReturn(aResponse().withStatus(204)));
+
+        assertThat(account.updateMessageStatus(10, 227, ChatwootMessageStatus.DELIVERED, "ignored")).isTrue();
+
+        chatwoot.verify(patchRequestedFor(urlPathEqualTo(API + "/conversations/10/messages/227"))
+                .withRequestBody(equalToJson("{\"status\": \"delivered\"}")));
+    }
+
+    @Test
+    void learnsThatStatusesAreRefusedOutsideApiInboxes() {
+        chatwoot.stubFor(patch(urlPathEqualTo(API + "/conversations/10/messages/227")).willReturn(aResponse()
+                .withStatus(403).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\": \"Message status update is only allowed for API inboxes\"}")));
+
+        assertThat(account.updateMessageStatus(10, 227, ChatwootMessageStatus.READ, null)).isFalse();
+    }
+
+    @Test
+    void aTokenThatMayNotUpdateMessagesIsRejected() {
+        chatwoot.stubFor(patch(urlPathEqualTo(API + "/conversations/10/messages/227")).willReturn(aResponse()
+                .withStatus(401).withHeader("Content-Type", "application/json")
+                .withBody("{\"error\": \"Access to this endpoint is not authorized for bots\"}")));
+
+        var rejected = catchThrowableOfType(ChatwootRejected.class,
+                () -> account.updateMessageStatus(10, 227, ChatwootMessageStatus.READ, null));
+
+        assertThat(rejected.status()).isEqualTo(401);
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
@@ -35,9 +36,16 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
 /**
  * Checks the requests that reached a WireMock stand-in for Chatwoot against Chatwoot's published Application API
- * ({@code chatwoot/chatwoot-application.latest.openapi.json} in the test resources).
+ * ({@code chatwoot/chatwoot-application.latest.openapi.json} in the test resources), merged with the routes the hub
+ * uses that Chatwoot implements but does not publish, described from its source in
+ * {@code chatwoot/chatwoot-application.*.DERIVED.openapi.json} (see the README there). A derived route that the
+ * published spec documents itself stops the merge: the published description then wins and the derived one must go.
  *
  * <p>Stricter than the spec in one way: a request body may not carry fields the spec does not list, so that a
  * misspelt field fails here instead of being ignored by Chatwoot. The fields the hub knowingly sends beyond the
@@ -49,6 +57,8 @@ import io.swagger.v3.parser.core.models.ParseOptions;
 public final class ChatwootContract {
 
     private static final String SPEC = "/chatwoot/chatwoot-application.latest.openapi.json";
+    private static final List<String> DERIVED = List.of("/chatwoot/chatwoot-application.message-status.DERIVED.openapi.json");
+    private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final String ADDITIONAL_PROPERTIES = "validation.request.body.schema.additionalProperties";
     private static final Pattern MESSAGES = Pattern.compile(".*/api/v1/accounts/[0-9]+/conversations/[0-9]+/messages");
 
@@ -203,9 +213,41 @@ public final class ChatwootContract {
     }
 
     private static String readSpec() {
-        try (var spec = ChatwootContract.class.getResourceAsStream(SPEC)) {
+        var json = JsonMapper.builder().build();
+        var published = (ObjectNode) json.readTree(resource(SPEC));
+        for (var derived : DERIVED) {
+            merge(published, json.readTree(resource(derived)), derived);
+        }
+        return json.writeValueAsString(published);
+    }
+
+    /** Adds the derived document's operations to the published one; a new path comes with its parameters. */
+    static void merge(ObjectNode published, JsonNode derived, String name) {
+        var paths = (ObjectNode) published.get("paths");
+        for (var path : derived.get("paths").properties()) {
+            var known = paths.get(path.getKey());
+            if (known == null) {
+                paths.set(path.getKey(), path.getValue());
+                continue;
+            }
+            for (var operation : path.getValue().properties()) {
+                if (!METHODS.contains(operation.getKey())) {
+                    continue;
+                }
+                if (known.has(operation.getKey())) {
+                    throw new IllegalStateException("Chatwoot's published spec now documents "
+                            + operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey() + ": drop it from "
+                            + name);
+                }
+                ((ObjectNode) known).set(operation.getKey(), operation.getValue());
+            }
+        }
+    }
+
+    private static String resource(String name) {
+        try (var spec = ChatwootContract.class.getResourceAsStream(name)) {
             if (spec == null) {
-                throw new IllegalStateException(SPEC + " is missing from the test resources");
+                throw new IllegalStateException(name + " is missing from the test resources");
             }
             return new String(spec.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException unreadable) {

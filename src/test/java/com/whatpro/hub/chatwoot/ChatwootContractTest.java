@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The checker itself: it must catch what Chatwoot would refuse, or the contract tests prove nothing. */
 class ChatwootContractTest {
@@ -87,6 +91,47 @@ class ChatwootContractTest {
     }
 
     @Test
+    void acceptsAMessageStatusUpdateAsChatwootsSourcePermitsIt() {
+        patchJson(MESSAGES + "/9", "{\"status\":\"failed\",\"external_error\":\"(#131026) Message undeliverable\"}");
+
+        assertThat(violations()).isEmpty();
+    }
+
+    @Test
+    void flagsAStatusUpdateWithAFieldChatwootDoesNotPermit() {
+        patchJson(MESSAGES + "/9", "{\"status\":\"read\",\"source_id\":\"whatpro:wa:1\"}");
+
+        assertThat(violations()).anyMatch(violation -> violation.contains("source_id"));
+    }
+
+    @Test
+    void flagsAStatusChatwootDoesNotKnow() {
+        patchJson(MESSAGES + "/9", "{\"status\":\"seen\"}");
+
+        assertThat(violations()).anyMatch(violation -> violation.contains("seen"));
+    }
+
+    @Test
+    void flagsAStatusUpdateWithoutAStatus() {
+        patchJson(MESSAGES + "/9", "{\"external_error\":\"x\"}");
+
+        assertThat(violations()).anyMatch(violation -> violation.contains("status"));
+    }
+
+    @Test
+    void aDerivedRouteGivesWayToThePublishedOne() {
+        var json = JsonMapper.builder().build();
+        var published = (ObjectNode) json.readTree("{\"paths\": {\"/a/{id}\": {\"delete\": {}}}}");
+        var derived = json.readTree("{\"paths\": {\"/a/{id}\": {\"patch\": {}}}}");
+
+        ChatwootContract.merge(published, derived, "derived.json");
+
+        assertThat(published.get("paths").get("/a/{id}").has("patch")).isTrue();
+        assertThatIllegalStateException().isThrownBy(() -> ChatwootContract.merge(published, derived, "derived.json"))
+                .withMessageContaining("PATCH /a/{id}").withMessageContaining("derived.json");
+    }
+
+    @Test
     void acceptsAWellFormedMultipartMessage() {
         postMultipart(List.of(
                 text("content", "see attached"),
@@ -121,6 +166,11 @@ class ChatwootContractTest {
 
     private void postJson(String path, String json) {
         send(authorized(path).header("Content-Type", "application/json").POST(BodyPublishers.ofString(json)));
+    }
+
+    private void patchJson(String path, String json) {
+        send(authorized(path).header("Content-Type", "application/json")
+                .method("PATCH", BodyPublishers.ofString(json)));
     }
 
     private void postMultipart(List<String> parts) {

@@ -42,6 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
 
     private static final String NAME = "fake-chatwoot";
+    private static final String LOSE_ANSWER = "lose-answer";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern ROUTE = Pattern.compile("/api/v1/accounts/(\\d+)/(.*)");
     private static FakeChatwoot instance;
@@ -57,14 +58,22 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
     record Conversation(long id, long inboxId, long contactId, String status) {
     }
 
+    /** A message; {@code status} and {@code externalError} change through the status route. */
     record Message(long id, long conversationId, @Nullable String content, String type, boolean privateNote,
-            @Nullable String sourceId, int attachments) {
+            @Nullable String sourceId, int attachments, String status, @Nullable String externalError) {
+    }
+
+    /** A request to the (unpublished) status route, as it came, and how it was answered. */
+    record StatusUpdate(long conversationId, long messageId, @Nullable String status, @Nullable String externalError,
+            int answered) {
     }
 
     static final class Account {
         final List<Contact> contacts = new ArrayList<>();
         final List<Conversation> conversations = new ArrayList<>();
         final List<Message> messages = new ArrayList<>();
+        final List<StatusUpdate> statusUpdates = new ArrayList<>();
+        final java.util.Set<Long> otherChannelInboxes = ConcurrentHashMap.newKeySet();
         volatile JsonNode agents = JSON.createArrayNode();
         volatile JsonNode teams = JSON.createArrayNode();
         final Map<Long, JsonNode> teamMembers = new ConcurrentHashMap<>();
@@ -111,6 +120,18 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         }
     }
 
+    /** The requests to set a message's status, in the order they came. */
+    List<StatusUpdate> statusUpdates(long account) {
+        synchronized (account(account)) {
+            return List.copyOf(account(account).statusUpdates);
+        }
+    }
+
+    /** Makes an inbox one that is not an API channel (e.g. Chatwoot's own WhatsApp channel): no statuses there. */
+    void notAnApiInbox(long account, long inboxId) {
+        account(account).otherChannelInboxes.add(inboxId);
+    }
+
     List<Conversation> conversations(long account) {
         synchronized (account(account)) {
             return List.copyOf(account(account).conversations);
@@ -136,6 +157,17 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         }
     }
 
+    /** Puts an agent's reply in a conversation as if written in Chatwoot; the hub learns of it by webhook. */
+    Message seedReply(long account, long conversationId, String content) {
+        var state = account(account);
+        synchronized (state) {
+            var message = new Message(ids.incrementAndGet(), conversationId, content, "outgoing", false, null, 0, "sent",
+                    null);
+            state.messages.add(message);
+            return message;
+        }
+    }
+
     void agents(long account, JsonNode agents) {
         account(account).agents = agents;
     }
@@ -150,6 +182,29 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         return server.stubFor(post(urlPathMatching("/api/v1/accounts/" + account + "/conversations/\\d+/messages"))
                 .atPriority(1).willReturn(aResponse().withStatus(status)
                         .withHeader("Content-Type", "application/json").withBody("{\"error\":\"boom\"}")));
+    }
+
+    /** Makes the next {@code times} message posts of the account fail with this status; later ones succeed. */
+    void failNextMessagePosts(long account, int status, int times) {
+        var scenario = "fail-posts-" + account + "-" + UUID.randomUUID();
+        for (int i = 0; i < times; i++) {
+            server.stubFor(post(urlPathMatching("/api/v1/accounts/" + account + "/conversations/\\d+/messages"))
+                    .atPriority(1).inScenario(scenario)
+                    .whenScenarioStateIs(i == 0 ? com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED
+                            : "failed " + i)
+                    .willSetStateTo("failed " + (i + 1))
+                    .willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json")
+                            .withBody("{\"error\":\"boom\"}")));
+        }
+    }
+
+    /** Takes the next message post of the account in, but loses its answer (the caller sees 502). */
+    void loseNextMessagePostAnswer(long account) {
+        server.stubFor(post(urlPathMatching("/api/v1/accounts/" + account + "/conversations/\\d+/messages"))
+                .atPriority(1).inScenario("lose-" + account + "-" + UUID.randomUUID())
+                .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willSetStateTo("lost")
+                .willReturn(aResponse().withTransformers(NAME).withTransformerParameter(LOSE_ANSWER, true)));
     }
 
     /** Makes requests of the account to paths matching {@code pathRegex} slow (they still take effect at once). */
@@ -200,19 +255,29 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         var method = request.getMethod().getName();
         synchronized (state) {
             try {
-                return respond(event, 200, answer(state, method, path, request));
+                var answer = answer(state, method, path, request);
+                if (Boolean.TRUE.equals(event.getTransformerParameters().get(LOSE_ANSWER))) {
+                    return respond(event, 502, JSON.createObjectNode().put("error", "bad gateway"));
+                }
+                return respond(event, 200, answer);
             } catch (Refused refused) {
-                return respond(event, refused.status, JSON.createObjectNode().put("message", refused.getMessage()));
+                return respond(event, refused.status, JSON.createObjectNode().put(refused.field, refused.getMessage()));
             }
         }
     }
 
     private static final class Refused extends RuntimeException {
         final int status;
+        final String field;
 
         Refused(int status, String message) {
+            this(status, "message", message);
+        }
+
+        Refused(int status, String field, String message) {
             super(message);
             this.status = status;
+            this.field = field;
         }
     }
 
@@ -278,6 +343,10 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
             state.messages.add(message);
             return message(message);
         }
+        if (method.equals("PATCH") && parts.length == 4 && parts[0].equals("conversations")
+                && parts[2].equals("messages")) {
+            return updateStatus(state, Long.parseLong(parts[1]), Long.parseLong(parts[3]), request);
+        }
         if (method.equals("GET") && path.equals("agents")) {
             return state.agents;
         }
@@ -290,11 +359,43 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         throw new Refused(404, "Resource could not be found");
     }
 
+    /** As Chatwoot's messages#update and Messages::StatusUpdateService do it. */
+    private static JsonNode updateStatus(Account state, long conversationId, long messageId, LoggedRequest request) {
+        var conversation = state.conversations.stream().filter(c -> c.id() == conversationId).findFirst()
+                .orElseThrow(() -> new Refused(404, "error", "Resource could not be found"));
+        var body = JSON.readTree(request.getBodyAsString());
+        var status = text(body, "status");
+        var externalError = text(body, "external_error");
+        if (state.otherChannelInboxes.contains(conversation.inboxId())) {
+            state.statusUpdates.add(new StatusUpdate(conversationId, messageId, status, externalError, 403));
+            throw new Refused(403, "error", "Message status update is only allowed for API inboxes");
+        }
+        int index = -1;
+        for (int i = 0; i < state.messages.size(); i++) {
+            if (state.messages.get(i).id() == messageId && state.messages.get(i).conversationId() == conversationId) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            throw new Refused(404, "error", "Resource could not be found");
+        }
+        state.statusUpdates.add(new StatusUpdate(conversationId, messageId, status, externalError, 200));
+        var message = state.messages.get(index);
+        if (List.of("sent", "delivered", "read", "failed").contains(status)
+                && !(message.status().equals("read") && "delivered".equals(status))) {
+            message = new Message(message.id(), message.conversationId(), message.content(), message.type(),
+                    message.privateNote(), message.sourceId(), message.attachments(), status,
+                    "failed".equals(status) ? externalError : null);
+            state.messages.set(index, message);
+        }
+        return message(message);
+    }
+
     private Message fromJson(long conversation, LoggedRequest request) {
         var body = JSON.readTree(request.getBodyAsString());
         return new Message(ids.incrementAndGet(), conversation, text(body, "content"),
                 text(body, "message_type") == null ? "incoming" : text(body, "message_type"),
-                body.path("private").asBoolean(false), text(body, "source_id"), 0);
+                body.path("private").asBoolean(false), text(body, "source_id"), 0, "sent", null);
     }
 
     private Message fromParts(long conversation, LoggedRequest request) {
@@ -315,7 +416,8 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
                 }
             }
         }
-        return new Message(ids.incrementAndGet(), conversation, content, type, privateNote, sourceId, files);
+        return new Message(ids.incrementAndGet(), conversation, content, type, privateNote, sourceId, files, "sent",
+                null);
     }
 
     private static ObjectNode contact(Contact contact) {
@@ -342,7 +444,11 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         var node = JSON.createObjectNode().put("id", message.id()).put("conversation_id", message.conversationId())
                 .put("content", message.content())
                 .put("message_type", message.type().equals("outgoing") ? 1 : 0)
-                .put("private", message.privateNote()).put("source_id", message.sourceId()).put("status", "sent");
+                .put("private", message.privateNote()).put("source_id", message.sourceId())
+                .put("status", message.status());
+        if (message.externalError() != null) {
+            node.putObject("content_attributes").put("external_error", message.externalError());
+        }
         var attachments = node.putArray("attachments");
         for (int i = 0; i < message.attachments(); i++) {
             attachments.addObject().put("id", message.id() * 10 + i).put("file_type", "image")

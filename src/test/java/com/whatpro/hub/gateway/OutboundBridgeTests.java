@@ -206,10 +206,11 @@ class OutboundBridgeTests extends IntegrationTest {
     }
 
     @Test
-    void aFailureIsKeptWithTheProvidersErrorAndToldInTheConversation() {
+    void aFailureIsKeptWithTheProvidersErrorAndShownOnTheMessageInChatwoot() {
         var cloud = Gateway.cloudApi(http(), tenant.admin().token(), tenant.id(), "app-secret-o", "v", 88L);
         var seeded = chatwoot.seedConversation(chatwootAccount, 88, "Kim", "+16315551181");
-        deliver(Gateway.chatwootReply(chatwootAccount, 88, seeded.id(), 900_060, "are you there?", "+16315551181"));
+        var reply = chatwoot.seedReply(chatwootAccount, seeded.id(), "are you there?");
+        deliver(Gateway.chatwootReply(chatwootAccount, 88, seeded.id(), reply.id(), "are you there?", "+16315551181"));
         var sent = Eventually.value("the reply reaches Meta", () -> providers.sent(cloud.key()), list -> !list.isEmpty())
                 .getFirst();
         Eventually.until("the send is recorded", () -> outbound(seeded.id()).get("status").asString().equals("sent"));
@@ -223,11 +224,14 @@ class OutboundBridgeTests extends IntegrationTest {
         Gateway.post(http(), cloud.webhookPath(), delivered, Map.of("X-Hub-Signature-256",
                 Gateway.metaSignature("app-secret-o", delivered)));
 
-        var note = Eventually.value("the agents are told", () -> chatwoot.messages(chatwootAccount),
-                list -> list.stream().anyMatch(FakeChatwoot.Message::privateNote));
-        assertThat(note.stream().filter(FakeChatwoot.Message::privateNote).findFirst().orElseThrow().content())
-                .startsWith("This message was not delivered on WhatsApp");
+        var shown = Eventually.value("the agents see it on the message", () -> chatwoot.messages(chatwootAccount),
+                list -> list.stream().anyMatch(m -> m.id() == reply.id() && m.status().equals("failed")));
+        assertThat(shown).filteredOn(m -> m.id() == reply.id()).singleElement()
+                .satisfies(m -> assertThat(m.externalError()).contains("part of an experiment"));
         Eventually.quietFor(Duration.ofMillis(500));
+        assertThat(chatwoot.messages(chatwootAccount)).noneMatch(FakeChatwoot.Message::privateNote);
+        assertThat(chatwoot.statusUpdates(chatwootAccount)).extracting(FakeChatwoot.StatusUpdate::status)
+                .containsExactly("failed");
         var message = outbound(seeded.id());
         assertThat(message.get("status").asString()).isEqualTo("failed");
         assertThat(message.get("error").get("code").asString()).isNotBlank();

@@ -22,6 +22,7 @@ import com.whatpro.hub.chatwoot.json.UnexpectedJson;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * Sends one request with the {@code api_access_token} header and turns every way it can go wrong into a
@@ -48,6 +49,12 @@ final class ChatwootHttp {
         return send(request, token, action, reading);
     }
 
+    /** Sends a change whose answer the hub does not need; Chatwoot may answer with the resource or with nothing. */
+    void patchJson(URI uri, String token, Object body, String action) {
+        var request = rest.patch().uri(uri).contentType(MediaType.APPLICATION_JSON).body(ChatwootJson.write(body));
+        send(request, token, action, false, answer -> answer);
+    }
+
     <T> T postMultipart(URI uri, String token, MultiValueMap<String, HttpEntity<?>> parts, String action,
             Function<JsonNode, T> reading) {
         var request = rest.post().uri(uri).contentType(MediaType.MULTIPART_FORM_DATA).body(parts);
@@ -56,13 +63,18 @@ final class ChatwootHttp {
 
     private <T> T send(RestClient.RequestHeadersSpec<?> request, String token, String action,
             Function<JsonNode, T> reading) {
+        return send(request, token, action, true, reading);
+    }
+
+    private <T> T send(RestClient.RequestHeadersSpec<?> request, String token, String action, boolean answerNeeded,
+            Function<JsonNode, T> reading) {
         if (!TOKEN.matcher(token).matches()) {
             throw new ChatwootRejected(401, "Could not " + action + ": the access token is empty or not well-formed");
         }
         try {
             var body = request.header(TOKEN_HEADER, token)
                     .accept(MediaType.APPLICATION_JSON)
-                    .exchange((sent, response) -> answer(response, action), true);
+                    .exchange((sent, response) -> answer(response, action, answerNeeded), true);
             return reading.apply(body);
         } catch (UnexpectedJson unexpected) {
             throw new ChatwootUnavailable(
@@ -74,8 +86,12 @@ final class ChatwootHttp {
         }
     }
 
-    private static JsonNode answer(ClientHttpResponse response, String action) throws IOException {
+    private static JsonNode answer(ClientHttpResponse response, String action, boolean answerNeeded)
+            throws IOException {
         int status = response.getStatusCode().value();
+        if (status >= 200 && status < 300 && !answerNeeded) {
+            return MissingNode.getInstance();
+        }
         if (status >= 200 && status < 300) {
             try {
                 return ChatwootJson.read(response.getBody().readAllBytes());

@@ -5,6 +5,7 @@ import static com.whatpro.hub.chatwoot.json.ChatwootJson.object;
 import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
@@ -15,6 +16,8 @@ import com.whatpro.hub.chatwoot.ChatwootContact;
 import com.whatpro.hub.chatwoot.ChatwootConversation;
 import com.whatpro.hub.chatwoot.ChatwootInbox;
 import com.whatpro.hub.chatwoot.ChatwootMessage;
+import com.whatpro.hub.chatwoot.ChatwootMessageStatus;
+import com.whatpro.hub.chatwoot.ChatwootRejected;
 import com.whatpro.hub.chatwoot.ChatwootTeam;
 import com.whatpro.hub.chatwoot.NewContact;
 import com.whatpro.hub.chatwoot.NewConversation;
@@ -109,6 +112,24 @@ final class RestAccountClient implements ChatwootAccountClient {
                     .contentType(MediaType.parseMediaType(attachment.contentType()));
         }
         return http.postMultipart(uri, token, parts.build(), "create a message with attachments", Responses::message);
+    }
+
+    @Override
+    public boolean updateMessageStatus(long conversationId, long messageId, ChatwootMessageStatus status,
+            @Nullable String externalError) {
+        var uri = endpoints.of("conversations", Long.toString(conversationId), "messages", Long.toString(messageId));
+        var body = object(
+                "status", status.wireName(),
+                "external_error", status == ChatwootMessageStatus.FAILED ? externalError : null);
+        try {
+            http.patchJson(uri, token, body, "update a message's status");
+            return true;
+        } catch (ChatwootRejected rejected) {
+            if (rejected.status() == 403) {
+                return false; // ensure_api_inbox: "Message status update is only allowed for API inboxes"
+            }
+            throw rejected;
+        }
     }
 
     @Override
