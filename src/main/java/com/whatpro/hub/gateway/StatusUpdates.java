@@ -15,17 +15,23 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class StatusUpdates {
 
-    /** A status may come before the send's answer is recorded: wait for it this many attempts, then drop it. */
-    private static final int UNKNOWN_ID_ATTEMPTS = 3;
+    /**
+     * A status may come before its message is recorded (the send's answer, or a message sent from the phone, which
+     * waits {@link GatewaySettings#echoGrace()} first): wait for it this many attempts, about 30 s with the default
+     * backoff, then drop it.
+     */
+    private static final int UNKNOWN_ID_ATTEMPTS = 5;
 
     private final Messages messages;
     private final Jobs jobs;
     private final TransactionTemplate transactions;
+    private final int unknownIdAttempts;
 
-    StatusUpdates(Messages messages, Jobs jobs, PlatformTransactionManager transactions) {
+    StatusUpdates(Messages messages, Jobs jobs, PlatformTransactionManager transactions, GatewaySettings settings) {
         this.messages = messages;
         this.jobs = jobs;
         this.transactions = new TransactionTemplate(transactions);
+        this.unknownIdAttempts = Math.min(UNKNOWN_ID_ATTEMPTS, settings.worker().maxAttempts());
     }
 
     void apply(AccountId account, JobKind.Status job, int attempt) {
@@ -33,7 +39,7 @@ class StatusUpdates {
         transactions.executeWithoutResult(status -> {
             var message = messages.lockByProviderMessageId(account, job.providerId(), update.providerMessageId());
             if (message.isEmpty()) {
-                if (attempt < UNKNOWN_ID_ATTEMPTS) {
+                if (attempt < unknownIdAttempts) {
                     throw new JobFailure.RetryLater("no message with provider id " + update.providerMessageId()
                             + " yet", null);
                 }

@@ -103,6 +103,20 @@ class ChatwootDeliveryStatusTests extends IntegrationTest {
     }
 
     @Test
+    void aDeliveryThatOvertakesAPhoneSentMessageIsKeptUntilTheMessageIsRecorded() {
+        var id = "3EB0OV" + InboundBridgeTests.suffix();
+        Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(), id,
+                "5511977770004@s.whatsapp.net", "", "quick one", true), Map.of());
+        status(provider, id, "DELIVERY_ACK"); // before the message's echo grace has passed
+
+        var posted = Eventually.value("it is in Chatwoot", () -> chatwoot.messages(chatwootAccount),
+                list -> list.stream().anyMatch(m -> "quick one".equals(m.content()))).stream()
+                .filter(m -> "quick one".equals(m.content())).findFirst().orElseThrow();
+        Eventually.until("Chatwoot shows delivered", () -> chatwoot.statusUpdates(chatwootAccount).stream()
+                .anyMatch(update -> update.messageId() == posted.id() && "delivered".equals(update.status())));
+    }
+
+    @Test
     void aSendTheProviderRefusesShowsFailedWithItsError() {
         var refusal = providers.fail("POST", "/message/sendText/" + provider.key(), 400,
                 "{\"status\":400,\"error\":\"Bad Request\",\"response\":{\"message\":[\"exists: false\"]}}");
