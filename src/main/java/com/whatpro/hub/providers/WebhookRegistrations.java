@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -137,7 +138,9 @@ class WebhookRegistrations {
     }
 
     private Optional<WebhookRegistration> record(AccountId account, UUID id, Outcome outcome) {
-        var registration = new WebhookRegistration(outcome.status(), truncate(outcome.detail()), clock.instant());
+        // as precise as the database keeps it, so the answer and later reads agree
+        var at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        var registration = new WebhookRegistration(outcome.status(), truncate(outcome.detail()), at);
         return Optional.ofNullable(writing.execute(status -> {
             var updated = jdbc.sql("""
                     update providers set webhook_registration_status = :status,
