@@ -54,7 +54,8 @@ class ProvidersController {
      * A provider as clients see it: never its credentials.
      *
      * @param webhookUrl only for those who may change the provider
-     * @param webhookRegistration null until the first registration of a provider created before registrations were
+     * @param webhookRegistration whether {@code webhook_url} is registered at the provider; null for a provider
+     *        created before the hub registered webhooks, until it is registered
      */
     record ProviderView(UUID id, String name, ProviderType type, String baseUrl, @Nullable String instanceName,
             @Nullable Long chatwootInboxId, String status, @Nullable String statusDetail, @Nullable Instant checkedAt,
@@ -184,7 +185,8 @@ class ProvidersController {
         var account = Callers.requiredAccess().account();
         var registration = registrations.register(account, providerId)
                 .orElseThrow(() -> ApiProblem.notFound("provider"));
-        return registrationView(registration, webhookUrl(providerId, secretOf(account, providerId)));
+        var manual = registration.status() == WebhookRegistration.Status.MANUAL;
+        return registrationView(registration, manual ? webhookUrl(providerId, secretOf(account, providerId)) : null);
     }
 
     private @Nullable String secretOf(Provider provider) {
