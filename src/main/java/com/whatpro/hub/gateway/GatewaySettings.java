@@ -12,9 +12,9 @@ import org.springframework.util.unit.DataSize;
  * @param echoGrace how long a message the number itself sent waits before it is bridged, so that the send result
  *        of a message the hub sent arrives first and its echo is recognised
  * @param retention how long finished work is kept; duplicates of a webhook are recognised for at least this long
- * @param mediaMaxSize the largest inbound media file fetched and attached to a Chatwoot message; larger ones are
- *        posted as a link
- * @param mediaTimeout how long fetching one media file may take
+ * @param mediaMaxSize the largest inbound media file fetched (from the webhook's URL or through the provider) and
+ *        attached to a Chatwoot message; larger ones are posted as a label
+ * @param mediaTimeout how long fetching one media file may take, from the URL and again through the provider
  */
 @ConfigurationProperties("whatpro.gateway")
 public record GatewaySettings(

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -22,7 +21,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * with a {@code source_id} marking its origin. Exactly once: the provider's message id is recorded once, a message
  * already in Chatwoot is not posted again, and when an earlier attempt may have posted it before failing, the
  * conversation's latest messages are searched for its source id first. A message the number itself sent (from the
- * phone) is posted as outgoing, unless it is the echo of one the hub sent.
+ * phone) is posted as outgoing, unless it is the echo of one the hub sent. A contact WhatsApp names only by LID is
+ * known by the phone learnt for that LID, else by the LID itself: its message is bridged either way. Media go as an
+ * attachment with the caption as content ({@link InboundMedia}), or as a label such as {@code [image]} when the file
+ * cannot be had.
  */
 @Component
 class InboundBridge {
@@ -31,29 +33,34 @@ class InboundBridge {
     private final Messages messages;
     private final ChatwootConnections connections;
     private final Conversations conversations;
-    private final MediaFetcher media;
+    private final InboundMedia media;
+    private final WhatsAppContacts contacts;
     private final TransactionTemplate transactions;
 
     InboundBridge(Providers providers, Messages messages, ChatwootConnections connections,
-            Conversations conversations, MediaFetcher media, PlatformTransactionManager transactions) {
+            Conversations conversations, InboundMedia media, WhatsAppContacts contacts,
+            PlatformTransactionManager transactions) {
         this.providers = providers;
         this.messages = messages;
         this.connections = connections;
         this.conversations = conversations;
         this.media = media;
+        this.contacts = contacts;
         this.transactions = new TransactionTemplate(transactions);
     }
 
     private record Recorded(UUID id, boolean isNew, boolean echo, @Nullable Long chatwootMessageId) {
     }
 
-    void bridge(AccountId account, JobKind.Inbound job) {
+    /** @param attempt the job's attempt, from 1 */
+    void bridge(AccountId account, JobKind.Inbound job, int attempt) {
         var provider = providers.findRecent(account, job.providerId());
         if (provider.isEmpty()) {
             return; // the provider was deleted since
         }
         var message = job.message();
-        var recorded = record(account, provider.get(), message);
+        var contact = contacts.of(account, provider.get().id(), message);
+        var recorded = record(account, provider.get(), message, contact);
         if (recorded.echo() || recorded.chatwootMessageId() != null) {
             return;
         }
@@ -68,7 +75,7 @@ class InboundBridge {
                     + "or inbox_id on the account's Chatwoot connection, then replay");
         }
         var chatwoot = link.get().client();
-        var conversation = conversations.ensure(account, chatwoot, inbox, provider.get().id(), message.from(),
+        var conversation = conversations.ensure(account, chatwoot, inbox, provider.get().id(), contact,
                 message.senderName());
         var sourceId = SourceIds.ofWhatsApp(message.providerMessageId());
         if (!recorded.isNew()) {
@@ -79,18 +86,19 @@ class InboundBridge {
                 return;
             }
         }
-        var posted = chatwoot.createMessage(conversation.conversationId(), chatwootMessage(message, sourceId));
+        var posted = chatwoot.createMessage(conversation.conversationId(),
+                chatwootMessage(account, provider.get().id(), message, sourceId, attempt));
         messages.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
     }
 
     /** Records the message once; tells whether it is new, an echo of the hub's own send, or already in Chatwoot. */
-    private Recorded record(AccountId account, Provider provider, InboundMessage message) {
+    private Recorded record(AccountId account, Provider provider, InboundMessage message, WhatsAppContact contact) {
         return Objects.requireNonNull(transactions.execute(status -> {
             var inserted = messages.insert(account, new Messages.NewMessage(
                     message.fromMe() ? Messages.Direction.OUTBOUND : Messages.Direction.INBOUND,
                     message.fromMe() ? Messages.Origin.PHONE : Messages.Origin.WHATSAPP,
                     message.fromMe() ? "sent" : "received", provider.id(), message.providerMessageId(),
-                    message.from(), message.senderName(), message.text(), mediaOf(message), null, null, 0));
+                    contact.address(), message.senderName(), message.text(), mediaOf(message), null, null, 0));
             if (inserted.isPresent()) {
                 return new Recorded(inserted.get(), true, false, null);
             }
@@ -122,13 +130,13 @@ class InboundBridge {
         return map;
     }
 
-    private NewMessage chatwootMessage(InboundMessage message, String sourceId) {
+    private NewMessage chatwootMessage(AccountId account, UUID providerId, InboundMessage message, String sourceId,
+            int attempt) {
         var attachments = new ArrayList<NewAttachment>();
         var content = message.text();
         var attached = message.media();
         if (attached != null) {
-            Optional<NewAttachment> file = attached.url() == null ? Optional.empty()
-                    : media.fetch(attached.url(), attached.mimeType(), attached.fileName());
+            var file = media.file(account, providerId, attached, attempt);
             file.ifPresent(attachments::add);
             if (file.isEmpty()) {
                 var label = "[" + kind(attached.mimeType()) + "]" + (attached.url() == null ? "" : " " + attached.url());

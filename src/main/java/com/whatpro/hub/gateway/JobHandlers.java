@@ -14,9 +14,11 @@ class JobHandlers {
     private final StatusUpdates statuses;
     private final ChatwootNotes notes;
     private final com.whatpro.hub.providers.Providers providers;
+    private final WhatsAppContacts contacts;
 
     JobHandlers(JsonMapper json, InboundBridge inbound, OutboundBridge outbound, Sender sender,
-            StatusUpdates statuses, ChatwootNotes notes, com.whatpro.hub.providers.Providers providers) {
+            StatusUpdates statuses, ChatwootNotes notes, com.whatpro.hub.providers.Providers providers,
+            WhatsAppContacts contacts) {
         this.json = json;
         this.inbound = inbound;
         this.outbound = outbound;
@@ -24,16 +26,18 @@ class JobHandlers {
         this.statuses = statuses;
         this.notes = notes;
         this.providers = providers;
+        this.contacts = contacts;
     }
 
     /** Does the job; returning means done, a {@link JobFailure} or another exception means not. */
     void handle(Jobs.Claimed job) {
         var account = job.account();
         switch (payload(job)) {
-            case JobKind.Inbound message -> inbound.bridge(account, message);
+            case JobKind.Inbound message -> inbound.bridge(account, message, job.attempts());
             case JobKind.Status status -> statuses.apply(account, status, job.attempts());
             case JobKind.Connection connection ->
                     providers.recordState(account, connection.providerId(), connection.state());
+            case JobKind.Lid lid -> contacts.learn(account, lid.providerId(), lid.mapping());
             case JobKind.ChatwootMessage message -> outbound.bridge(account, message);
             case JobKind.Send send -> sender.send(account, send);
             case JobKind.ChatwootNote note -> notes.post(account, note, job.attempts());

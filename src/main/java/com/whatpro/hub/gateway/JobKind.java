@@ -2,6 +2,7 @@ package com.whatpro.hub.gateway;
 
 import com.whatpro.hub.providers.ConnectionState;
 import com.whatpro.hub.providers.InboundMessage;
+import com.whatpro.hub.providers.LidMapping;
 import com.whatpro.hub.providers.StatusUpdate;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +18,8 @@ enum JobKind {
     STATUS("status", Status.class),
     /** A connection change from a provider webhook. */
     CONNECTION("connection", Connection.class),
+    /** The phone behind a LID, from a provider webhook. */
+    LID("lid", Lid.class),
     /** An agent's message from a Chatwoot webhook, to send on WhatsApp. */
     CHATWOOT_MESSAGE("chatwoot_message", ChatwootMessage.class),
     /** A message to send through its provider. */
@@ -52,6 +55,9 @@ enum JobKind {
     }
 
     record Connection(UUID providerId, ConnectionState state) {
+    }
+
+    record Lid(UUID providerId, LidMapping mapping) {
     }
 
     /** What the outbound bridge needs of Chatwoot's {@code message_created}. */

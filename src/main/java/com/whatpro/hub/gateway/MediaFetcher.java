@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Downloads the media of an inbound WhatsApp message from the URL the provider gave, to attach it to the Chatwoot
- * message. Bounded in size and time; anything that goes wrong yields nothing, and the message is posted with a link
- * instead.
+ * message. Bounded in size and time; anything that goes wrong yields nothing, and {@link InboundMedia} turns to the
+ * provider or a label instead.
  */
 @Component
 class MediaFetcher {

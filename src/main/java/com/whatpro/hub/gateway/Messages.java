@@ -39,6 +39,7 @@ class Messages {
     /** whatsapp: a contact wrote; phone: the number itself, outside the hub; chatwoot: an agent; api: a program. */
     enum Origin { WHATSAPP, PHONE, CHATWOOT, API }
 
+    /** @param contactPhone E.164, or the contact's LID while WhatsApp hides its phone */
     record Message(UUID id, Direction direction, Origin origin, String status, UUID providerId,
             @Nullable String providerMessageId, String contactPhone, @Nullable String contactName,
             @Nullable String text, @Nullable JsonNode media, @Nullable Long chatwootConversationId,
@@ -52,7 +53,7 @@ class Messages {
         }
     }
 
-    /** A message to record. */
+    /** A message to record; {@code contactPhone} as in {@link Message}. */
     record NewMessage(Direction direction, Origin origin, String status, UUID providerId,
             @Nullable String providerMessageId, String contactPhone, @Nullable String contactName,
             @Nullable String text, @Nullable Object media, @Nullable Long chatwootConversationId,

@@ -5,6 +5,7 @@ import com.whatpro.hub.platform.security.Callers;
 import com.whatpro.hub.platform.security.Permission;
 import com.whatpro.hub.platform.security.Requires;
 import com.whatpro.hub.platform.web.Paging;
+import com.whatpro.hub.providers.Lids;
 import com.whatpro.hub.providers.MediaMessage;
 import com.whatpro.hub.providers.PhoneNumbers;
 import com.whatpro.hub.providers.Providers;
@@ -63,16 +64,19 @@ class MessagesController {
     record ErrorView(@Nullable String code, @Nullable String message) {
     }
 
+    /** A contact whose phone WhatsApp hides has no {@code contact_phone}, only its {@code contact_lid}. */
     record MessageView(UUID id, String direction, String origin, String status, UUID providerId,
-            @Nullable String providerMessageId, String contactPhone, @Nullable String contactName,
-            @Nullable String text, @Nullable JsonNode media, @Nullable Long chatwootConversationId,
-            @Nullable Long chatwootMessageId, @Nullable ErrorView error, Instant createdAt, Instant updatedAt) {
+            @Nullable String providerMessageId, @Nullable String contactPhone, @Nullable String contactLid,
+            @Nullable String contactName, @Nullable String text, @Nullable JsonNode media,
+            @Nullable Long chatwootConversationId, @Nullable Long chatwootMessageId, @Nullable ErrorView error,
+            Instant createdAt, Instant updatedAt) {
 
         static MessageView of(Messages.Message m) {
+            var lid = Lids.isLid(m.contactPhone());
             return new MessageView(m.id(), m.direction().name().toLowerCase(Locale.ROOT),
                     m.origin().name().toLowerCase(Locale.ROOT), m.status(), m.providerId(), m.providerMessageId(),
-                    m.contactPhone(), m.contactName(), m.text(), m.media(), m.chatwootConversationId(),
-                    m.chatwootMessageId(),
+                    lid ? null : m.contactPhone(), lid ? m.contactPhone() : null, m.contactName(), m.text(), m.media(),
+                    m.chatwootConversationId(), m.chatwootMessageId(),
                     m.errorCode() == null && m.errorMessage() == null ? null
                             : new ErrorView(m.errorCode(), m.errorMessage()),
                     m.createdAt(), m.updatedAt());

@@ -1,6 +1,7 @@
 package com.whatpro.hub.gateway;
 
 import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.providers.Lids;
 import com.whatpro.hub.providers.MediaMessage;
 import com.whatpro.hub.providers.PhoneNumbers;
 import com.whatpro.hub.providers.Provider;
@@ -17,8 +18,9 @@ import org.springframework.stereotype.Component;
 /**
  * Chatwoot to WhatsApp: an agent's message in a conversation goes out through the conversation's number. The
  * number is the one the contact wrote to (the hub opened the conversation), else the one provider whose Chatwoot
- * inbox the conversation is in; conversations in other inboxes are none of the gateway's business. Intake already
- * dropped incoming messages, private notes and messages carrying the hub's own origin mark.
+ * inbox the conversation is in; conversations in other inboxes are none of the gateway's business. It goes to the
+ * contact's phone, or to its LID while WhatsApp hides the phone. Intake already dropped incoming messages, private
+ * notes and messages carrying the hub's own origin mark.
  */
 @Component
 class OutboundBridge {
@@ -44,11 +46,12 @@ class OutboundBridge {
         if (parts.isEmpty()) {
             return;
         }
-        outbox.queueFromChatwoot(account, target.get().provider(), target.get().phone(), message.conversationId(),
+        outbox.queueFromChatwoot(account, target.get().provider(), target.get().address(), message.conversationId(),
                 message.messageId(), parts);
     }
 
-    private record Target(Provider provider, String phone) {
+    /** @param address E.164, or the contact's LID while its phone is unknown */
+    private record Target(Provider provider, String address) {
     }
 
     private Optional<Target> target(AccountId account, JobKind.ChatwootMessage message) {
@@ -56,7 +59,7 @@ class OutboundBridge {
         if (mapped.isPresent()) {
             var provider = providers.findRecent(account, mapped.get().providerId());
             if (provider.isPresent()) {
-                return Optional.of(new Target(provider.get(), mapped.get().contactPhone()));
+                return Optional.of(new Target(provider.get(), mapped.get().contactAddress()));
             }
         }
         var link = connections.link(account);
@@ -75,15 +78,16 @@ class OutboundBridge {
             throw new JobFailure.GiveUp("several numbers share Chatwoot inbox " + message.inboxId()
                     + ": give each provider its own chatwoot_inbox_id, then replay");
         }
-        var phone = phone(message.contactPhone());
-        if (phone == null && message.contactIdentifier() != null) {
-            phone = PhoneNumbers.fromJid(message.contactIdentifier()).orElse(null);
+        var address = phone(message.contactPhone());
+        if (address == null && message.contactIdentifier() != null) {
+            var identifier = message.contactIdentifier();
+            address = PhoneNumbers.fromJid(identifier).or(() -> Lids.fromJid(identifier)).orElse(null);
         }
-        if (phone == null) {
+        if (address == null) {
             throw new JobFailure.GiveUp("the Chatwoot contact of conversation " + message.conversationId()
                     + " has no phone number to send to");
         }
-        return Optional.of(new Target(candidates.getFirst(), phone));
+        return Optional.of(new Target(candidates.getFirst(), address));
     }
 
     private static @Nullable String phone(@Nullable String number) {

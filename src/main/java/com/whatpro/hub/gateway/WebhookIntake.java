@@ -11,6 +11,7 @@ import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.providers.CloudApiHandshake;
 import com.whatpro.hub.providers.ConnectionUpdate;
 import com.whatpro.hub.providers.InboundMessage;
+import com.whatpro.hub.providers.LidMapping;
 import com.whatpro.hub.providers.MalformedWebhook;
 import com.whatpro.hub.providers.ProviderCredentials;
 import com.whatpro.hub.providers.ProviderEvent;
@@ -135,7 +136,8 @@ class WebhookIntake {
         return switch (event) {
             case InboundMessage message -> new Jobs.NewJob(JobKind.INBOUND,
                     "provider:" + provider + ":message:" + message.providerMessageId(),
-                    "contact:" + message.from(), new JobKind.Inbound(provider, message),
+                    "contact:" + (message.lid() != null ? message.lid() : message.from()),
+                    new JobKind.Inbound(provider, message),
                     // let the answer to the hub's own send be recorded first, so its echo is recognised
                     message.fromMe() ? clock.instant().plus(settings.echoGrace()) : null);
             case StatusUpdate status -> new Jobs.NewJob(JobKind.STATUS,
@@ -143,6 +145,9 @@ class WebhookIntake {
                     "message:" + status.providerMessageId(), new JobKind.Status(provider, status));
             case ConnectionUpdate connection -> new Jobs.NewJob(JobKind.CONNECTION, null, "provider:" + provider,
                     new JobKind.Connection(provider, connection.state()));
+            // in line with the LID's messages (keyed by LID too), so a message after it finds the phone
+            case LidMapping mapping -> new Jobs.NewJob(JobKind.LID, null, "contact:" + mapping.lid(),
+                    new JobKind.Lid(provider, mapping));
         };
     }
 

@@ -11,7 +11,9 @@ import org.jspecify.annotations.Nullable;
  * @param providerMessageId the provider's id of the message, unique per number; duplicates of a webhook carry the
  *        same id
  * @param from the contact's phone in E.164 ({@code +5511999999999}): the sender, or, when {@code fromMe}, the
- *        contact the number wrote to
+ *        contact the number wrote to; null when the provider named the contact only by its LID
+ * @param lid the contact's LID ({@code 123456789012345@lid}, see {@link Lids}) when the provider gave it; with
+ *        {@code from} it tells which phone is behind the LID
  * @param senderName the contact's display name when the provider gives it; null when {@code fromMe}
  * @param text the text of the message; for a kind of message that cannot be bridged as such (location, contact card,
  *        reaction, order…), a description of it such as {@code [location] -23.5,-46.6}; null for media, whose caption
@@ -22,12 +24,25 @@ import org.jspecify.annotations.Nullable;
  */
 public record InboundMessage(
         String providerMessageId,
-        String from,
+        @Nullable String from,
+        @Nullable String lid,
         @Nullable String senderName,
         @Nullable String text,
         @Nullable Media media,
         Instant timestamp,
         boolean fromMe) implements ProviderEvent {
+
+    public InboundMessage {
+        if (from == null && lid == null) {
+            throw new IllegalArgumentException("a message needs the contact's phone or LID");
+        }
+    }
+
+    /** A message from a contact known by phone only. */
+    public InboundMessage(String providerMessageId, String from, @Nullable String senderName, @Nullable String text,
+            @Nullable Media media, Instant timestamp, boolean fromMe) {
+        this(providerMessageId, from, null, senderName, text, media, timestamp, fromMe);
+    }
 
     /**
      * Media of an inbound message, reachable either at a URL or by asking the provider for its media id.

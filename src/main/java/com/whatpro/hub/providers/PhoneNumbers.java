@@ -74,12 +74,23 @@ public final class PhoneNumbers {
     }
 
     /**
-     * The number as a provider's send API expects it. All three take the digits with country code and no
-     * {@code +}: Evolution's {@code number}, uazapi's {@code number} and Cloud API's {@code to}.
+     * The recipient as a provider's send API expects it. All three take the digits with country code and no
+     * {@code +}: Evolution's {@code number}, uazapi's {@code number} and Cloud API's {@code to}. A contact whose phone
+     * is unknown is addressed by its LID JID ({@link Lids}), which Evolution and uazapi take as the number (Evolution
+     * passes any {@code …@lid} through to WhatsApp); Cloud API has no LIDs.
+     *
+     * @param address an E.164 number, or a LID in the hub's form
+     * @throws IllegalArgumentException for a LID and Cloud API
      */
-    public static String toProviderNumber(ProviderType type, String e164) {
+    public static String toProviderNumber(ProviderType type, String address) {
+        if (Lids.isLid(address)) {
+            return switch (type) {
+                case EVOLUTION, UAZAPI -> address;
+                case CLOUD_API -> throw new IllegalArgumentException("Cloud API cannot send to a WhatsApp LID");
+            };
+        }
         return switch (type) {
-            case EVOLUTION, UAZAPI, CLOUD_API -> digits(e164);
+            case EVOLUTION, UAZAPI, CLOUD_API -> digits(address);
         };
     }
 

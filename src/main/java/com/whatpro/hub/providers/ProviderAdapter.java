@@ -1,6 +1,7 @@
 package com.whatpro.hub.providers;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -30,16 +31,28 @@ public interface ProviderAdapter {
     /**
      * Sends a text message.
      *
-     * @param toE164 the recipient, e.g. {@code +5511999999999}
+     * @param toE164 the recipient, e.g. {@code +5511999999999}; Evolution and uazapi also take a contact's LID
+     *        ({@link Lids}) while its phone is unknown
      */
     SendResult sendText(ProviderEndpoint endpoint, String toE164, String text);
 
-    /** Sends media the provider fetches from {@code media.url()}. */
+    /** Sends media the provider fetches from {@code media.url()}; the recipient as for {@link #sendText}. */
     SendResult sendMedia(ProviderEndpoint endpoint, String toE164, MediaMessage media);
 
     /**
-     * Reads a webhook body. Events the hub does not use (presence, groups, contacts…) and group messages yield
-     * nothing; one body may carry several events.
+     * Downloads the file of an inbound message's media by its {@code providerMediaId}, through the provider's API
+     * (never from {@code media.url()}, which the caller fetches itself).
+     *
+     * @param maxBytes the largest file accepted; a larger one is refused with {@link ProviderRejected}
+     * @param timeout how long the whole download may take
+     * @throws IllegalArgumentException when {@code media} has no provider media id
+     */
+    DownloadedMedia downloadMedia(ProviderEndpoint endpoint, InboundMessage.Media media, long maxBytes,
+            Duration timeout);
+
+    /**
+     * Reads a webhook body. Events the hub does not use (presence, groups…) and group messages yield nothing, chat and
+     * contact lists only the phones they show behind LIDs; one body may carry several events.
      *
      * @throws MalformedWebhook when the body is not JSON
      */

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -244,6 +245,19 @@ public class Providers {
         return jdbc.sql("select type, base_url, instance_name, credentials from providers where account_id = :account and id = :id")
                 .param("account", account.value()).param("id", id)
                 .query((rs, n) -> endpoint(account, id, rs)).optional();
+    }
+
+    /**
+     * Downloads the file of an inbound message's media through the provider that received it; no database
+     * connection is held meanwhile. See {@link ProviderAdapter#downloadMedia} for the limits and failures.
+     *
+     * @return the file; empty when the provider no longer exists
+     */
+    public Optional<DownloadedMedia> downloadMedia(AccountId account, UUID id, InboundMessage.Media media,
+            long maxBytes, Duration timeout) {
+        var endpoint = readOnly.execute(status -> endpoint(account, id));
+        return Objects.requireNonNull(endpoint).map(found -> adapters.forType(found.type())
+                .downloadMedia(found, media, maxBytes, timeout));
     }
 
     /**

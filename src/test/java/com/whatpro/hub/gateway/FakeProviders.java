@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * fresh message id, as each provider shapes its answer, and recorded per instance (Evolution), token (uazapi) or
  * phone number id (Cloud API), so tests do not see each other's. {@link #assertEveryRequestConforms()} checks what
  * reached it against each provider's published contract: the Evolution Postman collection, the uazapi and Cloud API
- * OpenAPI documents.
+ * OpenAPI documents. Inbound media files are served by {@link FakeProviderMedia}.
  */
 final class FakeProviders implements ResponseDefinitionTransformerV2 {
 
@@ -48,6 +48,7 @@ final class FakeProviders implements ResponseDefinitionTransformerV2 {
     private final WireMockServer server;
     private final Map<String, List<Sent>> sent = new ConcurrentHashMap<>();
     private final Map<String, String> states = new ConcurrentHashMap<>();
+    private final FakeProviderMedia media = new FakeProviderMedia(POSTMAN, UAZAPI, CLOUD_API);
 
     /** A message a provider accepted: who it was for (the key), the body, and the id it was given. */
     record Sent(String key, String path, JsonNode body, String id) {
@@ -76,6 +77,11 @@ final class FakeProviders implements ResponseDefinitionTransformerV2 {
         return List.copyOf(sent.getOrDefault(key, List.of()));
     }
 
+    /** The files served when the hub downloads inbound media. */
+    FakeProviderMedia media() {
+        return media;
+    }
+
     /** What the connection state answer says for this key: Evolution's state or uazapi's status. */
     void state(String key, String state) {
         states.put(key, state);
@@ -99,6 +105,9 @@ final class FakeProviders implements ResponseDefinitionTransformerV2 {
         for (var event : server.getAllServeEvents()) {
             var request = event.getRequest();
             var path = URI.create(request.getUrl()).getRawPath();
+            if (media.assertConforms(request)) {
+                continue;
+            }
             var evolution = EVOLUTION.matcher(path);
             if (evolution.matches()) {
                 var name = switch (evolution.group(1)) {
@@ -135,6 +144,10 @@ final class FakeProviders implements ResponseDefinitionTransformerV2 {
     public ResponseDefinition transform(ServeEvent event) {
         var request = event.getRequest();
         var path = URI.create(request.getUrl()).getRawPath();
+        var download = media.answer(event);
+        if (download != null) {
+            return download;
+        }
         var evolution = EVOLUTION.matcher(path);
         if (evolution.matches()) {
             var instanceName = evolution.group(2);

@@ -139,7 +139,7 @@ class InboundBridgeTests extends IntegrationTest {
                 Callable<Conversations.Conversation> ensure = () -> {
                     start.await();
                     return Tenancy.callAs(account, () -> conversations.ensure(account, client, INBOX,
-                            UUID.randomUUID(), "+5511966660001", "Caio"));
+                            UUID.randomUUID(), new WhatsAppContact("+5511966660001", null), "Caio"));
                 };
                 calls.add(pool.submit(ensure));
             }

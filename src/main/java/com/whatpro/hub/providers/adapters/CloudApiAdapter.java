@@ -1,6 +1,8 @@
 package com.whatpro.hub.providers.adapters;
 
 import com.whatpro.hub.providers.ConnectionState;
+import com.whatpro.hub.providers.DownloadedMedia;
+import com.whatpro.hub.providers.InboundMessage;
 import com.whatpro.hub.providers.MediaMessage;
 import com.whatpro.hub.providers.PhoneNumbers;
 import com.whatpro.hub.providers.ProviderAdapter;
@@ -13,10 +15,12 @@ import com.whatpro.hub.providers.SendResult;
 import com.whatpro.hub.providers.WebhookSetup;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -33,6 +37,9 @@ final class CloudApiAdapter implements ProviderAdapter {
      */
     private static final Set<String> TEMPORARY = Set.of("1", "2", "4", "80007", "130429", "131056", "131000",
             "131016", "133004");
+
+    // the answer describing a media file is a few hundred bytes
+    private static final long DESCRIPTION_LIMIT = 64 * 1024;
 
     private final ProviderHttp http;
     private final CloudApiWebhookParser parser;
@@ -94,6 +101,30 @@ final class CloudApiAdapter implements ProviderAdapter {
         return send(endpoint, body);
     }
 
+    /**
+     * {@code GET /{version}/{media-id}?phone_number_id=} answers the file's URL (valid for 5 minutes), type and
+     * size; the file itself is fetched from that URL with the same bearer token, which goes to no other URL.
+     */
+    @Override
+    public DownloadedMedia downloadMedia(ProviderEndpoint endpoint, InboundMessage.Media media, long maxBytes,
+            Duration timeout) {
+        ProviderCredentials.CloudApi credentials = credentials(endpoint);
+        String mediaId = MediaFiles.id(media);
+        var budget = ProviderHttp.Budget.of(maxBytes, timeout);
+        URI described = endpoint.resolve("/" + credentials.apiVersion() + "/" + Paths.segment(mediaId)
+                + "?phone_number_id=" + Paths.segment(credentials.phoneNumberId()));
+        JsonNode found = http.fetchJson(TYPE, "GET", described, headers(credentials), null, ERRORS,
+                budget.withMaxBytes(DESCRIPTION_LIMIT));
+        if (fileSize(found) > maxBytes) {
+            throw new ProviderRejected(TYPE, 200, null, "the file is larger than the limit of " + maxBytes + " bytes");
+        }
+        ProviderHttp.Body file = http.fetch(TYPE, "GET", fileUrl(endpoint, Json.text(found, "url")), "*/*",
+                headers(credentials), null, ERRORS, budget);
+        String type = MediaFiles.type(Json.text(found, "mime_type"), file.contentType(), media.mimeType());
+        return new DownloadedMedia(MediaFiles.name(mediaId, type, media.fileName()), type,
+                MediaFiles.nonEmpty(TYPE, file.bytes()));
+    }
+
     @Override
     public List<ProviderEvent> parseWebhook(byte[] rawBody) {
         return parser.parse(rawBody);
@@ -118,6 +149,25 @@ final class CloudApiAdapter implements ProviderAdapter {
             throw new ProviderRejected(TYPE, 200, null, "the answer carries no message id (messages[0].id)");
         }
         return new SendResult(id);
+    }
+
+    /** The {@code file_size} Graph gives (a string in the spec, a number at times); -1 when absent. */
+    private static long fileSize(JsonNode found) {
+        String size = Json.text(found, "file_size");
+        if (size == null || !size.matches("\\d+")) {
+            return -1;
+        }
+        return size.length() > 18 ? Long.MAX_VALUE : Long.parseLong(size);
+    }
+
+    /** Graph's file URL, fit to carry the token: absolute, and https unless Graph itself is reached over http. */
+    static URI fileUrl(ProviderEndpoint endpoint, @Nullable String text) {
+        URI url = MediaFiles.url(text);
+        if (url == null || (!url.getScheme().equalsIgnoreCase("https")
+                && !endpoint.baseUrl().getScheme().equalsIgnoreCase("http"))) {
+            throw new ProviderRejected(TYPE, 200, null, "the answer carries no usable file URL (url)");
+        }
+        return url;
     }
 
     private static ObjectNode message(String toE164, String type) {

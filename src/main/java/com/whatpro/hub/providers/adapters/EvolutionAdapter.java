@@ -1,6 +1,8 @@
 package com.whatpro.hub.providers.adapters;
 
 import com.whatpro.hub.providers.ConnectionState;
+import com.whatpro.hub.providers.DownloadedMedia;
+import com.whatpro.hub.providers.InboundMessage;
 import com.whatpro.hub.providers.MediaMessage;
 import com.whatpro.hub.providers.PhoneNumbers;
 import com.whatpro.hub.providers.ProviderAdapter;
@@ -14,6 +16,7 @@ import com.whatpro.hub.providers.WebhookSetup;
 import java.net.URI;
 import java.net.URLConnection;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -115,6 +118,26 @@ final class EvolutionAdapter implements ProviderAdapter {
         }
         return sent(http.post(TYPE, endpoint.resolve("/message/sendMedia/" + instance(endpoint)),
                 headers(endpoint), body, ERRORS));
+    }
+
+    /**
+     * "Get Base64 From Media Message": Evolution fetches the file from WhatsApp by the message id, decrypts it, and
+     * answers {@code {base64, mimetype, fileName?, mediaType, size}}; a message it has not stored is refused (400).
+     */
+    @Override
+    public DownloadedMedia downloadMedia(ProviderEndpoint endpoint, InboundMessage.Media media, long maxBytes,
+            Duration timeout) {
+        String messageId = MediaFiles.id(media);
+        ObjectNode body = Json.object();
+        body.putObject("message").putObject("key").put("id", messageId);
+        body.put("convertToMp4", false);
+        JsonNode answer = http.fetchJson(TYPE, "POST",
+                endpoint.resolve("/chat/getBase64FromMediaMessage/" + instance(endpoint)), headers(endpoint), body,
+                ERRORS, ProviderHttp.Budget.of(maxBytes, timeout).inBase64());
+        byte[] file = MediaFiles.decode(TYPE, Json.text(answer, "base64"), "base64", maxBytes);
+        String type = MediaFiles.type(Json.text(answer, "mimetype"), media.mimeType());
+        return new DownloadedMedia(MediaFiles.name(messageId, type, media.fileName(), Json.text(answer, "fileName")),
+                type, file);
     }
 
     @Override

@@ -3,6 +3,8 @@ package com.whatpro.hub.providers.adapters;
 import com.whatpro.hub.providers.ConnectionState;
 import com.whatpro.hub.providers.ConnectionUpdate;
 import com.whatpro.hub.providers.InboundMessage;
+import com.whatpro.hub.providers.LidMapping;
+import com.whatpro.hub.providers.Lids;
 import com.whatpro.hub.providers.MessageStatus;
 import com.whatpro.hub.providers.PhoneNumbers;
 import com.whatpro.hub.providers.ProviderEvent;
@@ -13,8 +15,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +27,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Evolution API webhooks: {@code {event, instance, data, date_time, apikey?, …}} with events
  * {@code messages.upsert}, {@code messages.update} and {@code connection.update} (also accepted in the
- * {@code MESSAGES_UPSERT} spelling). {@code data.message} is a Baileys (WhatsApp protobuf) message.
+ * {@code MESSAGES_UPSERT} spelling). {@code data.message} is a Baileys (WhatsApp protobuf) message. Chat and contact
+ * events are read only for the phones they show behind LIDs.
  */
 final class EvolutionWebhookParser {
 
@@ -54,6 +59,8 @@ final class EvolutionWebhookParser {
             case "messages.upsert" -> Json.elements(data).forEach(item -> message(item).ifPresent(events::add));
             case "messages.update" -> Json.elements(data).forEach(item -> status(item, sentAt).ifPresent(events::add));
             case "connection.update" -> Json.elements(data).forEach(item -> events.add(connection(item)));
+            case "chats.set", "chats.upsert", "chats.update", "contacts.set", "contacts.upsert", "contacts.update" ->
+                    Json.elements(data).forEach(item -> lidMapping(item, sentAt).ifPresent(events::add));
             default -> {
             }
         }
@@ -67,29 +74,59 @@ final class EvolutionWebhookParser {
         if (id == null || remoteJid == null || !isPersonalChat(remoteJid)) {
             return Optional.empty();
         }
-        Optional<String> phone = phone(key, remoteJid);
-        if (phone.isEmpty()) {
-            log.warn("skipping Evolution message {}: its chat id has no phone number (no remoteJidAlt)", id);
+        boolean fromMe = Json.flag(key.path("fromMe"));
+        var contact = contact(key, fromMe);
+        if (contact.phone() == null && contact.lid() == null) {
+            log.warn("skipping Evolution message {}: its chat id is neither a phone nor a LID", id);
             return Optional.empty();
         }
-        boolean fromMe = Json.flag(key.path("fromMe"));
         String senderName = fromMe ? null : Json.text(data, "pushName");
         Instant timestamp = Json.instant(data.path("messageTimestamp"), clock.instant());
-        return content(data, id).map(content -> new InboundMessage(id, phone.get(), senderName, content.text(),
-                content.media(), timestamp, fromMe));
+        return content(data, id).map(content -> new InboundMessage(id, contact.phone(), contact.lid(), senderName,
+                content.text(), content.media(), timestamp, fromMe));
     }
 
     private static boolean isPersonalChat(String jid) {
         return jid.endsWith("@s.whatsapp.net") || jid.endsWith("@c.us") || jid.endsWith("@lid");
     }
 
-    /** A {@code @lid} chat id hides the phone; Evolution then gives the phone JID as {@code remoteJidAlt}. */
-    private static Optional<String> phone(JsonNode key, String remoteJid) {
-        if (!remoteJid.endsWith("@lid")) {
-            return PhoneNumbers.fromJid(remoteJid);
+    private record Contact(@Nullable String phone, @Nullable String lid) {
+    }
+
+    /**
+     * The contact's phone and LID, as far as the key names them. The chat id ({@code remoteJid}) is one of the two and
+     * {@code remoteJidAlt} the other when WhatsApp gave it (Evolution 2.3 puts the LID first, later versions swap
+     * them so that {@code remoteJid} is the phone); Baileys' {@code senderPn} and {@code senderLid} name the sender,
+     * who is the contact unless the number itself wrote.
+     */
+    private static Contact contact(JsonNode key, boolean fromMe) {
+        var jids = new ArrayList<@Nullable String>();
+        jids.add(Json.text(key, "remoteJid"));
+        jids.add(Json.text(key, "remoteJidAlt"));
+        if (!fromMe) {
+            jids.add(Json.text(key, "senderPn"));
+            jids.add(Json.text(key, "senderLid"));
         }
-        String alternative = Json.firstText(key, "remoteJidAlt", "senderPn");
-        return alternative == null ? Optional.empty() : PhoneNumbers.fromJid(alternative);
+        return new Contact(first(jids, PhoneNumbers::fromJid), first(jids, Lids::fromJid));
+    }
+
+    private static @Nullable String first(List<@Nullable String> jids, Function<String, Optional<String>> reading) {
+        return jids.stream().filter(Objects::nonNull).map(reading).flatMap(Optional::stream).findFirst().orElse(null);
+    }
+
+    /**
+     * A chat or contact that names both a LID and a phone, such as {@code chats.set}'s {@code {remoteJid, remoteLid}}
+     * (Evolution's contact events name one JID only; Baileys' contacts carry {@code id}, {@code lid} and
+     * {@code phoneNumber}).
+     */
+    private static Optional<LidMapping> lidMapping(JsonNode item, Instant seenAt) {
+        var jids = new ArrayList<@Nullable String>();
+        for (String field : List.of("remoteJid", "remoteLid", "id", "lid", "jid", "phoneNumber")) {
+            jids.add(Json.text(item, field));
+        }
+        String phone = first(jids, PhoneNumbers::fromJid);
+        String lid = first(jids, Lids::fromJid);
+        return phone == null || lid == null ? Optional.empty() : Optional.of(new LidMapping(lid, phone, seenAt));
     }
 
     private record Content(@Nullable String text, InboundMessage.@Nullable Media media) {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.MissingNode;
@@ -17,6 +19,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class Json {
 
     static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final JsonMapper LARGE = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .build()).build();
 
     // below this an epoch number is in seconds (year 5138), above in milliseconds
     private static final long SECONDS_LIMIT = 100_000_000_000L;
@@ -44,6 +49,22 @@ final class Json {
         }
         try {
             JsonNode node = MAPPER.readTree(body);
+            return node == null ? MissingNode.getInstance() : node;
+        } catch (JacksonException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /**
+     * {@link #lenient} for an answer whose size the caller already bounded, which may hold strings longer than
+     * Jackson's default limit (a file in base64).
+     */
+    static JsonNode large(byte[] body) {
+        if (body.length == 0) {
+            return MissingNode.getInstance();
+        }
+        try {
+            JsonNode node = LARGE.readTree(body);
             return node == null ? MissingNode.getInstance() : node;
         } catch (JacksonException e) {
             return MissingNode.getInstance();

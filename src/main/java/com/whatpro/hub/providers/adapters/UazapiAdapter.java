@@ -1,6 +1,8 @@
 package com.whatpro.hub.providers.adapters;
 
 import com.whatpro.hub.providers.ConnectionState;
+import com.whatpro.hub.providers.DownloadedMedia;
+import com.whatpro.hub.providers.InboundMessage;
 import com.whatpro.hub.providers.MediaMessage;
 import com.whatpro.hub.providers.PhoneNumbers;
 import com.whatpro.hub.providers.ProviderAdapter;
@@ -13,8 +15,10 @@ import com.whatpro.hub.providers.SendResult;
 import com.whatpro.hub.providers.WebhookSetup;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -97,6 +101,38 @@ final class UazapiAdapter implements ProviderAdapter {
             body.put("docName", media.fileName());
         }
         return sent(http.post(TYPE, endpoint.resolve("/send/media"), headers(endpoint), body, ERRORS));
+    }
+
+    /**
+     * {@code POST /message/download} with the message id, asking for the file in base64 without a stored copy
+     * ({@code return_link: false}) and audio as WhatsApp sent it ({@code generate_mp3: false}). An answer with only a
+     * {@code fileURL} is downloaded from there.
+     */
+    @Override
+    public DownloadedMedia downloadMedia(ProviderEndpoint endpoint, InboundMessage.Media media, long maxBytes,
+            Duration timeout) {
+        String messageId = MediaFiles.id(media);
+        ObjectNode body = Json.object()
+                .put("id", messageId)
+                .put("return_base64", true)
+                .put("return_link", false)
+                .put("generate_mp3", false);
+        var budget = ProviderHttp.Budget.of(maxBytes, timeout);
+        JsonNode answer = http.fetchJson(TYPE, "POST", endpoint.resolve("/message/download"), headers(endpoint), body,
+                ERRORS, budget.inBase64());
+        String base64 = Json.text(answer, "base64Data");
+        URI fileUrl = MediaFiles.url(Json.text(answer, "fileURL"));
+        @Nullable String served = null;
+        byte[] file;
+        if (base64 == null && fileUrl != null) {
+            ProviderHttp.Body download = http.fetch(TYPE, "GET", fileUrl, "*/*", Map.of(), null, ERRORS, budget);
+            file = MediaFiles.nonEmpty(TYPE, download.bytes());
+            served = download.contentType();
+        } else {
+            file = MediaFiles.decode(TYPE, base64, "base64Data", maxBytes);
+        }
+        String type = MediaFiles.type(Json.text(answer, "mimetype"), served, media.mimeType());
+        return new DownloadedMedia(MediaFiles.name(messageId, type, media.fileName()), type, file);
     }
 
     @Override

@@ -3,6 +3,8 @@ package com.whatpro.hub.providers.adapters;
 import com.whatpro.hub.providers.ConnectionState;
 import com.whatpro.hub.providers.ConnectionUpdate;
 import com.whatpro.hub.providers.InboundMessage;
+import com.whatpro.hub.providers.LidMapping;
+import com.whatpro.hub.providers.Lids;
 import com.whatpro.hub.providers.MessageStatus;
 import com.whatpro.hub.providers.PhoneNumbers;
 import com.whatpro.hub.providers.ProviderEvent;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -25,6 +28,8 @@ import tools.jackson.databind.JsonNode;
  * <li>what uazapiGO v2 sends: {@code {EventType: messages|messages_update|connection, message | event | instance,
  * owner, token, …}}, where {@code message} is the same {@code Message} schema.
  * </ul>
+ * Chat and contact events ({@code chats}, {@code contacts}) are read only for the phone their {@code chat} shows behind
+ * its LID ({@code wa_chatid}, {@code wa_chatlid}).
  */
 final class UazapiWebhookParser {
 
@@ -43,6 +48,8 @@ final class UazapiWebhookParser {
                         .orElse(List.of());
                 case "messages_update" -> receipts(root);
                 case "connection" -> List.of(connection(root.path("instance").isObject() ? root.path("instance") : root));
+                case "chats", "contacts" -> lidMapping(root.path("chat")).<List<ProviderEvent>>map(List::of)
+                        .orElse(List.of());
                 default -> List.of();
             };
         }
@@ -66,8 +73,9 @@ final class UazapiWebhookParser {
             return Optional.empty();
         }
         boolean fromMe = Json.flag(message.path("fromMe"));
-        Optional<String> phone = phone(message, chat, fromMe);
-        if (phone.isEmpty()) {
+        String lid = lid(message, chat, fromMe);
+        String phone = phone(message, chat, fromMe, lid);
+        if (phone == null && lid == null) {
             return Optional.empty();
         }
         String senderName = fromMe ? null : Json.text(message, "senderName");
@@ -83,26 +91,26 @@ final class UazapiWebhookParser {
         }
         return Optional.of(switch (type) {
             case "image", "video", "audio", "ptt", "myaudio", "document", "sticker" -> new InboundMessage(id,
-                    phone.get(), senderName, null, media(message, content, id, text), timestamp, fromMe);
-            case "location", "livelocation" -> new InboundMessage(id, phone.get(), senderName,
+                    phone, lid, senderName, null, media(message, content, id, text), timestamp, fromMe);
+            case "location", "livelocation" -> new InboundMessage(id, phone, lid, senderName,
                     Descriptions.location(Json.text(content, "degreesLatitude"), Json.text(content, "degreesLongitude"),
                             Json.text(content, "name"), Json.text(content, "address")),
                     null, timestamp, fromMe);
-            case "contact", "contacts", "contactsarray" -> new InboundMessage(id, phone.get(), senderName,
+            case "contact", "contacts", "contactsarray" -> new InboundMessage(id, phone, lid, senderName,
                     Descriptions.contacts(List.of(Optional.ofNullable(Json.firstText(content, "displayName"))
                             .orElse(text == null ? "(no name)" : text))),
                     null, timestamp, fromMe);
-            case "reaction" -> new InboundMessage(id, phone.get(), senderName, Descriptions.reaction(text), null,
+            case "reaction" -> new InboundMessage(id, phone, lid, senderName, Descriptions.reaction(text), null,
                     timestamp, fromMe);
-            case "button", "buttonsresponse", "templatebuttonreply" -> new InboundMessage(id, phone.get(),
+            case "button", "buttonsresponse", "templatebuttonreply" -> new InboundMessage(id, phone, lid,
                     senderName, Descriptions.of("button reply", text != null ? text
                             : Json.text(message, "buttonOrListid")), null, timestamp, fromMe);
-            case "list", "listresponse" -> new InboundMessage(id, phone.get(), senderName,
+            case "list", "listresponse" -> new InboundMessage(id, phone, lid, senderName,
                     Descriptions.of("list reply", text != null ? text : Json.text(message, "buttonOrListid")),
                     null, timestamp, fromMe);
-            case "text", "conversation", "extendedtext", "" -> new InboundMessage(id, phone.get(), senderName,
+            case "text", "conversation", "extendedtext", "" -> new InboundMessage(id, phone, lid, senderName,
                     text, null, timestamp, fromMe);
-            default -> new InboundMessage(id, phone.get(), senderName,
+            default -> new InboundMessage(id, phone, lid, senderName,
                     text != null ? text : Descriptions.of(type, null), null, timestamp, fromMe);
         });
     }
@@ -117,10 +125,10 @@ final class UazapiWebhookParser {
     }
 
     /**
-     * The contact's phone: the chat id, unless it is a {@code @lid}; then the sender's phone JID
-     * ({@code sender_pn}), or the chat's phone.
+     * The contact's phone: the chat id, unless it is a LID; then the sender's phone JID ({@code sender_pn}), or the
+     * chat's phone. A candidate that is only the LID's digits is no phone.
      */
-    private static Optional<String> phone(JsonNode message, JsonNode chat, boolean fromMe) {
+    private static @Nullable String phone(JsonNode message, JsonNode chat, boolean fromMe, @Nullable String lid) {
         var candidates = new ArrayList<@Nullable String>();
         candidates.add(Json.text(message, "chatid"));
         candidates.add(Json.text(chat, "wa_chatid"));
@@ -134,11 +142,43 @@ final class UazapiWebhookParser {
                 continue;
             }
             Optional<String> phone = candidate.contains("@") ? PhoneNumbers.fromJid(candidate) : digits(candidate);
-            if (phone.isPresent()) {
-                return phone;
+            if (phone.isPresent() && (lid == null || !lid.equals(phone.get().substring(1) + "@lid"))) {
+                return phone.get();
             }
         }
-        return Optional.empty();
+        return null;
+    }
+
+    /**
+     * The contact's LID: the chat id when it is one, else the chat's LID ({@code chatlid}, {@code wa_chatlid}), else
+     * the sender's, who is the contact unless the number itself wrote.
+     */
+    private static @Nullable String lid(JsonNode message, JsonNode chat, boolean fromMe) {
+        var candidates = new ArrayList<@Nullable String>();
+        candidates.add(Json.text(message, "chatid"));
+        candidates.add(Json.text(chat, "wa_chatid"));
+        candidates.add(Json.text(message, "chatlid"));
+        candidates.add(Json.text(chat, "wa_chatlid"));
+        if (!fromMe) {
+            candidates.add(Json.text(message, "sender_lid"));
+            candidates.add(Json.text(message, "sender"));
+        }
+        return candidates.stream().filter(Objects::nonNull).map(Lids::fromJid).flatMap(Optional::stream).findFirst()
+                .orElse(null);
+    }
+
+    /** A chat ({@code wa_chatid}, {@code wa_chatlid}) that shows the phone behind its LID. */
+    private Optional<LidMapping> lidMapping(JsonNode chat) {
+        if (Json.flag(chat.path("wa_isGroup"))) {
+            return Optional.empty();
+        }
+        String chatId = Json.text(chat, "wa_chatid");
+        String chatLid = Json.text(chat, "wa_chatlid");
+        Optional<String> phone = chatId == null ? Optional.empty() : PhoneNumbers.fromJid(chatId);
+        Optional<String> lid = chatLid == null ? Optional.empty() : Lids.fromJid(chatLid);
+        return phone.isPresent() && lid.isPresent()
+                ? Optional.of(new LidMapping(lid.get(), phone.get(), clock.instant()))
+                : Optional.empty();
     }
 
     private static Optional<String> digits(String candidate) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.whatpro.hub.providers.ConnectionState;
 import com.whatpro.hub.providers.ConnectionUpdate;
 import com.whatpro.hub.providers.InboundMessage;
+import com.whatpro.hub.providers.LidMapping;
 import com.whatpro.hub.providers.MalformedWebhook;
 import com.whatpro.hub.providers.MessageStatus;
 import com.whatpro.hub.providers.ProviderCredentials;
@@ -120,11 +121,69 @@ class EvolutionWebhookTests {
                 "{\"conversation\": \"oi\"}", ", \"remoteJidAlt\": \"5521988887777@s.whatsapp.net\"")));
 
         assertThat(message.from()).isEqualTo("+5521988887777");
+        assertThat(message.lid()).as("the phone behind the LID, to be learnt").isEqualTo("141283218772012@lid");
     }
 
     @Test
-    void skipsALidChatWhosePhoneIsUnknown() {
-        assertThat(parse(upsert(message("141283218772012@lid", false, "{\"conversation\": \"oi\"}", "")))).isEmpty();
+    void readsBothWhenEvolutionPutsThePhoneFirstAndTheLidInRemoteJidAlt() {
+        // later Evolution versions swap them before sending the webhook (addressingMode "pn")
+        InboundMessage message = inbound(upsert(message("5521988887777@s.whatsapp.net", false,
+                "{\"conversation\": \"oi\"}",
+                ", \"remoteJidAlt\": \"141283218772012@lid\", \"addressingMode\": \"pn\"")));
+
+        assertThat(message.from()).isEqualTo("+5521988887777");
+        assertThat(message.lid()).isEqualTo("141283218772012@lid");
+    }
+
+    @Test
+    void takesTheSendersPhoneAndLidBaileysGivesOnTheKey() {
+        InboundMessage message = inbound(upsert(message("141283218772012:7@lid", false,
+                "{\"conversation\": \"oi\"}", ", \"senderPn\": \"5521988887777@s.whatsapp.net\"")));
+
+        assertThat(message.from()).isEqualTo("+5521988887777");
+        assertThat(message.lid()).as("without the device").isEqualTo("141283218772012@lid");
+    }
+
+    @Test
+    void reportsALidChatWhosePhoneIsUnknownByItsLid() {
+        InboundMessage message = inbound(upsert(message("141283218772012@lid", false,
+                "{\"conversation\": \"oi\"}", "")));
+
+        assertThat(message).isEqualTo(new InboundMessage("3EB0A0C1D2E3F4A5B6", null, "141283218772012@lid",
+                "Maria Silva", "oi", null, Instant.ofEpochSecond(1717689097), false));
+    }
+
+    @Test
+    void doesNotTakeTheNumbersOwnPhoneForTheContactsWhenTheNumberWroteToALid() {
+        InboundMessage message = inbound(upsert(message("141283218772012@lid", true,
+                "{\"conversation\": \"oi\"}", ", \"senderPn\": \"5511888888888@s.whatsapp.net\"")));
+
+        assertThat(message.from()).isNull();
+        assertThat(message.lid()).isEqualTo("141283218772012@lid");
+    }
+
+    @Test
+    void readsThePhonesBehindLidsInAChatList() {
+        List<ProviderEvent> events = parse(envelope("chats.set", """
+                [{"remoteJid": "5521988887777@s.whatsapp.net", "remoteLid": "141283218772012@lid",
+                  "instanceId": "a2c4e6f8-0000-4000-8000-000000000001", "name": "Maria"},
+                 {"remoteJid": "5511999999999@s.whatsapp.net", "remoteLid": null,
+                  "instanceId": "a2c4e6f8-0000-4000-8000-000000000001"},
+                 {"remoteJid": "120363025246125486@g.us", "remoteLid": null}]"""));
+
+        assertThat(events).singleElement().isEqualTo(new LidMapping("141283218772012@lid", "+5521988887777",
+                Instant.parse("2024-06-06T12:51:37.123Z")));
+    }
+
+    @Test
+    void readsAContactOnlyWhenItNamesBothItsLidAndItsPhone() {
+        assertThat(parse(envelope("contacts.upsert", """
+                [{"remoteJid": "141283218772012@lid", "pushName": "Maria", "profilePicUrl": null,
+                  "instanceId": "a2c4e6f8-0000-4000-8000-000000000001"}]"""))).isEmpty();
+        assertThat(parse(envelope("contacts.update", """
+                {"id": "141283218772012@lid", "phoneNumber": "5521988887777@s.whatsapp.net"}""")))
+                .singleElement().isEqualTo(new LidMapping("141283218772012@lid", "+5521988887777",
+                        Instant.parse("2024-06-06T12:51:37.123Z")));
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.atlassian.oai.validator.report.LevelResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Checks requests the adapters sent (as logged by WireMock) against a provider's published OpenAPI document, using
@@ -32,9 +35,14 @@ import java.util.Set;
 public final class SpecValidator {
 
     private final OpenApiInteractionValidator validator;
+    private final OpenAPI api;
+    private final Function<OpenAPI, OpenApiInteractionValidator> build;
+    private final Map<String, OpenApiInteractionValidator> byOperation = new ConcurrentHashMap<>();
 
-    private SpecValidator(OpenApiInteractionValidator validator) {
-        this.validator = validator;
+    private SpecValidator(OpenAPI api, Function<OpenAPI, OpenApiInteractionValidator> build) {
+        this.api = api;
+        this.build = build;
+        this.validator = build.apply(api);
     }
 
     /** uazapi's DERIVED document (uazapi.openapi.fixed.yaml). */
@@ -42,7 +50,7 @@ public final class SpecValidator {
         // Known defect of the document: GET /sse declares no responses, which OpenAPI requires. It concerns an
         // endpoint we do not call; every other parse message would fail here.
         OpenAPI api = load("/specs/uazapi.openapi.fixed.yaml", Set.of("attribute paths.'/sse'(get).responses is missing"));
-        return new SpecValidator(OpenApiInteractionValidator.createFor(api).build());
+        return new SpecValidator(api, model -> OpenApiInteractionValidator.createFor(model).build());
     }
 
     /** Meta's business-messaging-api_v23.0.openapi.yaml. */
@@ -55,7 +63,7 @@ public final class SpecValidator {
         // pass, including Meta's own examples. Merging each allOf into one object schema (what the authors meant)
         // keeps additionalProperties: false meaningful for the merged set of properties.
         mergeAllOf(api);
-        return new SpecValidator(OpenApiInteractionValidator.createFor(api)
+        return new SpecValidator(api, model -> OpenApiInteractionValidator.createFor(model)
                 // Defect: MediaObject declares only id and link, while Meta's own request examples (and its docs)
                 // put caption and filename in it. The validator closes every schema that leaves
                 // additionalProperties open; ignoring "validation.schema.additionalProperties" turns off only that
@@ -76,6 +84,34 @@ public final class SpecValidator {
                 .as("%s %s against the spec:%n%s", logged.getMethod(), logged.getUrl(), report)
                 .filteredOn(message -> message.getLevel() == ValidationReport.Level.ERROR)
                 .isEmpty();
+    }
+
+    /**
+     * Checks the request against the operation it is meant for. Meta's document has many paths of one shape
+     * ({@code /{Version}/{Business-ID}}, {@code /{Version}/{Media-ID}}, {@code /{Version}/{Media-URL}}…) and the
+     * validator matches a request to the first declared; here it sees only the path of {@code operationId}.
+     */
+    public void assertValid(LoggedRequest logged, String operationId) {
+        ValidationReport report = validate(toRequest(logged), operationId);
+        assertThat(report.getMessages())
+                .as("%s %s against %s in the spec:%n%s", logged.getMethod(), logged.getUrl(), operationId, report)
+                .filteredOn(message -> message.getLevel() == ValidationReport.Level.ERROR)
+                .isEmpty();
+    }
+
+    ValidationReport validate(Request request, String operationId) {
+        return byOperation.computeIfAbsent(operationId, this::onlyOperation).validateRequest(request);
+    }
+
+    private OpenApiInteractionValidator onlyOperation(String operationId) {
+        var path = api.getPaths().entrySet().stream()
+                .filter(entry -> entry.getValue().readOperations().stream()
+                        .anyMatch(operation -> operationId.equals(operation.getOperationId())))
+                .findFirst().orElseThrow(() -> new AssertionError("no operation " + operationId + " in the spec"));
+        var narrowed = new OpenAPI().openapi(api.getOpenapi()).info(api.getInfo()).servers(api.getServers())
+                .components(api.getComponents()).security(api.getSecurity())
+                .paths(new Paths().addPathItem(path.getKey(), path.getValue()));
+        return build.apply(narrowed);
     }
 
     static Request toRequest(LoggedRequest logged) {

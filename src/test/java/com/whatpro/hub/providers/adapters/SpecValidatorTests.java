@@ -63,6 +63,24 @@ class SpecValidatorTests {
     }
 
     @Test
+    void checksAMediaLookUpAgainstItsOwnOperationAmongPathsOfTheSameShape() {
+        var lookUp = SimpleRequest.Builder.get("/v23.0/65463453")
+                .withHeader("Authorization", "Bearer EAAtoken").withQueryParam("phone_number_id", "106540352242922");
+        assertThat(errors(META, lookUp.build(), "retrieveMediaUrl")).isEmpty();
+        assertThat(errors(META, lookUp.withQueryParam("fields", "url").build(), "retrieveMediaUrl")).isNotEmpty();
+        assertThat(errors(META, SimpleRequest.Builder.get("/v23.0/65463453").build(), "retrieveMediaUrl"))
+                .isNotEmpty();
+    }
+
+    @Test
+    void rejectsAMediaDownloadWithoutBearerToken() {
+        var download = "/v23.0/whatsapp-business-attachment-ATuQ5xFTgJqE";
+        assertThat(errors(META, SimpleRequest.Builder.get(download).withHeader("Authorization", "Bearer EAAtoken")
+                .build(), "downloadMedia")).isEmpty();
+        assertThat(errors(META, SimpleRequest.Builder.get(download).build(), "downloadMedia")).isNotEmpty();
+    }
+
+    @Test
     void acceptsAValidUazapiText() {
         assertThat(errors(UAZAPI, uazapiPost("/send/text", "{\"number\": \"5511999999999\", \"text\": \"hi\"}")))
                 .isEmpty();
@@ -92,6 +110,13 @@ class SpecValidatorTests {
 
     private static List<ValidationReport.Message> errors(SpecValidator spec, com.atlassian.oai.validator.model.Request request) {
         return spec.validate(request).getMessages().stream()
+                .filter(message -> message.getLevel() == ValidationReport.Level.ERROR)
+                .toList();
+    }
+
+    private static List<ValidationReport.Message> errors(SpecValidator spec,
+            com.atlassian.oai.validator.model.Request request, String operationId) {
+        return spec.validate(request, operationId).getMessages().stream()
                 .filter(message -> message.getLevel() == ValidationReport.Level.ERROR)
                 .toList();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.whatpro.hub.providers.ConnectionState;
 import com.whatpro.hub.providers.ConnectionUpdate;
 import com.whatpro.hub.providers.InboundMessage;
+import com.whatpro.hub.providers.LidMapping;
 import com.whatpro.hub.providers.MessageStatus;
 import com.whatpro.hub.providers.ProviderCredentials;
 import com.whatpro.hub.providers.ProviderEndpoint;
@@ -143,8 +144,8 @@ class UazapiWebhookTests {
                      "messageType": "ExtendedTextMessage", "messageTimestamp": 1706112000000, "text": "oi",
                      "wasSentByApi": false}"""));
 
-            assertThat(message).isEqualTo(new InboundMessage("3EB0ABC", "+5511999999999", "Maria", "oi", null,
-                    Instant.ofEpochMilli(1706112000000L), false));
+            assertThat(message).isEqualTo(new InboundMessage("3EB0ABC", "+5511999999999", "141283218772012@lid",
+                    "Maria", "oi", null, Instant.ofEpochMilli(1706112000000L), false));
         }
 
         @Test
@@ -157,6 +158,58 @@ class UazapiWebhookTests {
                     .replace("+55 11 99999-9999", "");
 
             assertThat(inbound(payload).from()).isEqualTo("+5521988887777");
+            assertThat(inbound(payload).lid()).isEqualTo("141283218772012@lid");
+        }
+
+        @Test
+        void readsTheChatsLidBesideItsPhone() {
+            String payload = messages("""
+                    {"messageid": "3EB0ABE", "chatid": "5511999999999@s.whatsapp.net",
+                     "chatlid": "141283218772012@lid", "sender": "141283218772012@lid", "fromMe": false,
+                     "messageType": "Conversation", "text": "oi"}""");
+
+            assertThat(inbound(payload).from()).isEqualTo("+5511999999999");
+            assertThat(inbound(payload).lid()).isEqualTo("141283218772012@lid");
+        }
+
+        @Test
+        void reportsALidChatWhosePhoneIsUnknownByItsLid() {
+            String payload = messages("""
+                    {"messageid": "3EB0ABF", "chatid": "141283218772012@lid", "sender": "141283218772012@lid",
+                     "senderName": "Maria", "fromMe": false, "messageType": "Conversation", "text": "oi",
+                     "messageTimestamp": 1706112000000}""")
+                    .replace("5511999999999@s.whatsapp.net", "141283218772012@lid")
+                    .replace("+55 11 99999-9999", "141283218772012");
+
+            assertThat(inbound(payload)).as("the chat's phone being only the LID's digits is no phone")
+                    .isEqualTo(new InboundMessage("3EB0ABF", null, "141283218772012@lid", "Maria", "oi", null,
+                            Instant.ofEpochMilli(1706112000000L), false));
+        }
+
+        @Test
+        void doesNotTakeTheNumbersOwnPhoneForTheContactsWhenTheNumberWroteToALid() {
+            String payload = messages("""
+                    {"messageid": "3EB0ME2", "chatid": "141283218772012@lid",
+                     "sender": "5511888888888@s.whatsapp.net", "sender_pn": "5511888888888@s.whatsapp.net",
+                     "fromMe": true, "messageType": "Conversation", "text": "oi"}""")
+                    .replace("5511999999999@s.whatsapp.net", "141283218772012@lid")
+                    .replace("+55 11 99999-9999", "");
+
+            assertThat(inbound(payload).from()).isNull();
+            assertThat(inbound(payload).lid()).isEqualTo("141283218772012@lid");
+        }
+
+        @Test
+        void readsThePhoneBehindAChatsLid() {
+            List<ProviderEvent> events = parse("""
+                    {"EventType": "chats", "instanceName": "acme", "owner": "5511888888888", "token": "instance-token",
+                     "chat": {"wa_chatid": "5511999999999@s.whatsapp.net", "wa_chatlid": "141283218772012@lid",
+                      "wa_isGroup": false, "phone": "5511999999999"}}""");
+
+            assertThat(events).singleElement().isInstanceOfSatisfying(LidMapping.class, mapping -> {
+                assertThat(mapping.lid()).isEqualTo("141283218772012@lid");
+                assertThat(mapping.phone()).isEqualTo("+5511999999999");
+            });
         }
 
         @Test
