@@ -33,8 +33,12 @@ import tools.jackson.databind.node.ObjectNode;
 final class EvolutionAdapter implements ProviderAdapter {
 
     private static final ProviderType TYPE = ProviderType.EVOLUTION;
-    /** The events {@link EvolutionWebhookParser} reads; every other event would only be stored and dropped. */
-    static final List<String> WEBHOOK_EVENTS = List.of("MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE");
+    /**
+     * The events {@link EvolutionWebhookParser} reads: messages, their statuses, the connection, and the chat and
+     * contact events that show the phone behind a LID. Any other event would only be received and dropped.
+     */
+    static final List<String> WEBHOOK_EVENTS = List.of("MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE",
+            "CHATS_SET", "CHATS_UPSERT", "CHATS_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT", "CONTACTS_UPDATE");
 
     private final ProviderHttp http;
     private final EvolutionWebhookParser parser;

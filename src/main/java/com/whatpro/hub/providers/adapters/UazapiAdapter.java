@@ -26,8 +26,12 @@ import tools.jackson.databind.node.ObjectNode;
 final class UazapiAdapter implements ProviderAdapter {
 
     private static final ProviderType TYPE = ProviderType.UAZAPI;
-    /** The events {@link UazapiWebhookParser} reads; every other event would only be stored and dropped. */
-    static final List<String> WEBHOOK_EVENTS = List.of("messages", "messages_update", "connection");
+    /**
+     * The events {@link UazapiWebhookParser} reads: messages, their statuses, the connection, and the chat and contact
+     * events that show the phone behind a LID. Any other event would only be received and dropped.
+     */
+    static final List<String> WEBHOOK_EVENTS = List.of("messages", "messages_update", "connection", "chats",
+            "contacts");
     /**
      * Group messages, which the parser drops. Not {@code wasSentByApi}, which uazapi recommends against loops: the
      * hub needs the delivery receipts of its own sends (reported to be suppressed with it), and it recognises the

@@ -75,13 +75,16 @@ class WebhookRegistrationAdapterTests {
 
         var setup = evolution.registerWebhook(evolutionAt(URI.create(provider.baseUrl()), null), WEBHOOK_URL);
 
-        assertThat(setup).isEqualTo(new WebhookSetup.Registered(
-                List.of("MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE")));
+        assertThat(setup).isEqualTo(new WebhookSetup.Registered(List.of("MESSAGES_UPSERT", "MESSAGES_UPDATE",
+                "CONNECTION_UPDATE", "CHATS_SET", "CHATS_UPSERT", "CHATS_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT",
+                "CONTACTS_UPDATE")));
         provider.verify(postRequestedFor(urlPathEqualTo("/webhook/set/acme%20sales"))
                 .withHeader("apikey", equalTo(API_KEY))
                 .withRequestBody(equalToJson("""
                         {"webhook": {"enabled": true, "url": "%s", "byEvents": false, "base64": false,
-                         "events": ["MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE"]}}"""
+                         "events": ["MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE", "CHATS_SET",
+                                    "CHATS_UPSERT", "CHATS_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT",
+                                    "CONTACTS_UPDATE"]}}"""
                         .formatted(WEBHOOK_URL))));
     }
 
@@ -129,11 +132,13 @@ class WebhookRegistrationAdapterTests {
 
         var setup = uazapi.registerWebhook(uazapiAt(URI.create(provider.baseUrl())), WEBHOOK_URL);
 
-        assertThat(setup).isEqualTo(new WebhookSetup.Registered(List.of("messages", "messages_update", "connection")));
+        assertThat(setup).isEqualTo(new WebhookSetup.Registered(
+                List.of("messages", "messages_update", "connection", "chats", "contacts")));
         provider.verify(postRequestedFor(urlPathEqualTo("/webhook"))
                 .withHeader("token", equalTo(TOKEN))
                 .withRequestBody(equalToJson("""
-                        {"enabled": true, "url": "%s", "events": ["messages", "messages_update", "connection"],
+                        {"enabled": true, "url": "%s",
+                         "events": ["messages", "messages_update", "connection", "chats", "contacts"],
                          "excludeMessages": ["isGroupYes"]}""".formatted(WEBHOOK_URL))));
     }
 
@@ -174,6 +179,7 @@ class WebhookRegistrationAdapterTests {
                               "pushName": "Ana", "message": {"conversation": "hi"}, "messageType": "conversation",
                               "messageTimestamp": 1767225600, "keyId": "ABC", "messageId": "m1",
                               "remoteJid": "5511999999999@s.whatsapp.net", "fromMe": true, "status": "READ",
+                              "remoteLid": "123456789012345@lid", "lid": "123456789012345@lid",
                               "instance": "acme", "state": "open", "statusReason": 200}}""".formatted(event);
             if (!parser.parse(TestResources.utf8(body)).isEmpty()) {
                 read.add(event);
@@ -195,7 +201,7 @@ class WebhookRegistrationAdapterTests {
                      "message": {"messageid": "ABC", "chatid": "5511999999999@s.whatsapp.net", "fromMe": false,
                                  "isGroup": false, "messageType": "Conversation", "text": "hi",
                                  "messageTimestamp": 1767225600000, "senderName": "Ana"},
-                     "chat": {"wa_chatid": "5511999999999@s.whatsapp.net"},
+                     "chat": {"wa_chatid": "5511999999999@s.whatsapp.net", "wa_chatlid": "123456789012345@lid"},
                      "event": {"MessageIDs": ["ABC"], "Type": "read", "Timestamp": "2026-01-01T00:00:00Z"},
                      "instance": {"status": "connected"}}""".formatted(event);
             if (!parser.parse(TestResources.utf8(body)).isEmpty()) {
