@@ -1,5 +1,6 @@
 package com.whatpro.hub.providers;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,15 @@ public interface ProviderAdapter {
 
     /** Asks the provider whether the number is connected. */
     ConnectionState state(ProviderEndpoint endpoint);
+
+    /**
+     * Points the number's webhook at {@code webhookUrl}, subscribed to exactly the events {@link #parseWebhook}
+     * reads, replacing whatever webhook the provider had for it. Safe to repeat.
+     *
+     * @param webhookUrl the hub's secret webhook URL for this provider; never to be logged
+     * @return {@link WebhookSetup.Manual} when the provider's webhook cannot be set with these credentials
+     */
+    WebhookSetup registerWebhook(ProviderEndpoint endpoint, URI webhookUrl);
 
     /**
      * Sends a text message.

@@ -1,5 +1,6 @@
 package com.whatpro.hub.providers;
 
+import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.PlatformSettings;
 import com.whatpro.hub.platform.security.Callers;
@@ -36,22 +37,40 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Providers")
 class ProvidersController {
 
-    static final String WEBHOOK_PATH = "/api/v1/webhooks/providers/";
-
     private final Providers providers;
     private final ProviderHealth health;
+    private final WebhookRegistrations registrations;
     private final PlatformSettings settings;
 
-    ProvidersController(Providers providers, ProviderHealth health, PlatformSettings settings) {
+    ProvidersController(Providers providers, ProviderHealth health, WebhookRegistrations registrations,
+            PlatformSettings settings) {
         this.providers = providers;
         this.health = health;
+        this.registrations = registrations;
         this.settings = settings;
     }
 
-    /** A provider as clients see it: never its credentials. */
+    /**
+     * A provider as clients see it: never its credentials.
+     *
+     * @param webhookUrl only for those who may change the provider
+     * @param webhookRegistration whether {@code webhook_url} is registered at the provider; null for a provider
+     *        created before the hub registered webhooks, until it is registered
+     */
     record ProviderView(UUID id, String name, ProviderType type, String baseUrl, @Nullable String instanceName,
             @Nullable Long chatwootInboxId, String status, @Nullable String statusDetail, @Nullable Instant checkedAt,
-            @Nullable Instant lastEventAt, @Nullable String webhookUrl, Instant createdAt, Instant updatedAt) {
+            @Nullable Instant lastEventAt, @Nullable String webhookUrl,
+            @Nullable RegistrationView webhookRegistration, Instant createdAt, Instant updatedAt) {
+    }
+
+    /**
+     * Whether the webhook URL is registered at the provider.
+     *
+     * @param callbackUrl when the webhook has to be configured by hand ({@code manual}), the URL to enter there; only
+     *        for those who may see {@code webhook_url}
+     */
+    record RegistrationView(WebhookRegistration.Status status, @Nullable String detail, Instant at,
+            @Nullable String callbackUrl) {
     }
 
     record ProviderList(List<ProviderView> items, @Nullable String nextCursor) {
@@ -80,13 +99,18 @@ class ProvidersController {
     ProviderList list(@PathVariable long accountId) {
         var access = Callers.requiredAccess();
         var showUrls = access.allows(Permission.PROVIDERS_WRITE);
+        var registered = registrations.ofAccount(access.account());
         return new ProviderList(providers.list(access.account()).stream()
-                .map(provider -> view(provider, showUrls ? secretOf(provider) : null)).toList(), null);
+                .map(provider -> view(provider, showUrls ? secretOf(provider) : null, registered.get(provider.id())))
+                .toList(), null);
     }
 
     @PostMapping
     @Requires(Permission.PROVIDERS_WRITE)
-    @Operation(summary = "Connect a WhatsApp number; the answer carries the webhook URL to configure at the provider")
+    @Operation(summary = "Connect a WhatsApp number",
+            description = "The answer carries the webhook URL. With WHATPRO_PUBLIC_URL set, the hub registers it at "
+                    + "the provider (Evolution API, uazapi) right after the create; webhook_registration tells how "
+                    + "that went. Cloud API webhooks are configured by hand in the Meta app.")
     ResponseEntity<ProviderView> create(@PathVariable long accountId, @Valid @RequestBody CreateProvider request) {
         var access = Callers.requiredAccess();
         ProviderType type;
@@ -99,7 +123,8 @@ class ProvidersController {
         var created = providers.create(access.account(), new Providers.NewProvider(request.name(), type,
                 uri(request.baseUrl()), request.instanceName(), request.chatwootInboxId(), credentials),
                 access.caller().id());
-        return ResponseEntity.status(HttpStatus.CREATED).body(view(created.provider(), created.webhookSecret()));
+        return ResponseEntity.status(HttpStatus.CREATED).body(view(created.provider(), created.webhookSecret(),
+                registrations.find(access.account(), created.provider().id()).orElse(null)));
     }
 
     @GetMapping("/{providerId}")
@@ -107,12 +132,15 @@ class ProvidersController {
     ProviderView get(@PathVariable long accountId, @PathVariable UUID providerId) {
         var access = Callers.requiredAccess();
         var provider = providers.find(access.account(), providerId).orElseThrow(() -> ApiProblem.notFound("provider"));
-        return view(provider, access.allows(Permission.PROVIDERS_WRITE) ? secretOf(provider) : null);
+        return view(provider, access.allows(Permission.PROVIDERS_WRITE) ? secretOf(provider) : null,
+                registrations.find(access.account(), providerId).orElse(null));
     }
 
     @PatchMapping("/{providerId}")
     @Requires(Permission.PROVIDERS_WRITE)
-    @Operation(summary = "Change a provider; rotate_webhook_secret: true replaces its webhook URL")
+    @Operation(summary = "Change a provider; rotate_webhook_secret: true replaces its webhook URL",
+            description = "A new base_url, instance_name, credentials or webhook URL is registered at the provider "
+                    + "again, in the background, as on create.")
     ProviderView update(@PathVariable long accountId, @PathVariable UUID providerId,
             @Valid @RequestBody UpdateProvider request) {
         var access = Callers.requiredAccess();
@@ -126,7 +154,7 @@ class ProvidersController {
         if (Boolean.TRUE.equals(request.rotateWebhookSecret())) {
             providers.rotateWebhookSecret(account, providerId, access.caller().id());
         }
-        return view(updated, secretOf(updated));
+        return view(updated, secretOf(updated), registrations.find(account, providerId).orElse(null));
     }
 
     @DeleteMapping("/{providerId}")
@@ -147,17 +175,47 @@ class ProvidersController {
                 .orElseThrow(() -> ApiProblem.notFound("provider"));
     }
 
-    private @Nullable String secretOf(Provider provider) {
-        return providers.webhookSecret(provider.account(), provider.id()).orElse(null);
+    @PostMapping("/{providerId}/webhook-registration")
+    @Requires(Permission.PROVIDERS_WRITE)
+    @Operation(summary = "Register the webhook URL at the provider now",
+            description = "Answers the outcome, also when the provider refuses or cannot be reached (status failed, "
+                    + "with the reason in detail), as health-check does. Without WHATPRO_PUBLIC_URL nothing is "
+                    + "registered (skipped); Cloud API answers manual with the callback URL to enter in the Meta app.")
+    RegistrationView registerWebhook(@PathVariable long accountId, @PathVariable UUID providerId) {
+        var account = Callers.requiredAccess().account();
+        var registration = registrations.register(account, providerId)
+                .orElseThrow(() -> ApiProblem.notFound("provider"));
+        var manual = registration.status() == WebhookRegistration.Status.MANUAL;
+        return registrationView(registration, manual ? webhookUrl(providerId, secretOf(account, providerId)) : null);
     }
 
-    private ProviderView view(Provider provider, @Nullable String webhookSecret) {
-        var url = webhookSecret == null ? null
-                : PublicUrls.of(settings, WEBHOOK_PATH + provider.id() + "/" + webhookSecret);
+    private @Nullable String secretOf(Provider provider) {
+        return secretOf(provider.account(), provider.id());
+    }
+
+    private @Nullable String secretOf(AccountId account, UUID id) {
+        return providers.webhookSecret(account, id).orElse(null);
+    }
+
+    private @Nullable String webhookUrl(UUID provider, @Nullable String webhookSecret) {
+        return webhookSecret == null ? null
+                : PublicUrls.of(settings, WebhookRegistrations.webhookPath(provider, webhookSecret));
+    }
+
+    private ProviderView view(Provider provider, @Nullable String webhookSecret,
+            @Nullable WebhookRegistration registration) {
+        var url = webhookUrl(provider.id(), webhookSecret);
         return new ProviderView(provider.id(), provider.name(), provider.type(), provider.baseUrl().toString(),
                 provider.instanceName(), provider.chatwootInboxId(),
                 provider.status() == null ? "unknown" : provider.status().jsonName(), provider.statusDetail(),
-                provider.checkedAt(), provider.lastEventAt(), url, provider.createdAt(), provider.updatedAt());
+                provider.checkedAt(), provider.lastEventAt(), url,
+                registration == null ? null : registrationView(registration, url), provider.createdAt(),
+                provider.updatedAt());
+    }
+
+    private static RegistrationView registrationView(WebhookRegistration registration, @Nullable String webhookUrl) {
+        return new RegistrationView(registration.status(), registration.detail(), registration.at(),
+                registration.status() == WebhookRegistration.Status.MANUAL ? webhookUrl : null);
     }
 
     private static @Nullable URI uri(@Nullable String value) {

@@ -12,6 +12,7 @@ import com.whatpro.hub.providers.ProviderEvent;
 import com.whatpro.hub.providers.ProviderRejected;
 import com.whatpro.hub.providers.ProviderType;
 import com.whatpro.hub.providers.SendResult;
+import com.whatpro.hub.providers.WebhookSetup;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,6 +63,18 @@ final class CloudApiAdapter implements ProviderAdapter {
         String quality = Json.text(number, "quality_rating");
         return ConnectionState.connected(display == null ? null
                 : quality == null ? display : display + " (quality " + quality + ")");
+    }
+
+    /**
+     * Cloud API webhooks belong to the Meta app ({@code POST /{app-id}/subscriptions} with an app token), which a
+     * phone number's access token cannot change.
+     */
+    @Override
+    public WebhookSetup registerWebhook(ProviderEndpoint endpoint, URI webhookUrl) {
+        return new WebhookSetup.Manual("Cloud API webhooks are configured per Meta app, which this number's access "
+                + "token cannot do: in the App Dashboard (WhatsApp > Configuration), set the callback URL to this "
+                + "provider's webhook_url and the verify token to the verify_token of its credentials, then "
+                + "subscribe to the messages field.");
     }
 
     @Override

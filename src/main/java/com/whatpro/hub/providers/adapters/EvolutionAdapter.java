@@ -12,6 +12,8 @@ import com.whatpro.hub.providers.ProviderEvent;
 import com.whatpro.hub.providers.ProviderRejected;
 import com.whatpro.hub.providers.ProviderType;
 import com.whatpro.hub.providers.SendResult;
+import com.whatpro.hub.providers.WebhookSetup;
+import java.net.URI;
 import java.net.URLConnection;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,11 +28,17 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Evolution API v2.3: header {@code apikey}, instance name in the path. Request bodies follow the published Postman
- * collection ("Send Text", "Send Media URL").
+ * collection ("Send Text", "Send Media URL", "Set Webhook").
  */
 final class EvolutionAdapter implements ProviderAdapter {
 
     private static final ProviderType TYPE = ProviderType.EVOLUTION;
+    /**
+     * The events {@link EvolutionWebhookParser} reads: messages, their statuses, the connection, and the chat and
+     * contact events that show the phone behind a LID. Any other event would only be received and dropped.
+     */
+    static final List<String> WEBHOOK_EVENTS = List.of("MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE",
+            "CHATS_SET", "CHATS_UPSERT", "CHATS_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT", "CONTACTS_UPDATE");
 
     private final ProviderHttp http;
     private final EvolutionWebhookParser parser;
@@ -62,6 +70,28 @@ final class EvolutionAdapter implements ProviderAdapter {
             case "refused" -> ConnectionState.error("refused");
             default -> ConnectionState.error("unknown connection state '" + state + "'");
         };
+    }
+
+    /**
+     * {@code POST /webhook/set/{instance}}, one URL for all events ({@code byEvents: false}), media not inlined
+     * ({@code base64: false}). With a webhook token, Evolution is told to send it as header {@code x-webhook-token},
+     * which {@link #verifyWebhook} accepts from every Evolution v2 release.
+     */
+    @Override
+    public WebhookSetup registerWebhook(ProviderEndpoint endpoint, URI webhookUrl) {
+        ObjectNode body = Json.object();
+        ObjectNode webhook = body.putObject("webhook")
+                .put("enabled", true)
+                .put("url", webhookUrl.toString());
+        if (endpoint.credentials() instanceof ProviderCredentials.Evolution credentials
+                && credentials.webhookToken() != null) {
+            webhook.putObject("headers").put(WebhookTokens.HEADER, credentials.webhookToken());
+        }
+        webhook.put("byEvents", false)
+                .put("base64", false);
+        WEBHOOK_EVENTS.forEach(webhook.putArray("events")::add);
+        http.post(TYPE, endpoint.resolve("/webhook/set/" + instance(endpoint)), headers(endpoint), body, ERRORS);
+        return new WebhookSetup.Registered(WEBHOOK_EVENTS);
     }
 
     @Override

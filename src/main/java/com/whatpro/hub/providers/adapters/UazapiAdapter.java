@@ -12,6 +12,7 @@ import com.whatpro.hub.providers.ProviderEvent;
 import com.whatpro.hub.providers.ProviderRejected;
 import com.whatpro.hub.providers.ProviderType;
 import com.whatpro.hub.providers.SendResult;
+import com.whatpro.hub.providers.WebhookSetup;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +26,18 @@ import tools.jackson.databind.node.ObjectNode;
 final class UazapiAdapter implements ProviderAdapter {
 
     private static final ProviderType TYPE = ProviderType.UAZAPI;
+    /**
+     * The events {@link UazapiWebhookParser} reads: messages, their statuses, the connection, and the chat and contact
+     * events that show the phone behind a LID. Any other event would only be received and dropped.
+     */
+    static final List<String> WEBHOOK_EVENTS = List.of("messages", "messages_update", "connection", "chats",
+            "contacts");
+    /**
+     * Group messages, which the parser drops. Not {@code wasSentByApi}, which uazapi recommends against loops: the
+     * hub needs the delivery receipts of its own sends (reported to be suppressed with it), and it recognises the
+     * echo of a message it sent by the message id, so no loop can form.
+     */
+    static final List<String> EXCLUDED_MESSAGES = List.of("isGroupYes");
 
     private final ProviderHttp http;
     private final UazapiWebhookParser parser;
@@ -56,6 +69,18 @@ final class UazapiAdapter implements ProviderAdapter {
             case "disconnected", "connected" -> ConnectionState.disconnected(reason != null ? reason : "disconnected");
             default -> ConnectionState.error("unknown instance status '" + instanceStatus + "'");
         };
+    }
+
+    /** {@code POST /webhook} in the simple mode (no {@code action}): creates or replaces the instance's one webhook. */
+    @Override
+    public WebhookSetup registerWebhook(ProviderEndpoint endpoint, URI webhookUrl) {
+        ObjectNode body = Json.object()
+                .put("enabled", true)
+                .put("url", webhookUrl.toString());
+        WEBHOOK_EVENTS.forEach(body.putArray("events")::add);
+        EXCLUDED_MESSAGES.forEach(body.putArray("excludeMessages")::add);
+        http.post(TYPE, endpoint.resolve("/webhook"), headers(endpoint), body, ERRORS);
+        return new WebhookSetup.Registered(WEBHOOK_EVENTS);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.stream.StreamSupport;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.MissingNode;
 
 /**
  * Evolution API publishes no OpenAPI document; its Postman collection (v2.3) is the contract. A request the adapter
@@ -22,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class PostmanCollection {
 
-    record Entry(String name, String method, String pathTemplate, Set<String> bodyKeys) {
+    /** @param body the example body, comments dropped; a missing node when the request has none */
+    record Entry(String name, String method, String pathTemplate, Set<String> bodyKeys, JsonNode body) {
     }
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -93,16 +95,18 @@ public final class PostmanCollection {
                 path = path.substring(0, query);
             }
             Set<String> keys = new LinkedHashSet<>();
+            JsonNode example = MissingNode.getInstance();
             if ("raw".equals(request.path("body").path("mode").asString(""))) {
                 String body = withoutComments(request.path("body").path("raw").asString());
                 if (!body.isBlank()) {
                     JsonNode json = MAPPER.readTree(body);
                     if (json.isObject()) {
                         keys.addAll(json.propertyNames());
+                        example = json;
                     }
                 }
             }
-            into.add(new Entry(item.path("name").asString(), request.path("method").asString(), path, keys));
+            into.add(new Entry(item.path("name").asString(), request.path("method").asString(), path, keys, example));
         }
     }
 
