@@ -51,11 +51,13 @@ public record PlatformSettings(
 
     /**
      * {@code trustedProxies}: addresses or CIDR blocks of the reverse proxies in front of the
-     * service; only their {@code X-Forwarded-For} is believed.
+     * service; only their {@code X-Forwarded-For} is believed. {@code maxWebhookBodySize}: the larger limit of
+     * {@code /api/v1/webhooks/**}, where providers send chat and contact lists in one body.
      */
     public record Web(
             @DefaultValue List<String> corsAllowedOrigins,
             @DefaultValue("1MB") DataSize maxBodySize,
+            @DefaultValue("16MB") DataSize maxWebhookBodySize,
             @DefaultValue("true") boolean accessLog,
             @DefaultValue List<String> trustedProxies) {
     }

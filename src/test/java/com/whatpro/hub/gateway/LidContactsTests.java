@@ -156,6 +156,23 @@ class LidContactsTests extends IntegrationTest {
     }
 
     @Test
+    void aChatListLargerThanTheApiBodyLimitIsTakenWhole() {
+        var chats = Gateway.JSON.createArrayNode();
+        for (int i = 0; i < 12_000; i++) {
+            chats.addObject().put("remoteJid", "55119" + String.format("%08d", i) + "@s.whatsapp.net")
+                    .put("name", "Contact number " + i).put("instanceId", "a2c4e6f8-0000-4000-8000-000000000001");
+        }
+        chats.addObject().put("remoteJid", jid(phone)).put("remoteLid", lid).put("name", "Lia")
+                .put("instanceId", "a2c4e6f8-0000-4000-8000-000000000001");
+        var body = Gateway.evolution(provider.key(), "chats.set", chats);
+        assertThat(body.length()).as("a body over the 1 MB API limit").isGreaterThan(1_100_000);
+
+        post(provider, body);
+
+        Eventually.until("the phone is learnt", () -> phone.equals(learnt(provider, lid)));
+    }
+
+    @Test
     void whatOneAccountLearntIsNeverUsedByAnother() {
         message(provider, lid, jid(phone), "Lia", "teaches this account");
         Eventually.until("the phone is learnt", () -> phone.equals(learnt(provider, lid)));

@@ -43,7 +43,7 @@ class StartupSafetyTests {
     void aTrustedProxyThatIsNoAddressIsRefused() {
         var base = settings(PlatformSettings.Mode.DEVELOPMENT, null, null, null, null, List.of());
         var settings = new PlatformSettings(base.mode(), base.dataDir(), null, null, base.database(), base.redis(),
-                new PlatformSettings.Web(List.of(), DataSize.ofMegabytes(1), true, List.of("10.0.0.0/8", "lb.internal")));
+                new PlatformSettings.Web(List.of(), DataSize.ofMegabytes(1), DataSize.ofMegabytes(16), true, List.of("10.0.0.0/8", "lb.internal")));
 
         assertThat(StartupSafety.problems(settings)).extracting(UnsafeSettingsException::getMessage)
                 .containsExactly("WHATPRO_TRUSTED_PROXIES: 'lb.internal' is not an IP address or CIDR block");
@@ -76,6 +76,6 @@ class StartupSafetyTests {
         return new PlatformSettings(mode, Path.of("target/unused"), publicUrl, key,
                 new PlatformSettings.Database(databaseUrl, "owner", "secret", "whatpro_app", null, 5),
                 new PlatformSettings.Redis(redisUrl, "whatpro:"),
-                new PlatformSettings.Web(origins, DataSize.ofMegabytes(1), true, List.of()));
+                new PlatformSettings.Web(origins, DataSize.ofMegabytes(1), DataSize.ofMegabytes(16), true, List.of()));
     }
 }

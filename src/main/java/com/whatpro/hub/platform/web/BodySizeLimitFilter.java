@@ -18,15 +18,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses request bodies over the configured size with a 413 problem: at once when the declared
- * length is too large, and while reading when a chunked body grows past it.
+ * length is too large, and while reading when a chunked body grows past it. Webhooks have their own,
+ * larger limit.
  */
 class BodySizeLimitFilter extends OncePerRequestFilter {
 
+    private static final String WEBHOOKS = "/api/v1/webhooks/";
+
     private final long maxBytes;
+    private final long maxWebhookBytes;
     private final ProblemWriter problems;
 
     BodySizeLimitFilter(PlatformSettings settings, ProblemWriter problems) {
         this.maxBytes = settings.web().maxBodySize().toBytes();
+        this.maxWebhookBytes = settings.web().maxWebhookBodySize().toBytes();
         this.problems = problems;
     }
 
@@ -48,14 +53,15 @@ class BodySizeLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getContentLengthLong() > maxBytes) {
+        long limit = request.getRequestURI().startsWith(WEBHOOKS) ? maxWebhookBytes : maxBytes;
+        if (request.getContentLengthLong() > limit) {
             request.setAttribute("org.apache.catalina.connector.Request.discardBody", true);
             problems.write(request, response, ProblemWriter.problem(HttpStatus.CONTENT_TOO_LARGE,
-                    new BodyTooLarge(maxBytes).getMessage()));
+                    new BodyTooLarge(limit).getMessage()));
             response.setHeader("Connection", "close");
             return;
         }
-        chain.doFilter(new LimitedRequest(request, maxBytes), response);
+        chain.doFilter(new LimitedRequest(request, limit), response);
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {
