@@ -5,6 +5,7 @@ import com.whatpro.hub.chatwoot.NewMessage;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.providers.InboundMessage;
 import com.whatpro.hub.providers.Provider;
+import com.whatpro.hub.providers.ProviderType;
 import com.whatpro.hub.providers.Providers;
 import java.util.ArrayList;
 import java.util.Locale;
@@ -89,7 +90,7 @@ class InboundBridge {
             }
         }
         var posted = chatwoot.createMessage(conversation.conversationId(),
-                chatwootMessage(account, provider.get().id(), message, sourceId, attempt));
+                chatwootMessage(account, provider.get(), message, sourceId, attempt));
         statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
     }
 
@@ -132,16 +133,19 @@ class InboundBridge {
         return map;
     }
 
-    private NewMessage chatwootMessage(AccountId account, UUID providerId, InboundMessage message, String sourceId,
+    private NewMessage chatwootMessage(AccountId account, Provider provider, InboundMessage message, String sourceId,
             int attempt) {
         var attachments = new ArrayList<NewAttachment>();
         var content = message.text();
         var attached = message.media();
         if (attached != null) {
-            var file = media.file(account, providerId, attached, attempt);
+            var file = media.file(account, provider.id(), attached, attempt);
             file.ifPresent(attachments::add);
             if (file.isEmpty()) {
-                var label = "[" + kind(attached.mimeType()) + "]" + (attached.url() == null ? "" : " " + attached.url());
+                // Meta's media URLs answer only with the access token: no use to agents
+                var link = attached.url() == null || provider.type() == ProviderType.CLOUD_API ? ""
+                        : " " + attached.url();
+                var label = "[" + kind(attached.mimeType()) + "]" + link;
                 content = attached.caption() == null ? label : attached.caption() + "\n" + label;
             } else {
                 content = attached.caption();

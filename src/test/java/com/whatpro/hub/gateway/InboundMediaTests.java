@@ -115,6 +115,22 @@ class InboundMediaTests extends IntegrationTest {
     }
 
     @Test
+    void aLabelNeverShowsMetasMediaUrlWhichOpensOnlyWithTheAccessToken() {
+        var provider = cloudApi();
+        var mediaId = digits();
+        providers.media().serve(mediaId, "image/jpeg", JPEG).declaring(17L * 1024 * 1024);
+        var webhookUrl = chatwoot.baseUrl() + "/media/token-only-" + mediaId;
+
+        postCloud(provider, Gateway.cloudExample("inbound.pywa.image.json")
+                .replace("\"id\": \"65463453\"", "\"id\": \"" + mediaId + "\", \"url\": \"" + webhookUrl + "\"")
+                .replace("wamid.xyzxyz", "wamid." + suffix()));
+
+        var message = message();
+        assertThat(message.attachments()).isZero();
+        assertThat(message.content()).endsWith("[image]").doesNotContain(webhookUrl);
+    }
+
+    @Test
     void postsTheLabelAtOnceWhenGraphSaysTheFileIsLargerThanTheLimit() {
         var provider = cloudApi();
         var mediaId = digits();
