@@ -15,6 +15,9 @@ import org.springframework.util.unit.DataSize;
  * @param mediaMaxSize the largest inbound media file fetched (from the webhook's URL or through the provider) and
  *        attached to a Chatwoot message; larger ones are posted as a label
  * @param mediaTimeout how long fetching one media file may take, from the URL and again through the provider
+ * @param mediaDownloads media files fetched at the same time on this node, which bounds the memory they take (a
+ *        file is held a few times over while it is decoded and posted); a job finding none free waits up to
+ *        {@code mediaTimeout}, then tries again later
  */
 @ConfigurationProperties("whatpro.gateway")
 public record GatewaySettings(
@@ -23,7 +26,8 @@ public record GatewaySettings(
         @DefaultValue("5s") Duration echoGrace,
         @DefaultValue("7d") Duration retention,
         @DefaultValue("16MB") DataSize mediaMaxSize,
-        @DefaultValue("10s") Duration mediaTimeout) {
+        @DefaultValue("10s") Duration mediaTimeout,
+        @DefaultValue("4") int mediaDownloads) {
 
     /**
      * The background workers.

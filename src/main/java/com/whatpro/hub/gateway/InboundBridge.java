@@ -1,5 +1,6 @@
 package com.whatpro.hub.gateway;
 
+import com.whatpro.hub.chatwoot.ChatwootMessage;
 import com.whatpro.hub.chatwoot.NewAttachment;
 import com.whatpro.hub.chatwoot.NewMessage;
 import com.whatpro.hub.platform.AccountId;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -89,8 +91,9 @@ class InboundBridge {
                 return;
             }
         }
-        var posted = chatwoot.createMessage(conversation.conversationId(),
+        Supplier<ChatwootMessage> post = () -> chatwoot.createMessage(conversation.conversationId(),
                 chatwootMessage(account, provider.get(), message, sourceId, attempt));
+        var posted = message.media() == null ? post.get() : media.holdingADownloadSlot(post);
         statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
     }
 

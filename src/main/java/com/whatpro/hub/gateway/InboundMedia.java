@@ -8,6 +8,9 @@ import com.whatpro.hub.providers.ProviderUnavailable;
 import com.whatpro.hub.providers.Providers;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -29,11 +32,35 @@ class InboundMedia {
     private final MediaFetcher fetcher;
     private final Providers providers;
     private final GatewaySettings settings;
+    private final Semaphore downloadSlots;
 
     InboundMedia(MediaFetcher fetcher, Providers providers, GatewaySettings settings) {
         this.fetcher = fetcher;
         this.providers = providers;
         this.settings = settings;
+        this.downloadSlots = new Semaphore(Math.max(1, settings.mediaDownloads()), true);
+    }
+
+    /**
+     * Runs {@code work}, which fetches a file and posts it, in one of the node's
+     * {@link GatewaySettings#mediaDownloads()} slots, so that the files held in memory at once stay few.
+     *
+     * @throws JobFailure.RetryLater when no slot frees up within {@link GatewaySettings#mediaTimeout()}
+     */
+    <T> T holdingADownloadSlot(Supplier<T> work) {
+        try {
+            if (!downloadSlots.tryAcquire(settings.mediaTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new JobFailure.RetryLater("every media download slot of this node is busy", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobFailure.RetryLater("interrupted while waiting for a media download slot", null);
+        }
+        try {
+            return work.get();
+        } finally {
+            downloadSlots.release();
+        }
     }
 
     /**
