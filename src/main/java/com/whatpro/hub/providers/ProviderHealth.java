@@ -21,6 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Asks providers whether their numbers are connected: every provider on a schedule (the nodes share the work through
  * {@code FOR UPDATE SKIP LOCKED}), and one on demand. A number that says it is connected but has sent no webhook for
  * {@link ProvidersSettings#silenceThreshold()} is reported as an error: its webhook is likely not reaching the hub.
+ * The scheduled round also registers again the webhook of a provider whose last registration failed.
  */
 @Service
 class ProviderHealth {
@@ -34,11 +35,14 @@ class ProviderHealth {
     private final TransactionTemplate transactions;
     private final ProvidersSettings settings;
     private final Clock clock;
+    private final WebhookRegistrations registrations;
 
     ProviderHealth(Providers providers, ProviderAdapters adapters, JdbcClient jdbc,
-            PlatformTransactionManager transactions, ProvidersSettings settings, Clock clock) {
+            PlatformTransactionManager transactions, ProvidersSettings settings, Clock clock,
+            WebhookRegistrations registrations) {
         this.providers = providers;
         this.adapters = adapters;
+        this.registrations = registrations;
         this.jdbc = jdbc;
         this.transactions = new TransactionTemplate(transactions);
         this.settings = settings;
@@ -71,7 +75,10 @@ class ProviderHealth {
                 .list()));
         for (var provider : due == null ? List.<Due>of() : due) {
             try {
-                Tenancy.runAs(provider.account(), () -> check(provider.account(), provider.id()));
+                Tenancy.runAs(provider.account(), () -> {
+                    check(provider.account(), provider.id());
+                    retryFailedRegistration(provider.account(), provider.id());
+                });
             } catch (RuntimeException e) {
                 log.warn("health check of provider {} failed: {}", provider.id(), e.toString());
             }
@@ -80,6 +87,14 @@ class ProviderHealth {
     }
 
     private record Due(UUID id, AccountId account) {
+    }
+
+    private void retryFailedRegistration(AccountId account, UUID id) {
+        var failed = registrations.find(account, id)
+                .filter(registration -> registration.status() == WebhookRegistration.Status.FAILED);
+        if (failed.isPresent()) {
+            registrations.register(account, id);
+        }
     }
 
     private HealthCheck probe(AccountId account, Provider provider) {

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -65,6 +66,9 @@ class WebhookRegistrationTests extends IntegrationTest {
 
     @RegisterExtension
     static WireMockExtension fake = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    @Autowired
+    ProviderHealth health;
 
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private Level hubLevel;
@@ -188,6 +192,20 @@ class WebhookRegistrationTests extends IntegrationTest {
         assertThat(failed.get("status").asString()).isEqualTo("failed");
         assertThat(failed.get("detail").asString()).isEqualTo("evolution is unavailable: connection refused");
         assertThat(settled(slow.json().get("id").asString()).get("status").asString()).isEqualTo("registered");
+    }
+
+    @Test
+    void theScheduledHealthCheckRegistersAgainAProviderWhoseRegistrationFailed() {
+        var outage = fake.stubFor(post(urlPathEqualTo("/webhook/set/flaky")).atPriority(1)
+                .willReturn(aResponse().withStatus(503)));
+        var created = admin.post(providers(), evolution("Flaky", "flaky", fake.baseUrl()));
+        var id = created.json().get("id").asString();
+        assertThat(settled(id).get("status").asString()).isEqualTo("failed");
+
+        fake.removeStub(outage);
+        health.checkDue();
+
+        assertThat(settled(id).get("status").asString()).isEqualTo("registered");
     }
 
     @Test
