@@ -77,7 +77,7 @@ class ProviderHealth {
             try {
                 Tenancy.runAs(provider.account(), () -> {
                     check(provider.account(), provider.id());
-                    retryFailedRegistration(provider.account(), provider.id());
+                    registrations.retryFailed(provider.account(), provider.id());
                 });
             } catch (RuntimeException e) {
                 log.warn("health check of provider {} failed: {}", provider.id(), e.toString());
@@ -87,14 +87,6 @@ class ProviderHealth {
     }
 
     private record Due(UUID id, AccountId account) {
-    }
-
-    private void retryFailedRegistration(AccountId account, UUID id) {
-        var failed = registrations.find(account, id)
-                .filter(registration -> registration.status() == WebhookRegistration.Status.FAILED);
-        if (failed.isPresent()) {
-            registrations.register(account, id);
-        }
     }
 
     private HealthCheck probe(AccountId account, Provider provider) {

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +71,21 @@ class WebhookRegistrations {
      * @return empty when the account has no such provider
      */
     Optional<WebhookRegistration> register(AccountId account, UUID id) {
+        return register(account, id, true);
+    }
+
+    /**
+     * Registers again a provider whose last registration failed, as {@link #register} does, but audits the outcome
+     * only when it differs from the last one: a provider that keeps refusing is retried on every health check.
+     */
+    void retryFailed(AccountId account, UUID id) {
+        var last = Objects.requireNonNull(writing.execute(status -> find(account, id)));
+        if (last.filter(registration -> registration.status() == WebhookRegistration.Status.FAILED).isPresent()) {
+            register(account, id, false);
+        }
+    }
+
+    private Optional<WebhookRegistration> register(AccountId account, UUID id, boolean auditUnchanged) {
         var lock = running.computeIfAbsent(id, key -> new ReentrantLock());
         lock.lock();
         try {
@@ -79,10 +95,10 @@ class WebhookRegistrations {
                 return Optional.empty();
             }
             var outcome = attempt(endpoint.get(), id, secret.get());
-            return record(account, id, outcome);
+            return record(account, id, outcome, auditUnchanged);
         } catch (CredentialDecryptionException e) {
             return record(account, id, new Outcome(WebhookRegistration.Status.FAILED,
-                    "the stored credentials cannot be decrypted with the configured keys", List.of()));
+                    "the stored credentials cannot be decrypted with the configured keys", List.of()), auditUnchanged);
         } finally {
             lock.unlock();
         }
@@ -137,11 +153,16 @@ class WebhookRegistrations {
         }
     }
 
-    private Optional<WebhookRegistration> record(AccountId account, UUID id, Outcome outcome) {
+    private Optional<WebhookRegistration> record(AccountId account, UUID id, Outcome outcome,
+            boolean auditUnchanged) {
         // as precise as the database keeps it, so the answer and later reads agree
         var at = clock.instant().truncatedTo(ChronoUnit.MICROS);
         var registration = new WebhookRegistration(outcome.status(), truncate(outcome.detail()), at);
         return Optional.ofNullable(writing.execute(status -> {
+            var before = jdbc.sql(SELECT + " and id = :id for update").param("account", account.value())
+                    .param("id", id).query(WebhookRegistrations::row).optional().flatMap(Row::registration);
+            var unchanged = before.filter(last -> last.status() == registration.status()
+                    && Objects.equals(last.detail(), registration.detail())).isPresent();
             var updated = jdbc.sql("""
                     update providers set webhook_registration_status = :status,
                         webhook_registration_detail = :detail, webhook_registration_at = :at
@@ -153,7 +174,9 @@ class WebhookRegistrations {
             if (!updated) {
                 return null;
             }
-            events.publishEvent(new WebhookRegistrationRecorded(account, id, registration, outcome.events()));
+            if (auditUnchanged || !unchanged) {
+                events.publishEvent(new WebhookRegistrationRecorded(account, id, registration, outcome.events()));
+            }
             return registration;
         }));
     }

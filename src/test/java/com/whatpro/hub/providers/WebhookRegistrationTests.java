@@ -19,15 +19,19 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestHttp;
+import com.whatpro.hub.TestInfrastructure;
 import com.whatpro.hub.providers.adapters.PostmanCollection;
 import com.whatpro.hub.providers.adapters.SpecValidator;
 import com.whatpro.hub.providers.adapters.WebhookSetContracts;
 import java.net.URI;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,10 +206,15 @@ class WebhookRegistrationTests extends IntegrationTest {
         var id = created.json().get("id").asString();
         assertThat(settled(id).get("status").asString()).isEqualTo("failed");
 
+        checkNow(id);
+        checkNow(id);
+        assertThat(settled(id).get("status").asString()).isEqualTo("failed");
         fake.removeStub(outage);
-        health.checkDue();
+        checkNow(id);
 
         assertThat(settled(id).get("status").asString()).isEqualTo("registered");
+        assertThat(auditedStatuses(id)).as("a failure repeated by retries is audited once")
+                .containsExactly("failed", "registered");
     }
 
     @Test
@@ -386,6 +395,28 @@ class WebhookRegistrationTests extends IntegrationTest {
     }
 
     /** The registration once it is no longer pending. */
+    /** Makes the provider's scheduled health check due and runs the schedule's round. */
+    private void checkNow(String id) {
+        var owner = TestInfrastructure.owner();
+        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
+                var due = connection.prepareStatement("update providers set next_check_at = now() where id = ?")) {
+            due.setObject(1, UUID.fromString(id));
+            assertThat(due.executeUpdate()).isEqualTo(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        health.checkDue();
+    }
+
+    /** The statuses of the provider's audited registrations, oldest first. */
+    private List<String> auditedStatuses(String id) {
+        var audit = admin.get("/api/v1/accounts/" + tenant.id() + "/audit-logs?resource_type=provider&resource_id="
+                + id + "&action=provider.webhook_registration");
+        assertThat(audit.status()).as(audit.body()).isEqualTo(200);
+        return audit.json().get("items").valueStream().map(entry -> entry.get("changes").get("status").asString())
+                .toList().reversed();
+    }
+
     private JsonNode settled(String id) {
         return await(id, registration -> !registration.get("status").asString().equals("pending"));
     }
