@@ -4,60 +4,57 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A TCP pass-through to a real server that a test can cut and restore, to play an outage. */
+/**
+ * A TCP pass-through to a real server that a test can cut and restore, to play an outage. While cut it keeps its port
+ * (another process could take a released one) but hangs up on every connection at once.
+ */
 final class TcpForwarder implements AutoCloseable {
 
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private volatile ServerSocket server;
-    private final int port;
+    private final ServerSocket server;
+    private volatile boolean open = true;
 
     TcpForwarder(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        this.server = listen(0);
-        this.port = server.getLocalPort();
-        accept(server);
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        accept();
     }
 
     int port() {
-        return port;
+        return server.getLocalPort();
     }
 
-    /** Drops every connection and stops listening: the server seems gone. */
+    /** Drops every connection and hangs up on new ones: the server seems gone. */
     void cut() throws IOException {
-        server.close();
+        open = false;
         for (var socket : sockets) {
             socket.close();
         }
         sockets.clear();
     }
 
-    /** Listens again on the same port. */
-    void restore() throws IOException {
-        server = listen(port);
-        accept(server);
+    /** Passes connections through again. */
+    void restore() {
+        open = true;
     }
 
-    private static ServerSocket listen(int port) throws IOException {
-        var socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        return socket;
-    }
-
-    private void accept(ServerSocket listening) {
+    private void accept() {
         Thread.ofVirtual().start(() -> {
-            while (!listening.isClosed()) {
+            while (!server.isClosed()) {
                 try {
-                    var client = listening.accept();
+                    var client = server.accept();
+                    if (!open) {
+                        client.close();
+                        continue;
+                    }
                     var upstream = new Socket(targetHost, targetPort);
                     sockets.add(client);
                     sockets.add(upstream);
@@ -83,5 +80,6 @@ final class TcpForwarder implements AutoCloseable {
     @Override
     public void close() throws IOException {
         cut();
+        server.close();
     }
 }
