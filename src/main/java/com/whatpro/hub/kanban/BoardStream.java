@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import com.whatpro.hub.platform.AccountId;
-import com.whatpro.hub.platform.PlatformSettings;
+import com.whatpro.hub.kanban.BoardEventPublisher.Outgoing;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,7 +25,6 @@ import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -35,9 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Live board events across nodes. A change is serialised inside its transaction and, once the
- * transaction commits, appended in one Redis script call to the board's capped stream (the
- * replay buffer; the stream id is the SSE event id) and published on one channel that every
- * node subscribes to. Each node hands an event to the local subscribers of its board.
+ * transaction commits, handed to the {@link BoardEventPublisher}, which appends it to the board's
+ * capped stream in Redis (the replay buffer; the stream id is the SSE event id) and publishes it on
+ * one channel that every node subscribes to. Each node hands an event to the local subscribers of
+ * its board.
  *
  * <p>A subscriber is one SSE connection served by its own virtual thread that waits on a small
  * queue, sends what arrives and a heartbeat comment when nothing did. It holds neither a
@@ -49,41 +49,32 @@ class BoardStream implements MessageListener, SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(BoardStream.class);
     private static final Object PENDING = new Object();
 
-    /** XADD to the capped stream, refresh its expiry, and PUBLISH "account|board|id|type|data". */
-    private static final RedisScript<String> APPEND = RedisScript.of("""
-            local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 't', ARGV[4], 'd', ARGV[5])
-            redis.call('PEXPIRE', KEYS[1], ARGV[2])
-            redis.call('PUBLISH', KEYS[2], ARGV[3] .. '|' .. id .. '|' .. ARGV[4] .. '|' .. ARGV[5])
-            return id
-            """, String.class);
-
     private final StringRedisTemplate redis;
+    private final BoardEventPublisher publisher;
     private final JsonMapper json;
     private final KanbanSettings.Events settings;
-    private final String prefix;
     private final Map<UUID, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private volatile boolean running;
 
-    BoardStream(StringRedisTemplate redis, JsonMapper json, KanbanSettings settings, PlatformSettings platform) {
+    BoardStream(StringRedisTemplate redis, BoardEventPublisher publisher, JsonMapper json, KanbanSettings settings) {
         this.redis = redis;
+        this.publisher = publisher;
         this.json = json;
         this.settings = settings.events();
-        this.prefix = platform.redis().keyPrefix();
+        publisher.onLost(this::resyncLocally);
     }
 
     /** The one channel all nodes listen on. */
     String channel() {
-        return prefix + "kanban:board-events";
+        return publisher.channel();
     }
 
     private String streamKey(UUID board) {
-        return prefix + "kanban:board:" + board + ":events";
+        return publisher.streamKey(board);
     }
 
-    record Event(AccountId account, UUID board, String id, String type, String data) {
-    }
-
-    private record Outgoing(AccountId account, UUID board, String type, String data) {
+    /** An event from the board's stream; a {@code null} id marks a resync this node tells its own subscribers. */
+    record Event(AccountId account, UUID board, @Nullable String id, String type, String data) {
     }
 
     // ---------------------------------------------------------------- publishing
@@ -95,7 +86,7 @@ class BoardStream implements MessageListener, SmartLifecycle {
     void publish(AccountId account, UUID board, String type, Object state) {
         var outgoing = new Outgoing(account, board, type, json.writeValueAsString(state));
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            send(List.of(outgoing));
+            publisher.send(List.of(outgoing));
             return;
         }
         @SuppressWarnings("unchecked")
@@ -106,7 +97,7 @@ class BoardStream implements MessageListener, SmartLifecycle {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    send(queued);
+                    publisher.send(queued);
                 }
 
                 @Override
@@ -117,19 +108,6 @@ class BoardStream implements MessageListener, SmartLifecycle {
             pending = queued;
         }
         pending.add(outgoing);
-    }
-
-    private void send(List<Outgoing> events) {
-        for (var event : events) {
-            try {
-                redis.execute(APPEND, List.of(streamKey(event.board()), channel()),
-                        Integer.toString(settings.replay()), Long.toString(settings.retention().toMillis()),
-                        event.account() + "|" + event.board(), event.type(), event.data());
-            } catch (RuntimeException e) {
-                // the change is committed; a lost notification only means clients reload later
-                log.warn("Could not publish {} of board {}: {}", event.type(), event.board(), e.toString());
-            }
-        }
     }
 
     // ---------------------------------------------------------------- fan-out
@@ -143,6 +121,14 @@ class BoardStream implements MessageListener, SmartLifecycle {
         var local = subscribers.get(event.board());
         if (local != null) {
             local.forEach(subscriber -> subscriber.offer(event));
+        }
+    }
+
+    private void resyncLocally(AccountId account, UUID board) {
+        var local = subscribers.get(board);
+        if (local != null) {
+            var resync = new Event(account, board, null, BoardEventPublisher.RESYNC, BoardEventPublisher.RESYNC_DATA);
+            local.forEach(subscriber -> subscriber.offer(resync));
         }
     }
 
@@ -169,11 +155,6 @@ class BoardStream implements MessageListener, SmartLifecycle {
         emitter.onError(error -> subscriber.close());
         Thread.ofVirtual().name("board-events-" + board).start(subscriber::run);
         return emitter;
-    }
-
-    int localSubscribers(UUID board) {
-        var local = subscribers.get(board);
-        return local == null ? 0 : local.size();
     }
 
     private void forget(Subscriber subscriber) {
@@ -268,7 +249,7 @@ class BoardStream implements MessageListener, SmartLifecycle {
             if (since == null || oldest == null || oldest.isEmpty() || newest == null || newest.isEmpty()
                     || since.compareTo(StreamId.parse(oldest.getFirst().getId().getValue())) < 0
                     || since.compareTo(StreamId.parse(newest.getFirst().getId().getValue())) > 0) {
-                emitter.send(SseEmitter.event().name("resync")
+                emitter.send(SseEmitter.event().name(BoardEventPublisher.RESYNC)
                         .data("{\"reason\":\"the events since Last-Event-ID are no longer kept; reload the board\"}"));
                 return;
             }
@@ -285,6 +266,10 @@ class BoardStream implements MessageListener, SmartLifecycle {
 
         /** Sends an event unless it was sent already (a replayed one may also arrive live). */
         private boolean deliver(Event event) throws IOException {
+            if (event.id() == null) {
+                emitter.send(SseEmitter.event().name(event.type()).data(event.data()));
+                return true;
+            }
             var id = StreamId.parse(event.id());
             if (id != null && lastSent != null && id.compareTo(lastSent) <= 0) {
                 return false;

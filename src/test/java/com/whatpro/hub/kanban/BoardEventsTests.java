@@ -11,6 +11,8 @@ import javax.sql.DataSource;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.TcpForwarder;
+import com.whatpro.hub.TestHttp;
 import com.whatpro.hub.TestInfrastructure;
 import com.whatpro.hub.WhatProHub;
 import com.zaxxer.hikari.HikariDataSource;
@@ -154,6 +156,45 @@ class BoardEventsTests extends IntegrationTest {
                 admin.patch(card, Map.of("title", "Seen over there"));
                 assertThat(onOther.next("card.updated", WAIT).json().get("card").get("title").asString())
                         .isEqualTo("Seen over there");
+            }
+        }
+    }
+
+    @Test
+    void aCardMoveWithRedisGoneAnswersAtOnceAndTheBoardsSubscribersAreToldToReload() throws Exception {
+        var card = admin.card(boardId, KanbanClient.stage(board, "A"), "Through an outage").get("id").asString();
+        var redis = java.net.URI.create(TestInfrastructure.redisUrl());
+        var arguments = new ArrayList<String>();
+        try (var line = new TcpForwarder(redis.getHost(), redis.getPort())) {
+            TestInfrastructure.properties().forEach((key, value) -> arguments.add("--" + key + "="
+                    + (key.equals("whatpro.redis.url") ? "redis://127.0.0.1:" + line.port() : value)));
+            arguments.add("--server.port=0");
+            try (var other = new SpringApplicationBuilder(WhatProHub.class).run(arguments.toArray(String[]::new));
+                    var here = subscribe()) {
+                var otherPort = ((WebServerApplicationContext) other).getWebServer().getPort();
+                var otherNode = new KanbanClient(TestHttp.at(otherPort), acme.admin().token(), acme.id());
+                try (var there = SseClient.open(otherPort, events, acme.admin().token(), null)) {
+                    assertThat(otherNode.move(card, Map.of("stage_id", KanbanClient.stage(board, "B"))).status())
+                            .isEqualTo(200);
+                    there.next("card.moved", WAIT);
+                    here.next("card.moved", WAIT);
+
+                    line.cut();
+                    var started = System.nanoTime();
+                    var moved = otherNode.move(card, Map.of("stage_id", KanbanClient.stage(board, "C")));
+                    var took = Duration.ofNanos(System.nanoTime() - started);
+
+                    assertThat(moved.status()).as(moved.body()).isEqualTo(200);
+                    assertThat(took).as("a card move while Redis is unreachable").isLessThan(Duration.ofMillis(500));
+                    assertThat(there.next(e -> true, WAIT).name()).as("the node's own subscribers reload at once")
+                            .isEqualTo("resync");
+
+                    line.restore();
+                    assertThat(here.next(e -> true, Duration.ofSeconds(40)).name())
+                            .as("subscribers on other nodes reload once Redis is back").isEqualTo("resync");
+                    assertThat(admin.http.get(admin.base + "/cards/" + card).json().get("stage_id").asString())
+                            .isEqualTo(KanbanClient.stage(board, "C"));
+                }
             }
         }
     }

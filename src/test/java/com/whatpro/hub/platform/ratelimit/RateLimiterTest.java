@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
+import com.whatpro.hub.TcpForwarder;
 import com.whatpro.hub.TestInfrastructure;
 
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package com.whatpro.hub.platform.ratelimit;
+package com.whatpro.hub;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP pass-through to a real server that a test can cut and restore, to play an outage. While cut it keeps its port
  * (another process could take a released one) but hangs up on every connection at once.
  */
-final class TcpForwarder implements AutoCloseable {
+public final class TcpForwarder implements AutoCloseable {
 
     private final String targetHost;
     private final int targetPort;
@@ -21,19 +21,19 @@ final class TcpForwarder implements AutoCloseable {
     private final ServerSocket server;
     private volatile boolean open = true;
 
-    TcpForwarder(String targetHost, int targetPort) throws IOException {
+    public TcpForwarder(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         accept();
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Drops every connection and hangs up on new ones: the server seems gone. */
-    void cut() throws IOException {
+    public void cut() throws IOException {
         open = false;
         for (var socket : sockets) {
             socket.close();
@@ -42,7 +42,7 @@ final class TcpForwarder implements AutoCloseable {
     }
 
     /** Passes connections through again. */
-    void restore() {
+    public void restore() {
         open = true;
     }
 
