@@ -111,7 +111,8 @@ class Cards {
     record Locked(UUID id, UUID boardId, UUID stageId, @Nullable UUID assigneeId, long version, boolean archived) {
     }
 
-    private static final String SELECT = """
+    /** A card view's columns, from the cards of {@code %s} (the table, or a page of it). */
+    private static final String SELECT_FROM = """
             select c.*, c.custom_fields::text as custom_fields_json,
                    case when s.sla_hours is null then null
                         else c.entered_stage_at + make_interval(hours => s.sla_hours) end as sla_due_at,
@@ -122,12 +123,13 @@ class Cards {
                          order by cc.created_at, cc.chatwoot_conversation_id) as conversation_ids,
                    k.total as checklist_total, k.done as checklist_done, k.required_open as checklist_required_open,
                    s.position as stage_position
-            from cards c
+            from %s c
             join stages s on s.account_id = c.account_id and s.id = c.stage_id
             left join lateral (select count(*) as total, count(*) filter (where i.done) as done,
                                       count(*) filter (where i.required and not i.done) as required_open
                                from checklist_items i where i.account_id = c.account_id and i.card_id = c.id) k on true
             """;
+    private static final String SELECT = SELECT_FROM.formatted("cards");
 
     // ---------------------------------------------------------------- reads
 
@@ -137,66 +139,86 @@ class Cards {
                 .param("account", account.value()).param("id", id).query(this::card).optional();
     }
 
+    /**
+     * A page of a board's cards in (stage position, rank) order. It is read stage by stage, each
+     * stage's slice straight off an index in rank order with the page's limit, and the columns a
+     * card view adds (conversations, checklist) are computed for the page's cards only: the cost of
+     * a page follows its size, not the board's.
+     */
     @Transactional(readOnly = true)
     public Page list(AccountId account, UUID board, Filters filters, @Nullable String cursor, int limit) {
-        var sql = new StringBuilder(SELECT).append(" where c.account_id = :account and c.board_id = :board");
+        var after = cursor == null ? null : Cursor.decode(cursor);
+        var rows = new ArrayList<Row>();
+        for (var stage : stages.ofBoard(account, board)) {
+            if (filters.stageId() != null && !filters.stageId().equals(stage.id())
+                    || after != null && stage.position() < after.stagePosition()) {
+                continue;
+            }
+            var afterRank = after != null && stage.position() == after.stagePosition() ? after.rank() : null;
+            for (var card : stagePage(account, board, stage, filters, afterRank, limit + 1 - rows.size())) {
+                rows.add(new Row(card, stage.position()));
+            }
+            if (rows.size() > limit) {
+                break;
+            }
+        }
+        var more = rows.size() > limit;
+        var items = more ? rows.subList(0, limit) : rows;
+        var next = more ? Cursor.encode(items.getLast().stagePosition(), items.getLast().card()) : null;
+        return new Page(items.stream().map(Row::card).toList(), next);
+    }
+
+    private List<CardView> stagePage(AccountId account, UUID board, Stages.Stage stage, Filters filters,
+            @Nullable String afterRank, int limit) {
+        if (Boolean.TRUE.equals(filters.overdue()) && (stage.slaHours() == null || filters.archived())) {
+            return List.of();
+        }
+        var slice = new StringBuilder("""
+                select * from cards c where c.account_id = :account and c.board_id = :board and c.stage_id = :stage
+                """);
         var params = new LinkedHashMap<String, Object>();
         params.put("account", account.value());
         params.put("board", board);
-        sql.append(filters.archived() ? " and c.archived_at is not null" : " and c.archived_at is null");
-        if (filters.stageId() != null) {
-            sql.append(" and c.stage_id = :stage");
-            params.put("stage", filters.stageId());
-        }
+        params.put("stage", stage.id());
+        slice.append(filters.archived() ? " and c.archived_at is not null" : " and c.archived_at is null");
         if (filters.assigneeId() != null) {
-            sql.append(" and c.assignee_id = :assignee");
+            slice.append(" and c.assignee_id = :assignee");
             params.put("assignee", filters.assigneeId());
         }
         if (filters.label() != null) {
-            sql.append(" and c.labels @> array[cast(:label as text)]");
+            slice.append(" and c.labels @> array[cast(:label as text)]");
             params.put("label", filters.label());
         }
         if (filters.priority() != null) {
-            sql.append(" and c.priority = :priority");
+            slice.append(" and c.priority = :priority");
             params.put("priority", filters.priority());
         }
-        if (filters.overdue() != null) {
-            sql.append(filters.overdue() ? " and " : " and not ").append("""
-                    coalesce(s.sla_hours is not null and c.entered_stage_at + make_interval(hours => s.sla_hours) < now(), false)
-                    """);
+        if (filters.overdue() != null && stage.slaHours() != null && !filters.archived()) {
+            slice.append(filters.overdue() ? " and " : " and not ")
+                    .append("c.entered_stage_at < now() - make_interval(hours => :sla)");
+            params.put("sla", stage.slaHours());
         }
         if (filters.q() != null) {
             var tokens = TOKEN.matcher(filters.q()).results().map(m -> m.group().toLowerCase()).limit(8).toList();
             if (!tokens.isEmpty()) {
                 var digits = filters.q().replaceAll("\\D", "");
-                sql.append(" and (c.search @@ to_tsquery('simple', :tsquery)");
+                slice.append(" and (c.search @@ to_tsquery('simple', :tsquery)");
                 params.put("tsquery", String.join(" & ", tokens.stream().map(t -> t + ":*").toList()));
                 if (digits.length() >= 4) {
-                    sql.append(" or regexp_replace(coalesce(c.contact_phone, ''), '\\D', '', 'g') like :digits");
+                    slice.append(" or regexp_replace(coalesce(c.contact_phone, ''), '\\D', '', 'g') like :digits");
                     params.put("digits", "%" + digits + "%");
                 }
-                sql.append(")");
+                slice.append(")");
             }
         }
-        if (cursor != null) {
-            var position = Cursor.decode(cursor);
-            sql.append("""
-                     and (s.position, c.rank, c.id) > (:cursor_position, cast(:cursor_rank as text) collate "C",
-                                                       cast(:cursor_id as uuid))
-                    """);
-            params.put("cursor_position", position.stagePosition());
-            params.put("cursor_rank", position.rank());
-            params.put("cursor_id", position.id().toString());
+        if (afterRank != null) {
+            slice.append(" and c.rank > cast(:after as text) collate \"C\"");
+            params.put("after", afterRank);
         }
-        sql.append(" order by s.position, c.rank, c.id limit :limit");
-        params.put("limit", limit + 1);
-        var rows = new ArrayList<Row>();
-        jdbc.sql(sql.toString()).params(params).query((rs, n) -> new Row(card(rs, n), rs.getInt("stage_position")))
-                .list().forEach(rows::add);
-        var more = rows.size() > limit;
-        var items = more ? rows.subList(0, limit) : rows;
-        var next = more ? Cursor.encode(items.getLast().stagePosition(), items.getLast().card()) : null;
-        return new Page(items.stream().map(Row::card).toList(), next);
+        slice.append(" order by c.rank limit :limit");
+        params.put("limit", limit);
+        var sql = SELECT_FROM.formatted("(" + slice + ")") + " order by c.rank";
+        return jdbc.sql(sql).params(params).query(this::card).list();
     }
 
     private record Row(CardView card, int stagePosition) {
@@ -432,12 +454,10 @@ class Cards {
         }
     }
 
+    /** The stage's live cards, from its trigger-kept totals (exact under the stage lock). */
     long liveCount(AccountId account, Stages.Stage stage) {
-        return jdbc.sql("""
-                select count(*) from cards where account_id = :account and board_id = :board and stage_id = :stage
-                and archived_at is null
-                """)
-                .param("account", account.value()).param("board", stage.boardId()).param("stage", stage.id())
+        return jdbc.sql("select coalesce(sum(cards), 0) from stage_totals where account_id = :account and stage_id = :stage")
+                .param("account", account.value()).param("stage", stage.id())
                 .query(Long.class).single();
     }
 

@@ -118,22 +118,22 @@ class Stages {
                 .param("account", account.value()).param("id", id).query(this::stage).optional();
     }
 
-    /** The live-card totals of each stage of a board, in one grouped query. */
+    /**
+     * The live-card totals of each stage of a board: counts and amounts from the trigger-kept
+     * {@code stage_totals} rows, overdue counts from the index of live cards by entry time, so the
+     * cost follows the number of stages and overdue cards, not the size of the board.
+     */
     @Transactional(readOnly = true)
     public Map<UUID, Totals> totals(AccountId account, UUID board) {
         var rows = new LinkedHashMap<UUID, Totals>();
-        // one index range per stage (account, board, stage): the plan does not hinge on fresh statistics
         jdbc.sql("""
-                select s.id, t.currency, t.cards, t.amount, t.overdue
+                select s.id, t.currency, coalesce(t.cards, 0), coalesce(t.amount_minor, 0),
+                       case when s.sla_hours is null then 0 else (
+                           select count(*) from cards c
+                           where c.stage_id = s.id and c.account_id = s.account_id and c.archived_at is null
+                           and c.entered_stage_at < now() - make_interval(hours => s.sla_hours)) end
                 from stages s
-                cross join lateral (
-                    select c.currency, count(*) as cards, coalesce(sum(c.amount_minor), 0) as amount,
-                           count(*) filter (where c.entered_stage_at < now() - make_interval(hours => s.sla_hours))
-                               as overdue
-                    from cards c
-                    where c.account_id = s.account_id and c.board_id = s.board_id and c.stage_id = s.id
-                    and c.archived_at is null
-                    group by c.currency) t
+                left join stage_totals t on t.stage_id = s.id and t.account_id = s.account_id and t.cards > 0
                 where s.account_id = :account and s.board_id = :board
                 """)
                 .param("account", account.value()).param("board", board)
@@ -143,11 +143,11 @@ class Stages {
                     var sum = rs.getLong(4);
                     var before = rows.getOrDefault(stage, Totals.NONE);
                     var byCurrency = new LinkedHashMap<>(before.byCurrency());
-                    if (currency != null) {
+                    if (currency != null && !currency.isEmpty()) {
                         byCurrency.merge(currency, sum, Long::sum);
                     }
                     rows.put(stage, new Totals(before.cards() + rs.getLong(3), before.amount() + sum,
-                            Map.copyOf(byCurrency), before.overdue() + rs.getLong(5)));
+                            Map.copyOf(byCurrency), rs.getLong(5)));
                 });
         return rows;
     }

@@ -319,6 +319,77 @@ class CardsTests extends IntegrationTest {
     }
 
     @Test
+    void filteredPagesWalkEveryStageAndFindEachMatchOnce() {
+        var expected = new java.util.ArrayList<String>();
+        for (var i = 0; i < 12; i++) {
+            var stageName = i % 3 == 0 ? "C" : i % 3 == 1 ? "A" : "B";
+            var urgent = i % 2 == 0;
+            admin.card(boardId, Map.of("stage_id", stage(stageName), "title", "Filtered " + i,
+                    "priority", urgent ? "urgent" : "low"));
+        }
+        // in stage order A, B, C and creation (rank) order inside each stage
+        for (var stageName : List.of("A", "B", "C")) {
+            for (var i = 0; i < 12; i++) {
+                var inStage = (i % 3 == 0 ? "C" : i % 3 == 1 ? "A" : "B").equals(stageName);
+                if (inStage && i % 2 == 0) {
+                    expected.add("Filtered " + i);
+                }
+            }
+        }
+        var seen = new java.util.ArrayList<String>();
+        String cursor = null;
+        do {
+            var page = admin.http.get(admin.base + "/boards/" + boardId + "/cards?limit=2&priority=urgent&q=filtered"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            page.json().get("items").forEach(card -> seen.add(card.get("title").asString()));
+            var next = page.json().get("next_cursor");
+            cursor = next.isNull() ? null : next.asString();
+        } while (cursor != null);
+
+        assertThat(seen).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void stageTotalsFollowEveryChangeOfTheirCards() {
+        var a = stage("A");
+        var b = stage("B");
+        var one = admin.card(boardId, Map.of("stage_id", a, "title", "One", "amount_minor", 1000, "currency", "BRL"))
+                .get("id").asString();
+        var two = admin.card(boardId, Map.of("stage_id", a, "title", "Two", "amount_minor", 250, "currency", "USD"))
+                .get("id").asString();
+        var three = admin.card(boardId, Map.of("stage_id", a, "title", "Three")).get("id").asString();
+        assertTotals(a, 3, Map.of("BRL", 1000L, "USD", 250L));
+
+        assertThat(admin.move(one, Map.of("stage_id", b)).status()).isEqualTo(200);
+        assertThat(admin.patch(two, Map.of("amount_minor", 300, "currency", "EUR")).status()).isEqualTo(200);
+        assertThat(admin.patch(three, Map.of("archived", true)).status()).isEqualTo(200);
+        assertTotals(a, 1, Map.of("EUR", 300L));
+        assertTotals(b, 1, Map.of("BRL", 1000L));
+
+        assertThat(admin.patch(three, Map.of("archived", false)).status()).isEqualTo(200);
+        assertThat(admin.http.delete(admin.base + "/cards/" + two).status()).isEqualTo(204);
+        assertTotals(a, 1, Map.of());
+        var removed = admin.http.delete(admin.base + "/boards/" + boardId + "/stages/" + b + "?move_cards_to=" + a);
+        assertThat(removed.status()).as(removed.body()).isIn(200, 204);
+        assertTotals(a, 2, Map.of("BRL", 1000L));
+    }
+
+    private void assertTotals(String stageId, long cards, Map<String, Long> amounts) {
+        var board = admin.board(boardId);
+        for (var stage : board.get("stages")) {
+            if (stage.get("id").asString().equals(stageId)) {
+                assertThat(stage.get("card_count").asLong()).as("cards of " + stage.get("name")).isEqualTo(cards);
+                var totals = new java.util.HashMap<String, Long>();
+                stage.get("amount_totals").properties().forEach(e -> totals.put(e.getKey(), e.getValue().asLong()));
+                assertThat(totals).isEqualTo(amounts);
+                return;
+            }
+        }
+        throw new AssertionError("no stage " + stageId);
+    }
+
+    @Test
     void aCardOverItsStageSlaIsOverdue() throws Exception {
         var patched = admin.http.patch(admin.base + "/boards/" + boardId + "/stages/" + stage("A"), Map.of("sla_hours", 2));
         assertThat(patched.status()).isEqualTo(200);
