@@ -3,6 +3,7 @@ package com.whatpro.hub.audit;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.UUID;
 
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Auditable;
+import com.whatpro.hub.platform.Ids;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,6 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 class AuditLog {
 
     private static final TypeReference<Map<String, Object>> CHANGES = new TypeReference<>() { };
+    /** How far the service's clock, which makes an entry's id, may be from the database's, which stamps its time. */
+    private static final Duration CLOCK_SLACK = Duration.ofMinutes(10);
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -91,13 +95,17 @@ class AuditLog {
             sql.append(" and resource_id = :resourceId");
             params.put("resourceId", filter.resourceId());
         }
+        // an entry's id is made when it is written, a moment before its time: the id bounds (with
+        // CLOCK_SLACK) let the newest-first index read only the window, the times decide
         if (filter.from() != null) {
-            sql.append(" and at >= :from");
+            sql.append(" and at >= :from and id >= :fromId");
             params.put("from", Timestamp.from(filter.from()));
+            params.put("fromId", Ids.lowestAt(filter.from().minus(CLOCK_SLACK)));
         }
         if (filter.to() != null) {
-            sql.append(" and at < :to");
+            sql.append(" and at < :to and id <= :toId");
             params.put("to", Timestamp.from(filter.to()));
+            params.put("toId", Ids.highestAt(filter.to().plus(CLOCK_SLACK)));
         }
         if (after != null) {
             sql.append(" and id < :after");

@@ -6,6 +6,7 @@ import com.whatpro.hub.providers.MessageStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -110,21 +111,35 @@ class Messages {
                 .param("providerMessage", providerMessageId).query(this::message).optional();
     }
 
-    /** A page, newest first, before the cursor. */
+    /** A page, newest first, before the cursor; each filter reads its own index range. */
     @Transactional(readOnly = true)
     List<Message> page(AccountId account, Filter filter, @Nullable UUID before, int limit) {
-        return jdbc.sql(SELECT + """
-                 where account_id = :account and (cast(:before as uuid) is null or id < :before)
-                   and (cast(:direction as text) is null or direction = :direction)
-                   and (cast(:status as text) is null or status = :status)
-                   and (cast(:conversation as bigint) is null or chatwoot_conversation_id = :conversation)
-                   and (cast(:provider as uuid) is null or provider_id = :provider)
-                 order by id desc limit :limit""")
-                .param("account", account.value()).param("before", before)
-                .param("direction", filter.direction() == null ? null : name(filter.direction()))
-                .param("status", filter.status()).param("conversation", filter.chatwootConversationId())
-                .param("provider", filter.providerId()).param("limit", limit)
-                .query(this::message).list();
+        var sql = new StringBuilder(SELECT).append(" where account_id = :account");
+        var params = new LinkedHashMap<String, Object>();
+        params.put("account", account.value());
+        if (before != null) {
+            sql.append(" and id < :before");
+            params.put("before", before);
+        }
+        if (filter.direction() != null) {
+            sql.append(" and direction = :direction");
+            params.put("direction", name(filter.direction()));
+        }
+        if (filter.status() != null) {
+            sql.append(" and status = :status");
+            params.put("status", filter.status());
+        }
+        if (filter.chatwootConversationId() != null) {
+            sql.append(" and chatwoot_conversation_id = :conversation");
+            params.put("conversation", filter.chatwootConversationId());
+        }
+        if (filter.providerId() != null) {
+            sql.append(" and provider_id = :provider");
+            params.put("provider", filter.providerId());
+        }
+        sql.append(" order by id desc limit :limit");
+        params.put("limit", limit);
+        return jdbc.sql(sql.toString()).params(params).query(this::message).list();
     }
 
     /**

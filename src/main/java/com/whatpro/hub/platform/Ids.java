@@ -1,6 +1,7 @@
 package com.whatpro.hub.platform;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.UUID;
 
 /** Time-ordered UUIDs (version 7, RFC 9562) so new rows land at the end of their indexes. */
@@ -9,6 +10,16 @@ public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Ids() {
+    }
+
+    /** The smallest id {@link #newId()} can make at this instant: ids at or after it sort at or after it. */
+    public static UUID lowestAt(Instant at) {
+        return new UUID((at.toEpochMilli() << 16) | 0x7000L, 0x8000_0000_0000_0000L);
+    }
+
+    /** The largest id {@link #newId()} can make at this instant. */
+    public static UUID highestAt(Instant at) {
+        return new UUID((at.toEpochMilli() << 16) | 0x7FFFL, 0xBFFF_FFFF_FFFF_FFFFL);
     }
 
     public static UUID newId() {
