@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.security.Caller;
 import com.whatpro.hub.platform.security.Callers;
 import com.whatpro.hub.platform.security.MembershipDirectory;
@@ -88,8 +89,9 @@ class AccountsController {
         if (!Plans.exists(plan)) {
             throw ApiProblem.invalid("plan", "must be one of " + Plans.NAMES);
         }
-        var created = accounts.create(new Accounts.NewAccount(request.name().strip(), plan,
-                request.chatwootAccountId(), request.locale() == null ? "en" : request.locale()));
+        // a platform-wide operation: the new account is nobody's tenant scope yet, and its audit row names it
+        var created = Tenancy.callAsPlatform(() -> accounts.create(new Accounts.NewAccount(request.name().strip(),
+                plan, request.chatwootAccountId(), request.locale() == null ? "en" : request.locale())));
         return ResponseEntity.status(HttpStatus.CREATED).body(AccountView.of(created));
     }
 

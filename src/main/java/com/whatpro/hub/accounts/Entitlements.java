@@ -150,9 +150,14 @@ public class Entitlements {
     @Transactional(readOnly = true)
     public void ensureFeature(AccountId account, String feature) {
         if (!Boolean.TRUE.equals(of(account).features().get(feature))) {
-            throw new ApiProblem(HttpStatus.FORBIDDEN, "feature-not-included", "Feature not included",
-                    "The account's plan does not include " + feature + ".").with("feature", feature);
+            throw featureNotIncluded(feature);
         }
+    }
+
+    /** The 403 problem for a feature the account's plan does not include; it names the feature. */
+    public static ApiProblem featureNotIncluded(String feature) {
+        return new ApiProblem(HttpStatus.FORBIDDEN, "feature-not-included", "Feature not included",
+                "The account's plan does not include " + feature + ".").with("feature", feature);
     }
 
     /** Sets the plan and/or replaces the overrides (super_admin only; the caller checks that). */

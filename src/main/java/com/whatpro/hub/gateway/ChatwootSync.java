@@ -3,6 +3,7 @@ package com.whatpro.hub.gateway;
 import com.whatpro.hub.chatwoot.ChatwootAccountClient;
 import com.whatpro.hub.chatwoot.ChatwootAgent;
 import com.whatpro.hub.chatwoot.ChatwootException;
+import com.whatpro.hub.chatwoot.ChatwootInstallation;
 import com.whatpro.hub.chatwoot.ChatwootRejected;
 import com.whatpro.hub.chatwoot.ChatwootRequestInvalid;
 import com.whatpro.hub.chatwoot.ChatwootTeam;
@@ -22,8 +23,10 @@ import org.springframework.stereotype.Service;
 
 /**
  * Pulls an account's agents and teams from its Chatwoot: each agent becomes a member (administrator → admin, others
- * agent; a higher role in the hub is kept), each team a team linked by its Chatwoot id, with its members. Plan limits
- * hold: what does not fit is skipped and reported, the rest is synced.
+ * agent; a higher role in the hub is kept), each team a team linked by its Chatwoot id, with its members. Agents are
+ * the account's Chatwoot installation's users ({@link ChatwootMembers}): an agent whose e-mail belongs to a hub user
+ * not linked to them, or who is a super_admin, is skipped. Plan limits hold: what does not fit is skipped and
+ * reported, the rest is synced.
  */
 @Service
 class ChatwootSync {
@@ -51,11 +54,13 @@ class ChatwootSync {
     }
 
     Result sync(AccountId account, @Nullable UUID actor) {
-        var chatwoot = connections.client(account).orElseThrow(() -> new ApiProblem(HttpStatus.CONFLICT,
+        var link = connections.link(account).orElseThrow(() -> new ApiProblem(HttpStatus.CONFLICT,
                 "chatwoot-not-connected", "Conflict", "Connect Chatwoot first (PUT /accounts/{id}/chatwoot)."));
+        var chatwoot = link.client();
+        var installation = ChatwootInstallation.of(link.connection().baseUrl());
         try {
             var users = new HashMap<Long, UUID>();
-            var agents = agents(account, chatwoot.agents(), users, actor);
+            var agents = agents(account, installation, chatwoot.agents(), users, actor);
             var synced = teams(account, chatwoot, users, actor);
             return new Result(agents, synced);
         } catch (ChatwootRejected | ChatwootRequestInvalid e) {
@@ -67,15 +72,15 @@ class ChatwootSync {
         }
     }
 
-    private AgentsSynced agents(AccountId account, List<ChatwootAgent> agents, Map<Long, UUID> users,
-            @Nullable UUID actor) {
+    private AgentsSynced agents(AccountId account, ChatwootInstallation installation, List<ChatwootAgent> agents,
+            Map<Long, UUID> users, @Nullable UUID actor) {
         int added = 0;
         int raised = 0;
         int unchanged = 0;
         var skipped = new ArrayList<Skipped>();
         for (var agent : agents) {
             try {
-                var synced = members.upsert(account, agent.id(), agent.email(), agent.name(),
+                var synced = members.upsert(account, installation, agent.id(), agent.email(), agent.name(),
                         "administrator".equalsIgnoreCase(agent.role()), actor);
                 users.put(agent.id(), synced.userId());
                 switch (synced.outcome()) {

@@ -1,6 +1,7 @@
 package com.whatpro.hub.identity;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.whatpro.hub.accounts.AccountChanged;
@@ -12,9 +13,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Which plan an account is on, for its rate limit, remembered for half a minute so a request
- * does not pay a database round trip for it. A change on this node forgets it at once; other
- * nodes follow within the half minute.
+ * Which plan an account is on (for its rate limit) and which features it includes (an API key
+ * works only while {@code api_keys} is one), remembered for half a minute so a request does not
+ * pay a database round trip for it. A change on this node forgets it at once; other nodes follow
+ * within the half minute.
  */
 @Component
 class AccountPlans {
@@ -29,22 +31,31 @@ class AccountPlans {
         this.entitlements = entitlements;
     }
 
-    private record Cached(String plan, long at) {
+    private record Cached(String plan, Map<String, Boolean> features, long at) {
     }
 
     /** Call inside the account's tenant scope. */
     String of(AccountId account) {
+        return cached(account).plan();
+    }
+
+    boolean includes(AccountId account, String feature) {
+        return Boolean.TRUE.equals(cached(account).features().get(feature));
+    }
+
+    private Cached cached(AccountId account) {
         var now = System.nanoTime();
         var cached = cache.get(account);
         if (cached != null && now - cached.at() < TTL_NANOS) {
-            return cached.plan();
+            return cached;
         }
         if (cache.size() >= MAX_ENTRIES) {
             cache.clear();
         }
-        var plan = entitlements.of(account).plan();
-        cache.put(account, new Cached(plan, now));
-        return plan;
+        var effective = entitlements.of(account);
+        var fresh = new Cached(effective.plan(), effective.features(), now);
+        cache.put(account, fresh);
+        return fresh;
     }
 
     @EventListener

@@ -103,9 +103,30 @@ class AuthController {
 
     @PostMapping("/sso")
     @Public
-    @Operation(summary = "Sign in with a Chatwoot user access token")
+    @Operation(summary = "Sign in with a Chatwoot user access token",
+            description = "The token must be a user access token of the Chatwoot installation WHATPRO_CHATWOOT_URL. "
+                    + "The hub user linked to that Chatwoot user (installation and user id) is signed in; without "
+                    + "one, a new user is created, or the hub user with the same e-mail is linked if they have no "
+                    + "password and are not super_admin. A hub user with a password or super_admin gets 409 "
+                    + "urn:whatpro:problem:chatwoot-link-required and links Chatwoot once with POST "
+                    + "/api/v1/auth/chatwoot-link while signed in. Memberships follow the Chatwoot accounts, only in "
+                    + "accounts whose plan includes chatwoot_sso. 401 if Chatwoot rejects the token, 503 if it "
+                    + "cannot be reached.")
     ResponseEntity<TokenResponse> sso(@Valid @RequestBody SsoRequest request, HttpServletRequest http) {
         return granted(sso.login(request.token(), ClientInfo.of(http)));
+    }
+
+    @PostMapping("/chatwoot-link")
+    @SignedIn
+    @Operation(summary = "Link the signed-in user to their Chatwoot user (of WHATPRO_CHATWOOT_URL); 204",
+            description = "token is a user access token of the Chatwoot installation WHATPRO_CHATWOOT_URL; from then "
+                    + "on POST /api/v1/auth/sso with that Chatwoot user signs in as the caller. A link the caller "
+                    + "had before is replaced; links and unlinks are audited. 409 "
+                    + "urn:whatpro:problem:chatwoot-already-linked if that Chatwoot user is linked to another hub "
+                    + "user, 401 if Chatwoot rejects the token, 503 if it cannot be reached.")
+    ResponseEntity<Void> linkChatwoot(@Valid @RequestBody SsoRequest request) {
+        sso.link(Callers.user().userId(), request.token());
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping("/refresh")

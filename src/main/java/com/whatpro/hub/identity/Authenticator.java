@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import com.whatpro.hub.accounts.Accounts;
+import com.whatpro.hub.accounts.Entitlements;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.Tenancy;
@@ -32,7 +33,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Turns a request's credential into its {@link Caller}, then, on an
  * {@code /api/v1/accounts/{accountId}/...} route, into the caller's {@link AccountAccess}: a
  * member's role, a super_admin, or an API key of that very account. Anyone else finds nothing
- * there (404). The rest of the request runs in that tenant's database scope.
+ * there (404). An API key of an account whose plan does not include {@code api_keys} is refused
+ * (403 naming the feature). The rest of the request runs in that tenant's database scope.
  */
 @Component
 class Authenticator extends OncePerRequestFilter {
@@ -40,6 +42,7 @@ class Authenticator extends OncePerRequestFilter {
     static final String CREDENTIAL_REFUSED = Authenticator.class.getName() + ".refused";
     private static final Pattern ACCOUNT_ROUTE = Pattern.compile("^/api/v1/accounts/(\\d{1,18})(?:/.*)?$");
     private static final Duration TOUCH_EVERY = Duration.ofSeconds(30);
+    private static final String API_KEYS_FEATURE = "api_keys";
 
     private final AccessTokens accessTokens;
     private final SessionRegistry sessions;
@@ -47,15 +50,17 @@ class Authenticator extends OncePerRequestFilter {
     private final Accounts accounts;
     private final ProblemWriter problems;
     private final RequestThrottle throttle;
+    private final AccountPlans plans;
 
     Authenticator(AccessTokens accessTokens, SessionRegistry sessions, ApiKeys apiKeys, Accounts accounts,
-            ProblemWriter problems, RequestThrottle throttle) {
+            ProblemWriter problems, RequestThrottle throttle, AccountPlans plans) {
         this.accessTokens = accessTokens;
         this.sessions = sessions;
         this.apiKeys = apiKeys;
         this.accounts = accounts;
         this.problems = problems;
         this.throttle = throttle;
+        this.plans = plans;
     }
 
     @Override
@@ -81,6 +86,14 @@ class Authenticator extends OncePerRequestFilter {
         var authenticated = caller.get();
         SecurityContextHolder.getContext().setAuthentication(new UsernamePasswordAuthenticationToken(authenticated,
                 null, List.of(new SimpleGrantedAuthority(authenticated.type()))));
+        if (authenticated instanceof Caller.ApiKey key && !Tenancy.callAs(key.account(),
+                () -> plans.includes(key.account(), API_KEYS_FEATURE))) {
+            // the key is genuine, but its account's plan no longer includes keys
+            if (throttle.admit(request, response)) {
+                problems.write(request, response, Entitlements.featureNotIncluded(API_KEYS_FEATURE));
+            }
+            return;
+        }
         if (account == null) {
             run(authenticated, null, () -> chain.doFilter(request, response));
             return;

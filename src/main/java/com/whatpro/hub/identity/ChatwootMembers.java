@@ -2,11 +2,12 @@ package com.whatpro.hub.identity;
 
 import com.whatpro.hub.accounts.Entitlements;
 import com.whatpro.hub.accounts.Limit;
+import com.whatpro.hub.chatwoot.ChatwootInstallation;
 import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.security.Role;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
@@ -14,19 +15,25 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Chatwoot users as hub users: one hub user per Chatwoot user (linked by Chatwoot's user id, else by e-mail), and
- * their membership of an account. Used by Chatwoot SSO and by the agent sync of the gateway.
+ * The agents of an account's own Chatwoot as members of that account (the account's Chatwoot sync). What that
+ * Chatwoot says is the tenant's word, not proof of who anyone is: a Chatwoot user is found by their identity (the
+ * account's installation and their user id), else becomes a new user linked to that identity. An existing hub user
+ * is never linked, relinked or found by e-mail here (they link Chatwoot themselves, signed in), and a super_admin
+ * is never touched.
  */
 @Service
 public class ChatwootMembers {
 
     private final Users users;
+    private final ChatwootLinks links;
     private final Memberships memberships;
     private final Entitlements entitlements;
     private final ApplicationEventPublisher events;
 
-    ChatwootMembers(Users users, Memberships memberships, Entitlements entitlements, ApplicationEventPublisher events) {
+    ChatwootMembers(Users users, ChatwootLinks links, Memberships memberships, Entitlements entitlements,
+            ApplicationEventPublisher events) {
         this.users = users;
+        this.links = links;
         this.memberships = memberships;
         this.entitlements = entitlements;
         this.events = events;
@@ -39,15 +46,18 @@ public class ChatwootMembers {
     }
 
     /**
-     * Makes the Chatwoot user a member of the account: an administrator becomes admin, anyone else agent; an
-     * existing higher role is kept, never lowered. A new member counts against {@code max_agents}.
+     * Makes the Chatwoot user {@code chatwootUserId} of {@code installation} a member of the account: an
+     * administrator becomes admin, anyone else agent; an existing higher role is kept, never lowered. A new member
+     * counts against {@code max_agents}.
      *
-     * @throws com.whatpro.hub.platform.ApiProblem 403 {@code limit-exceeded} when the account has no room left
+     * @throws com.whatpro.hub.platform.ApiProblem 403 {@code limit-exceeded} when the account has no room left;
+     *         409 {@code chatwoot-link-required} when the e-mail belongs to a hub user not linked to this Chatwoot
+     *         user; 409 {@code super-admin-not-synced} for a super_admin
      */
     @Transactional
-    public Synced upsert(AccountId account, long chatwootUserId, @Nullable String email, @Nullable String name,
-            boolean administrator, @Nullable UUID actor) {
-        var user = linkedUser(chatwootUserId, email, name);
+    public Synced upsert(AccountId account, ChatwootInstallation installation, long chatwootUserId,
+            @Nullable String email, @Nullable String name, boolean administrator, @Nullable UUID actor) {
+        var user = member(account, new ChatwootIdentity(installation, chatwootUserId), email, name);
         var role = administrator ? Role.ADMIN : Role.AGENT;
         var before = memberships.role(account, user.id());
         if (before.isEmpty()) {
@@ -65,19 +75,21 @@ public class ChatwootMembers {
         return new Synced(user.id(), Outcome.ROLE_RAISED);
     }
 
-    /** The hub user of a Chatwoot user: linked by id, else by e-mail (then linked), else created. */
-    Users.User linkedUser(long chatwootUserId, @Nullable String email, @Nullable String name) {
-        var linked = users.byChatwootUserId(chatwootUserId);
+    private Users.User member(AccountId account, ChatwootIdentity identity, @Nullable String email,
+            @Nullable String name) {
+        var linked = users.byChatwootIdentity(identity);
         if (linked.isPresent()) {
+            if (linked.get().superAdmin()) {
+                throw ApiProblem.conflict("super-admin-not-synced",
+                        "This Chatwoot user is a super_admin of the hub, whom a sync never changes.");
+            }
             return linked.get();
         }
-        var byEmail = email == null || email.isBlank() ? Optional.<Users.User>empty() : users.byEmail(email);
-        if (byEmail.isPresent()) {
-            users.linkChatwoot(byEmail.get().id(), chatwootUserId);
-            return users.byId(byEmail.get().id()).orElseThrow();
+        var address = email == null || email.isBlank() ? ChatwootLinks.placeholderEmail(identity) : email;
+        if (users.byEmail(address).isPresent()) {
+            throw ApiProblem.conflict("chatwoot-link-required", "A hub user with this e-mail exists and is not "
+                    + "linked to this Chatwoot user; they link it themselves (POST /api/v1/auth/chatwoot-link).");
         }
-        var address = email == null || email.isBlank() ? "chatwoot-user-" + chatwootUserId + "@chatwoot.invalid" : email;
-        var displayName = name == null || name.isBlank() ? address : name;
-        return users.create(address, displayName, null, chatwootUserId);
+        return links.createLinked(identity, address, name, "sync", account);
     }
 }

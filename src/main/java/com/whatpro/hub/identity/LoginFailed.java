@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A sign-in was refused; {@code email} is what was typed, {@code reason} (unknown_email,
- * wrong_password, no_password, too_many_failures, chatwoot_rejected) is never told to the caller.
+ * wrong_password, no_password, too_many_failures, chatwoot_rejected, chatwoot_link_required) is never
+ * told to the caller.
  */
 public record LoginFailed(String email, String reason) implements Auditable {
 

@@ -18,6 +18,7 @@ import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestInfrastructure;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Auditable;
+import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.security.Caller;
 
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -41,6 +43,9 @@ class AuditLogTests extends IntegrationTest {
 
     @Autowired
     PlatformTransactionManager transactions;
+
+    @Autowired
+    JdbcClient jdbc;
 
     Fixtures fixtures;
     Fixtures.Tenant acme;
@@ -189,7 +194,8 @@ class AuditLogTests extends IntegrationTest {
         SecurityContextHolder.getContext().setAuthentication(
                 new UsernamePasswordAuthenticationToken(key, null, List.of()));
         try {
-            events.publishEvent(new TestEvent(account, action));
+            // as the service publishes an account's events: inside its tenant scope
+            Tenancy.runAs(account, () -> events.publishEvent(new TestEvent(account, action)));
         } finally {
             SecurityContextHolder.clearContext();
         }
@@ -223,11 +229,12 @@ class AuditLogTests extends IntegrationTest {
         var rolledBack = "test.rolled_back_" + UUID.randomUUID().toString().substring(0, 8);
         var committed = "test.committed_" + UUID.randomUUID().toString().substring(0, 8);
 
-        transaction.executeWithoutResult(status -> {
+        Tenancy.runAs(account, () -> transaction.executeWithoutResult(status -> {
             events.publishEvent(new TestEvent(account, rolledBack));
             status.setRollbackOnly();
-        });
-        transaction.executeWithoutResult(status -> events.publishEvent(new TestEvent(account, committed)));
+        }));
+        Tenancy.runAs(account, () -> transaction.executeWithoutResult(status ->
+                events.publishEvent(new TestEvent(account, committed))));
         events.publishEvent(new TestEvent(null, committed + "_outside"));
 
         assertThat(ownerRows("select * from audit_log where action = '" + rolledBack + "'")).isEmpty();
@@ -240,9 +247,11 @@ class AuditLogTests extends IntegrationTest {
     void aFailingAuditWriteFailsTheChange() {
         var transaction = new TransactionTemplate(transactions);
 
-        assertThatThrownBy(() -> transaction.executeWithoutResult(status ->
-                events.publishEvent(new TestEvent(AccountId.of(acme.id()), "x".repeat(101)))))
-                .isInstanceOf(RuntimeException.class);
+        var account = AccountId.of(acme.id());
+
+        assertThatThrownBy(() -> Tenancy.runAs(account, () -> transaction.executeWithoutResult(status ->
+                events.publishEvent(new TestEvent(account, "x".repeat(101))))))
+                .isInstanceOf(RuntimeException.class).rootCause().hasMessageContaining("audit_log_action_check");
     }
 
     @Test
@@ -268,6 +277,32 @@ class AuditLogTests extends IntegrationTest {
         assertThat(ownerRows("select * from audit_log where action = 'tampered'")).isEmpty();
         assertThat(ownerRows("select * from audit_log where action = 'account.created' and account_id = " + acme.id()))
                 .hasSize(1);
+    }
+
+    @Test
+    void theServiceRoleCannotAppendAuditRowsToAnotherTenantsLog() throws Exception {
+        var other = fixtures.tenant("Victim");
+        var transaction = new TransactionTemplate(transactions);
+        var planted = "test.planted_" + UUID.randomUUID().toString().substring(0, 8);
+        var own = "test.own_" + UUID.randomUUID().toString().substring(0, 8);
+        var insert = "insert into audit_log (id, account_id, actor_type, action, resource_type) values (?, ?, 'system', ?, 'test')";
+
+        assertThatThrownBy(() -> Tenancy.runAs(AccountId.of(acme.id()), () -> transaction.executeWithoutResult(status ->
+                jdbc.sql(insert).params(UUID.randomUUID(), other.id(), planted).update())))
+                .rootCause().hasMessageContaining("violates row-level security policy");
+        assertThatThrownBy(() -> transaction.executeWithoutResult(status ->
+                jdbc.sql(insert).params(UUID.randomUUID(), other.id(), planted).update()))
+                .rootCause().hasMessageContaining("violates row-level security policy");
+        Tenancy.runAs(AccountId.of(acme.id()), () -> transaction.executeWithoutResult(status -> {
+            jdbc.sql(insert).params(UUID.randomUUID(), acme.id(), own).update();
+            jdbc.sql("insert into audit_log (id, account_id, actor_type, action, resource_type) "
+                    + "values (?, null, 'system', ?, 'test')").params(UUID.randomUUID(), own).update();
+        }));
+
+        assertThat(ownerRows("select * from audit_log where action = '" + planted + "'")).isEmpty();
+        assertThat(ownerRows("select * from audit_log where action = '" + own + "'")).hasSize(2);
+        var log = http().bearer(other.admin().token()).get("/api/v1/accounts/" + other.id() + "/audit-logs");
+        assertThat(log.body()).doesNotContain(planted);
     }
 
     record TestEvent(@Nullable AccountId account, String action) implements Auditable {

@@ -57,6 +57,30 @@ class ApiKeysTests extends IntegrationTest {
     }
 
     @Test
+    void aKeyStopsWorkingWhileItsAccountsPlanLacksApiKeys() {
+        var key = fixtures.apiKey(acme.admin().token(), acme.id(), "users:read");
+        var entitlements = "/api/v1/accounts/" + acme.id() + "/entitlements";
+        assertThat(http().bearer(key).get(users).status()).isEqualTo(200);
+
+        var off = http().bearer(fixtures.superAdmin()).put(entitlements, Map.of("features", Map.of("api_keys", false)));
+        assertThat(off.status()).as(off.body()).isEqualTo(200);
+
+        for (var refused : List.of(http().bearer(key).get(users), http().with("X-API-Key", key).get(users),
+                http().bearer(key).get("/api/v1/auth/me"))) {
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.json().get("type").asString()).isEqualTo("urn:whatpro:problem:feature-not-included");
+            assertThat(refused.json().get("feature").asString()).isEqualTo("api_keys");
+        }
+        assertThat(http().bearer(acme.admin().token()).get(users).status()).isEqualTo(200);
+
+        var on = http().bearer(fixtures.superAdmin()).put(entitlements, Map.of("features", Map.of()));
+        assertThat(on.status()).as(on.body()).isEqualTo(200);
+
+        assertThat(http().bearer(key).get(users).status()).isEqualTo(200);
+    }
+
+    @Test
     void aKeyWithoutTheScopeIsForbidden() {
         var key = fixtures.apiKey(acme.admin().token(), acme.id(), "boards:read");
 

@@ -21,6 +21,7 @@ class OpenApiDocumentTests extends IntegrationTest {
         var paths = document().get("paths");
 
         assertThat(paths.has("/api/v1/auth/login")).isTrue();
+        assertThat(paths.has("/api/v1/auth/chatwoot-link")).isTrue();
         assertThat(paths.has("/api/v1/accounts/{accountId}/api-keys")).isTrue();
         assertThat(paths.has("/health/ready")).isTrue();
         assertThat(paths.has("/error")).isFalse();
