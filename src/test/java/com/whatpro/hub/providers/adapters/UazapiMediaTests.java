@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.whatpro.hub.TestOutbound;
 import com.whatpro.hub.providers.DownloadedMedia;
 import com.whatpro.hub.providers.InboundMessage;
 import com.whatpro.hub.providers.ProviderCredentials;
@@ -40,7 +41,7 @@ class UazapiMediaTests {
     private static final byte[] OGG = {'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0};
 
     private final UazapiAdapter adapter = new UazapiAdapter(
-            new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500))), Clock.systemUTC());
+            new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)), TestOutbound.LOOPBACK), Clock.systemUTC());
 
     private ProviderEndpoint endpoint() {
         return new ProviderEndpoint(URI.create(uazapi.baseUrl()), null, new ProviderCredentials.Uazapi(TOKEN, null));
