@@ -78,6 +78,9 @@ public final class TestInfrastructure {
         props.put("whatpro.identity.bootstrap.admin-password", "bootstrap-password-for-tests");
         props.put("whatpro.chatwoot.url", chatwoot.baseUrl());
         props.put("whatpro.chatwoot.read-timeout", "2s");
+        // the tenants' Chatwoot and providers are WireMock fakes on loopback; a test class closes it by setting
+        // whatpro.test.outbound-allowed (OutboundRequestsTests)
+        props.put("whatpro.outbound.allowed", "${whatpro.test.outbound-allowed:" + TestOutbound.LOOPBACK_SETTING + "}");
         return Map.copyOf(props);
     }
 

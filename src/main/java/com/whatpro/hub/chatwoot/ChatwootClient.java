@@ -3,6 +3,7 @@ package com.whatpro.hub.chatwoot;
 import java.net.URI;
 
 import com.whatpro.hub.chatwoot.http.RestChatwootClient;
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
 
 /**
  * The Chatwoot Application API. Every call may throw a {@link ChatwootException}: {@link ChatwootRejected} when
@@ -17,7 +18,14 @@ public interface ChatwootClient {
     /** The API of one Chatwoot account, acting with an access token of that account (an agent's or a bot's). */
     ChatwootAccountClient account(URI baseUrl, long accountId, String apiAccessToken);
 
-    static ChatwootClient create(ChatwootSettings settings) {
-        return new RestChatwootClient(settings);
+    /** The largest answer read when no other limit is given. */
+    long DEFAULT_MAX_RESPONSE_BYTES = 4L * 1024 * 1024;
+
+    /**
+     * @param policy decides which base URLs may be called; the operator's {@link ChatwootSettings#url()} is trusted
+     * @param maxResponseBytes the largest answer read; a larger one fails as {@link ChatwootUnavailable}
+     */
+    static ChatwootClient create(ChatwootSettings settings, OutboundPolicy policy, long maxResponseBytes) {
+        return new RestChatwootClient(settings, policy, maxResponseBytes);
     }
 }

@@ -7,13 +7,16 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
+import com.whatpro.hub.platform.outbound.OutboundSettings;
+
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ChatwootSettings.class)
 class ChatwootConfiguration {
 
     @Bean
-    ChatwootClient chatwootClient(ChatwootSettings settings) {
-        return ChatwootClient.create(settings);
+    ChatwootClient chatwootClient(ChatwootSettings settings, OutboundPolicy policy, OutboundSettings outbound) {
+        return ChatwootClient.create(settings, policy, outbound.maxResponseSize().toBytes());
     }
 
     @Bean

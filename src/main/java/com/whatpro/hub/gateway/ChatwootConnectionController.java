@@ -2,6 +2,7 @@ package com.whatpro.hub.gateway;
 
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.PlatformSettings;
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
 import com.whatpro.hub.platform.security.Callers;
 import com.whatpro.hub.platform.security.Permission;
 import com.whatpro.hub.platform.security.Requires;
@@ -34,11 +35,14 @@ class ChatwootConnectionController {
     private final ChatwootConnections connections;
     private final ChatwootSync sync;
     private final PlatformSettings settings;
+    private final OutboundPolicy outbound;
 
-    ChatwootConnectionController(ChatwootConnections connections, ChatwootSync sync, PlatformSettings settings) {
+    ChatwootConnectionController(ChatwootConnections connections, ChatwootSync sync, PlatformSettings settings,
+            OutboundPolicy outbound) {
         this.connections = connections;
         this.sync = sync;
         this.settings = settings;
+        this.outbound = outbound;
     }
 
     /**
@@ -62,7 +66,7 @@ class ChatwootConnectionController {
     @Operation(summary = "Connect the account to its Chatwoot; the answer carries the webhook URL to register there")
     ConnectionView put(@PathVariable long accountId, @Valid @RequestBody ConnectionRequest request) {
         var account = Callers.requiredAccess().account();
-        var baseUrl = baseUrl(request.baseUrl());
+        var baseUrl = outbound.require("base_url", baseUrl(request.baseUrl()));
         if (request.apiToken() != null && request.apiToken().isBlank()) {
             throw ApiProblem.invalid("api_token", "must not be blank");
         }

@@ -1,69 +1,63 @@
 package com.whatpro.hub.gateway;
 
 import com.whatpro.hub.chatwoot.NewAttachment;
-import java.io.IOException;
-import java.io.InputStream;
+import com.whatpro.hub.platform.outbound.OutboundException;
+import com.whatpro.hub.platform.outbound.OutboundHttp;
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
 import java.net.URI;
 import java.net.URLConnection;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 
 /**
  * Downloads the media of an inbound WhatsApp message from the URL the provider gave, to attach it to the Chatwoot
- * message. Bounded in size and time; anything that goes wrong yields nothing, and {@link InboundMedia} turns to the
- * provider or a label instead.
+ * message. The URL comes from a webhook, so it is called only under the outbound policy (a refused address is never
+ * connected to), follows at most {@link OutboundPolicy#MAX_REDIRECTS} redirects, each checked again, and the whole
+ * download (connect, headers and body) takes at most {@link GatewaySettings#mediaTimeout()} and
+ * {@link GatewaySettings#mediaMaxSize()}. Anything that goes wrong yields nothing, and {@link InboundMedia} turns to
+ * the provider or a label instead.
  */
 @Component
 class MediaFetcher {
 
     private static final Logger log = LoggerFactory.getLogger(MediaFetcher.class);
 
-    private final HttpClient client;
+    private final OutboundHttp client;
     private final GatewaySettings settings;
 
-    MediaFetcher(GatewaySettings settings) {
+    MediaFetcher(GatewaySettings settings, OutboundPolicy policy) {
         this.settings = settings;
-        this.client = HttpClient.newBuilder().connectTimeout(settings.mediaTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.client = new OutboundHttp(policy, settings.mediaTimeout(), settings.mediaTimeout());
     }
 
     Optional<NewAttachment> fetch(URI url, @Nullable String mimeType, @Nullable String fileName) {
-        var scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            return Optional.empty();
-        }
-        long max = settings.mediaMaxSize().toBytes();
+        var limits = OutboundHttp.Limits.of(settings.mediaTimeout(), settings.mediaMaxSize().toBytes())
+                .followingRedirects(OutboundPolicy.MAX_REDIRECTS);
+        OutboundHttp.Response response;
         try {
-            var response = client.send(HttpRequest.newBuilder(url).timeout(settings.mediaTimeout()).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = response.body()) {
-                if (response.statusCode() / 100 != 2 || response.headers().firstValueAsLong("Content-Length")
-                        .orElse(0) > max) {
-                    return Optional.empty();
-                }
-                byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-                if (bytes.length > max || bytes.length == 0) {
-                    return Optional.empty();
-                }
-                var name = fileName != null && !fileName.isBlank() ? fileName : lastSegment(url);
-                var type = mimeType != null && !mimeType.isBlank() ? mimeType
-                        : response.headers().firstValue("Content-Type").orElseGet(() -> guess(name));
-                return Optional.of(new NewAttachment(name, type.split(";")[0].strip(), bytes));
+            response = client.send("GET", url, new HttpHeaders(), null, limits);
+        } catch (OutboundException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new JobFailure.RetryLater("interrupted while fetching media", null);
             }
-        } catch (IOException | RuntimeException e) {
-            log.debug("Could not fetch inbound media from {}: {}", url.getHost(), e.toString());
+            if (e.kind() == OutboundException.Kind.REFUSED) {
+                log.info("Not fetching inbound media: {}", e.getMessage());
+            } else {
+                log.debug("Could not fetch inbound media from {}: {}", url.getHost(), e.getMessage());
+            }
             return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JobFailure.RetryLater("interrupted while fetching media", null);
         }
+        if (!response.successful() || response.body().length == 0) {
+            return Optional.empty();
+        }
+        var name = fileName != null && !fileName.isBlank() ? fileName : lastSegment(url);
+        var type = mimeType != null && !mimeType.isBlank() ? mimeType
+                : response.header("Content-Type").orElseGet(() -> guess(name));
+        return Optional.of(new NewAttachment(name, type.split(";")[0].strip(), response.body()));
     }
 
     private static String lastSegment(URI url) {

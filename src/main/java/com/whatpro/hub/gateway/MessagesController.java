@@ -1,6 +1,7 @@
 package com.whatpro.hub.gateway;
 
 import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
 import com.whatpro.hub.platform.security.Callers;
 import com.whatpro.hub.platform.security.Permission;
 import com.whatpro.hub.platform.security.Requires;
@@ -42,8 +43,10 @@ class MessagesController {
     private final Messages messages;
     private final Outbox outbox;
     private final Providers providers;
+    private final OutboundPolicy outbound;
 
-    MessagesController(Messages messages, Outbox outbox, Providers providers) {
+    MessagesController(Messages messages, Outbox outbox, Providers providers, OutboundPolicy outbound) {
+        this.outbound = outbound;
         this.messages = messages;
         this.outbox = outbox;
         this.providers = providers;
@@ -155,7 +158,8 @@ class MessagesController {
         }
     }
 
-    private static MediaMessage media(MediaRequest media) {
+    /** The provider fetches the file, on the hub's behalf: its URL passes the same outbound policy. */
+    private MediaMessage media(MediaRequest media) {
         MediaMessage.Kind kind;
         try {
             kind = MediaMessage.Kind.valueOf(media.kind().toUpperCase(Locale.ROOT));
@@ -164,9 +168,11 @@ class MessagesController {
         }
         try {
             var url = new URI(media.url().strip());
-            if (url.getHost() == null) {
+            var scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (url.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))) {
                 throw ApiProblem.invalid("media.url", "must be an absolute http(s) URL");
             }
+            outbound.require("media.url", url);
             return new MediaMessage(kind, url, media.mimeType(), media.caption(), media.fileName());
         } catch (java.net.URISyntaxException | IllegalArgumentException e) {
             throw ApiProblem.invalid("media.url", "must be an absolute http(s) URL");

@@ -1,5 +1,6 @@
 package com.whatpro.hub.providers;
 
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
 import com.whatpro.hub.providers.adapters.Adapters;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -18,9 +19,12 @@ public final class ProviderAdapters {
         }
     }
 
-    /** The built-in adapters of every provider type, sharing one HTTP client with these timeouts. */
-    public static ProviderAdapters create(ProviderTimeouts timeouts) {
-        return new ProviderAdapters(Adapters.all(timeouts));
+    /**
+     * The built-in adapters of every provider type, sharing one HTTP client with these timeouts, under the outbound
+     * policy.
+     */
+    public static ProviderAdapters create(ProviderTimeouts timeouts, OutboundPolicy policy, long maxResponseBytes) {
+        return new ProviderAdapters(Adapters.all(timeouts, policy, maxResponseBytes));
     }
 
     /** @throws IllegalArgumentException when no adapter handles {@code type} */

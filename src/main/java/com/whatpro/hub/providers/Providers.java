@@ -10,6 +10,7 @@ import com.whatpro.hub.platform.Ids;
 import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.crypto.CredentialCipher;
 import com.whatpro.hub.platform.crypto.Secrets;
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
 import java.net.URI;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -59,11 +60,13 @@ public class Providers {
     private final ExpiringCache<UUID, StoredTarget> targets;
     private final ExpiringCache<Owned, Provider> recent;
     private final ConcurrentHashMap<UUID, Instant> lastEvents = new ConcurrentHashMap<>();
+    private final OutboundPolicy outbound;
 
     Providers(JdbcClient jdbc, CredentialCipher cipher, JsonMapper json, Entitlements entitlements, Accounts accounts,
             ProviderAdapters adapters, ApplicationEventPublisher events, PlatformTransactionManager transactions,
-            ProvidersSettings settings, Clock clock) {
+            ProvidersSettings settings, Clock clock, OutboundPolicy outbound) {
         this.jdbc = jdbc;
+        this.outbound = outbound;
         this.cipher = cipher;
         this.json = json;
         this.entitlements = entitlements;
@@ -380,7 +383,8 @@ public class Providers {
         return credentialData(account, id) + "/webhook_secret";
     }
 
-    private static URI baseUrl(ProviderType type, @Nullable URI requested) {
+    /** The base URL to store: well-formed, and one the outbound policy lets the hub call. */
+    private URI baseUrl(ProviderType type, @Nullable URI requested) {
         if (requested == null) {
             if (type == ProviderType.CLOUD_API) {
                 return ProviderEndpoint.CLOUD_API_BASE_URL;
@@ -392,7 +396,7 @@ public class Providers {
                 || requested.getRawQuery() != null || requested.getRawFragment() != null) {
             throw ApiProblem.invalid("base_url", "must be an absolute http(s) URL without query or fragment");
         }
-        return requested;
+        return outbound.require("base_url", requested);
     }
 
     private static @Nullable String instanceName(ProviderType type, @Nullable String requested) {

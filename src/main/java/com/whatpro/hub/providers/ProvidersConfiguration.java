@@ -1,5 +1,7 @@
 package com.whatpro.hub.providers;
 
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
+import com.whatpro.hub.platform.outbound.OutboundSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -7,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 class ProvidersConfiguration {
 
     @Bean
-    ProviderAdapters providerAdapters(ProvidersSettings settings) {
-        return ProviderAdapters.create(settings.timeouts());
+    ProviderAdapters providerAdapters(ProvidersSettings settings, OutboundPolicy policy, OutboundSettings outbound) {
+        return ProviderAdapters.create(settings.timeouts(), policy, outbound.maxResponseSize().toBytes());
     }
 }

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import com.whatpro.hub.TestOutbound;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,7 +36,8 @@ class ChatwootAccountClientTest {
     @RegisterExtension
     static WireMockExtension chatwoot = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
-    private final ChatwootAccountClient account = ChatwootClient.create(ChatwootSettings.defaults())
+    private final ChatwootAccountClient account = ChatwootClient.create(ChatwootSettings.defaults(), TestOutbound.LOOPBACK,
+                    ChatwootClient.DEFAULT_MAX_RESPONSE_BYTES)
             .account(URI.create(chatwoot.baseUrl()), ACCOUNT, TOKEN);
 
     @AfterEach

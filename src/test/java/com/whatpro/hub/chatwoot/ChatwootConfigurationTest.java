@@ -9,13 +9,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.unit.DataSize;
+
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
+import com.whatpro.hub.platform.outbound.OutboundSettings;
 
 class ChatwootConfigurationTest {
 
     private final ApplicationContextRunner context =
-            new ApplicationContextRunner().withUserConfiguration(ChatwootConfiguration.class);
+            new ApplicationContextRunner().withUserConfiguration(ChatwootConfiguration.class)
+                    .withBean(OutboundPolicy.class, OutboundPolicy::strict)
+                    .withBean(OutboundSettings.class, () -> new OutboundSettings(List.of(), DataSize.ofMegabytes(4)));
 
     @Test
     void providesTheClientAndTheWebhookIntakeWithDefaultTimeouts() {

@@ -14,13 +14,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 
+import com.whatpro.hub.TestOutbound;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +37,8 @@ class ChatwootProfileTest {
     static WireMockExtension chatwoot = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
     private final ChatwootClient client = ChatwootClient.create(
-            ChatwootSettings.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
+            ChatwootSettings.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)),
+            TestOutbound.LOOPBACK, ChatwootClient.DEFAULT_MAX_RESPONSE_BYTES);
 
     @Test
     void mapsTheProfileWithItsAccountsAndRoles() {
@@ -115,7 +117,7 @@ class ChatwootProfileTest {
 
         assertThatThrownBy(() -> client.profile(baseUrl(), TOKEN))
                 .isInstanceOf(ChatwootUnavailable.class)
-                .satisfies(unavailable -> assertThat(causes(unavailable)).hasAtLeastOneElementOfType(HttpTimeoutException.class))
+                .satisfies(unavailable -> assertThat(causes(unavailable)).hasAtLeastOneElementOfType(SocketTimeoutException.class))
                 .hasMessageNotContaining(TOKEN);
     }
 

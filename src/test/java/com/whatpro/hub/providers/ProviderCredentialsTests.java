@@ -3,6 +3,7 @@ package com.whatpro.hub.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.whatpro.hub.TestOutbound;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +57,8 @@ class ProviderCredentialsTests {
 
     @Test
     void findsTheAdapterOfEachType() {
-        ProviderAdapters adapters = ProviderAdapters.create(ProviderTimeouts.DEFAULT);
+        ProviderAdapters adapters = ProviderAdapters.create(ProviderTimeouts.DEFAULT, TestOutbound.LOOPBACK,
+                4 * 1024 * 1024);
 
         for (ProviderType type : ProviderType.values()) {
             assertThat(adapters.forType(type).type()).isEqualTo(type);

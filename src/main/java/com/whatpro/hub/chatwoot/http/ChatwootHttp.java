@@ -19,6 +19,7 @@ import com.whatpro.hub.chatwoot.ChatwootUnavailable;
 import com.whatpro.hub.chatwoot.json.ChatwootJson;
 import com.whatpro.hub.chatwoot.json.Fields;
 import com.whatpro.hub.chatwoot.json.UnexpectedJson;
+import com.whatpro.hub.platform.outbound.OutboundException;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -26,7 +27,8 @@ import tools.jackson.databind.node.MissingNode;
 
 /**
  * Sends one request with the {@code api_access_token} header and turns every way it can go wrong into a
- * {@link com.whatpro.hub.chatwoot.ChatwootException}. Neither tokens nor bodies reach an exception message.
+ * {@link com.whatpro.hub.chatwoot.ChatwootException}. Neither tokens nor bodies reach an exception message. Answers
+ * arrive read whole and capped by the {@code RestClient}'s outbound request factory.
  */
 final class ChatwootHttp {
 
@@ -81,9 +83,27 @@ final class ChatwootHttp {
                     "Could not " + action + ": Chatwoot's answer lacks what the hub needs (" + unexpected.getMessage() + ")",
                     unexpected);
         } catch (RestClientException | UncheckedIOException unreachable) {
-            throw new ChatwootUnavailable(
-                    "Could not " + action + ": Chatwoot could not be reached or did not answer in time", unreachable);
+            throw failed(action, unreachable);
         }
+    }
+
+    private static RuntimeException failed(String action, Exception unreachable) {
+        for (Throwable cause = unreachable; cause != null; cause = cause.getCause()) {
+            if (cause instanceof OutboundException outbound) {
+                return switch (outbound.kind()) {
+                    case REFUSED -> new ChatwootRequestInvalid(0, "Could not " + action
+                            + ": the outbound policy refuses Chatwoot's address (" + outbound.getMessage() + ")");
+                    case TOO_LARGE -> new ChatwootUnavailable("Could not " + action + ": Chatwoot's answer is too "
+                            + "large (" + outbound.getMessage() + ")", outbound);
+                    case TIMED_OUT -> new ChatwootUnavailable("Could not " + action
+                            + ": Chatwoot did not answer in time", outbound);
+                    case UNREACHABLE -> new ChatwootUnavailable("Could not " + action
+                            + ": Chatwoot could not be reached (" + outbound.getMessage() + ")", outbound);
+                };
+            }
+        }
+        return new ChatwootUnavailable(
+                "Could not " + action + ": Chatwoot could not be reached or did not answer in time", unreachable);
     }
 
     private static JsonNode answer(ClientHttpResponse response, String action, boolean answerNeeded)

@@ -1,34 +1,32 @@
 package com.whatpro.hub.chatwoot.http;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 
-import org.springframework.http.client.BufferingClientHttpRequestFactory;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 import com.whatpro.hub.chatwoot.ChatwootAccountClient;
 import com.whatpro.hub.chatwoot.ChatwootClient;
 import com.whatpro.hub.chatwoot.ChatwootProfile;
 import com.whatpro.hub.chatwoot.ChatwootSettings;
+import com.whatpro.hub.platform.outbound.OutboundHttp;
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
 
-/** {@link ChatwootClient} on one shared {@link RestClient} over the JDK's HTTP client. */
+/**
+ * {@link ChatwootClient} on one shared {@link RestClient} over {@link OutboundHttp}: an account's Chatwoot is a URL
+ * the tenant chose, so every call is checked by the outbound policy (the operator's own {@code WHATPRO_CHATWOOT_URL}
+ * is trusted), takes at most the connect and read timeouts together, and its answer at most
+ * {@code maxResponseBytes}. Redirects are not followed.
+ */
 public final class RestChatwootClient implements ChatwootClient {
 
     private final ChatwootHttp http;
 
-    public RestChatwootClient(ChatwootSettings settings) {
-        var httpClient = HttpClient.newBuilder()
-                .connectTimeout(settings.connectTimeout())
-                // the h2c upgrade of plain-HTTP requests trips some proxies; TLS still negotiates HTTP/2
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        var requestFactory = new JdkClientHttpRequestFactory(httpClient);
-        requestFactory.setReadTimeout(settings.readTimeout());
-        // buffered, so that uploads carry a Content-Length instead of chunks, which not every proxy accepts
-        var buffered = new BufferingClientHttpRequestFactory(requestFactory);
-        this.http = new ChatwootHttp(RestClient.builder().requestFactory(buffered).build());
+    public RestChatwootClient(ChatwootSettings settings, OutboundPolicy policy, long maxResponseBytes) {
+        var outbound = new OutboundHttp(policy.trusting(settings.url()), settings.connectTimeout(),
+                settings.readTimeout());
+        var total = settings.connectTimeout().plus(settings.readTimeout());
+        var requests = outbound.requestFactory(() -> OutboundHttp.Limits.of(total, maxResponseBytes));
+        this.http = new ChatwootHttp(RestClient.builder().requestFactory(requests).build());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package com.whatpro.hub.providers.adapters;
 
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
 import com.whatpro.hub.providers.ProviderAdapter;
 import com.whatpro.hub.providers.ProviderTimeouts;
 import java.time.Clock;
@@ -11,9 +12,13 @@ public final class Adapters {
     private Adapters() {
     }
 
-    public static List<ProviderAdapter> all(ProviderTimeouts timeouts) {
-        var http = new ProviderHttp(timeouts);
+    /**
+     * @param policy decides which base URLs and file URLs may be called
+     * @param maxResponseBytes the largest JSON answer read (downloads have their own limits)
+     */
+    public static List<ProviderAdapter> all(ProviderTimeouts timeouts, OutboundPolicy policy, long maxResponseBytes) {
         var clock = Clock.systemUTC();
+        var http = new ProviderHttp(timeouts, policy, maxResponseBytes, clock);
         return List.of(new EvolutionAdapter(http, clock), new UazapiAdapter(http, clock),
                 new CloudApiAdapter(http, clock));
     }

@@ -5,32 +5,25 @@ import com.whatpro.hub.providers.ProviderRejected;
 import com.whatpro.hub.providers.ProviderTimeouts;
 import com.whatpro.hub.providers.ProviderType;
 import com.whatpro.hub.providers.ProviderUnavailable;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.ConnectException;
+import com.whatpro.hub.platform.outbound.OutboundException;
+import com.whatpro.hub.platform.outbound.OutboundHttp;
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import tools.jackson.databind.JsonNode;
 
 /**
- * JSON over HTTP to the providers, with the timeouts configured and every failure turned into a
+ * JSON over HTTP to the providers, through the outbound policy ({@link OutboundHttp}: a tenant chose the base URL),
+ * each call within the connect and read timeouts together and a size cap, and every failure turned into a
  * {@link ProviderException}. Logs method, path, status and time only: headers carry credentials and bodies carry
  * people's messages.
  */
@@ -51,21 +44,22 @@ final class ProviderHttp {
     private static final String USER_AGENT = "WhatPro-Hub/0.1.0";
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
 
-    private final HttpClient client;
-    private final Duration readTimeout;
+    /** The largest JSON answer read when no other limit is given. */
+    static final long DEFAULT_MAX_RESPONSE_BYTES = 4L * 1024 * 1024;
+
+    private final OutboundHttp client;
+    private final Duration callTimeout;
+    private final long maxResponseBytes;
     private final Clock clock;
 
-    ProviderHttp(ProviderTimeouts timeouts) {
-        this(timeouts, Clock.systemUTC());
+    ProviderHttp(ProviderTimeouts timeouts, OutboundPolicy policy) {
+        this(timeouts, policy, DEFAULT_MAX_RESPONSE_BYTES, Clock.systemUTC());
     }
 
-    ProviderHttp(ProviderTimeouts timeouts, Clock clock) {
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(timeouts.connect())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
-        this.readTimeout = timeouts.read();
+    ProviderHttp(ProviderTimeouts timeouts, OutboundPolicy policy, long maxResponseBytes, Clock clock) {
+        this.client = new OutboundHttp(policy, timeouts.connect(), timeouts.read());
+        this.callTimeout = timeouts.connect().plus(timeouts.read());
+        this.maxResponseBytes = maxResponseBytes;
         this.clock = clock;
     }
 
@@ -79,9 +73,9 @@ final class ProviderHttp {
 
     private JsonNode exchange(ProviderType provider, String method, URI uri, Map<String, String> headers,
             @Nullable JsonNode body, ErrorReader errors) {
-        var request = request(method, uri, readTimeout, "application/json", headers, body);
-        var response = send(provider, method, uri, request, HttpResponse.BodyHandlers.ofByteArray());
-        int status = response.statusCode();
+        var response = send(provider, method, uri, "application/json", headers, body,
+                OutboundHttp.Limits.of(callTimeout, maxResponseBytes));
+        int status = response.status();
         JsonNode answer = Json.lenient(response.body());
         if (status >= 200 && status < 300) {
             return answer;
@@ -97,37 +91,17 @@ final class ProviderHttp {
      */
     Body fetch(ProviderType provider, String method, URI uri, String accept, Map<String, String> headers,
             @Nullable JsonNode body, ErrorReader errors, Budget budget) {
-        Duration remaining = budget.remaining();
-        if (remaining.isZero()) {
+        if (budget.remaining().isZero()) {
             throw timedOut(provider, method, uri, "ran out of time before the request");
         }
-        var request = request(method, uri, remaining, accept, headers, body);
-        var response = send(provider, method, uri, request, HttpResponse.BodyHandlers.ofInputStream());
-        var watchdog = new Watchdog(response.body(), budget.remaining());
-        try (InputStream in = response.body()) {
-            int status = response.statusCode();
-            if (status < 200 || status >= 300) {
-                JsonNode answer = Json.lenient(in.readNBytes(ERROR_BODY_LIMIT));
-                throw failure(provider, status, errors.read(answer), errors, response.headers());
-            }
-            if (response.headers().firstValueAsLong("Content-Length").orElse(0) > budget.maxBytes()) {
-                throw tooLarge(provider, budget.maxBytes());
-            }
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, budget.maxBytes() + 1));
-            if (watchdog.fired()) {
-                throw timedOut(provider, method, uri, "timed out reading the response");
-            }
-            if (bytes.length > budget.maxBytes()) {
-                throw tooLarge(provider, budget.maxBytes());
-            }
-            return new Body(bytes, response.headers().firstValue("Content-Type").orElse(null));
-        } catch (IOException e) {
-            throw watchdog.fired() ? timedOut(provider, method, uri, "timed out reading the response")
-                    : unreachable(provider, method, uri, "I/O error reading the response: "
-                            + e.getClass().getSimpleName(), e);
-        } finally {
-            watchdog.cancel();
+        var response = send(provider, method, uri, accept, headers, body,
+                new OutboundHttp.Limits(budget.deadline(), budget.maxBytes(), 0));
+        int status = response.status();
+        if (status < 200 || status >= 300) {
+            JsonNode answer = Json.lenient(response.body());
+            throw failure(provider, status, errors.read(answer), errors, response.headers());
         }
+        return new Body(response.body(), response.header("Content-Type").orElse(null));
     }
 
     /** {@link #fetch} of a JSON answer, which may hold strings of any length. */
@@ -162,67 +136,28 @@ final class ProviderHttp {
         }
     }
 
-    /** Closes a response stream when time is up, which ends a read that would otherwise block past it. */
-    private static final class Watchdog {
-
-        private final AtomicBoolean fired = new AtomicBoolean();
-        private final CompletableFuture<Void> timer;
-
-        Watchdog(InputStream stream, Duration after) {
-            timer = CompletableFuture.runAsync(() -> {
-                fired.set(true);
-                try {
-                    stream.close();
-                } catch (IOException ignored) {
-                    // closing is all that is wanted
-                }
-            }, CompletableFuture.delayedExecutor(Math.max(1, after.toNanos()), TimeUnit.NANOSECONDS));
-        }
-
-        boolean fired() {
-            return fired.get();
-        }
-
-        void cancel() {
-            timer.cancel(false);
-        }
-    }
-
-    private static HttpRequest request(String method, URI uri, Duration timeout, String accept,
-            Map<String, String> headers, @Nullable JsonNode body) {
-        var request = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
-                .header("Accept", accept)
-                .header("User-Agent", USER_AGENT);
-        headers.forEach(request::header);
+    private OutboundHttp.Response send(ProviderType provider, String method, URI uri, String accept,
+            Map<String, String> headers, @Nullable JsonNode body, OutboundHttp.Limits limits) {
+        var sent = new HttpHeaders();
+        sent.set("Accept", accept);
+        sent.set("User-Agent", USER_AGENT);
+        headers.forEach(sent::set);
         if (body != null) {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body)));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
+            sent.set("Content-Type", "application/json");
         }
-        return request.build();
-    }
-
-    private <T> HttpResponse<T> send(ProviderType provider, String method, URI uri, HttpRequest request,
-            HttpResponse.BodyHandler<T> body) {
         long started = System.nanoTime();
-        HttpResponse<T> response;
+        OutboundHttp.Response response;
         try {
-            response = client.send(request, body);
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable(provider, method, uri, "connect timed out", e);
-        } catch (HttpTimeoutException e) {
-            throw unreachable(provider, method, uri, "timed out waiting for the response", e);
-        } catch (ConnectException e) {
-            throw unreachable(provider, method, uri, "connection refused", e);
-        } catch (IOException e) {
-            throw unreachable(provider, method, uri, "I/O error: " + e.getClass().getSimpleName(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unreachable(provider, method, uri, "interrupted", e);
+            response = client.send(method, uri, sent, body == null ? null : Json.bytes(body), limits);
+        } catch (OutboundException e) {
+            throw switch (e.kind()) {
+                case REFUSED -> refused(provider, method, uri, e.getMessage());
+                case TOO_LARGE -> tooLarge(provider, limits.maxBytes());
+                case TIMED_OUT -> timedOut(provider, method, uri, "timed out: " + e.getMessage());
+                case UNREACHABLE -> unreachable(provider, method, uri, e.getMessage(), e);
+            };
         }
-        log.debug("{} {} {} -> {} in {} ms", provider.jsonName(), method, uri.getPath(), response.statusCode(),
+        log.debug("{} {} {} -> {} in {} ms", provider.jsonName(), method, uri.getPath(), response.status(),
                 (System.nanoTime() - started) / 1_000_000);
         return response;
     }
@@ -238,7 +173,8 @@ final class ProviderHttp {
     }
 
     private @Nullable Duration retryAfter(HttpHeaders headers) {
-        String value = headers.firstValue("Retry-After").map(String::strip).orElse(null);
+        String first = headers.getFirst("Retry-After");
+        String value = first == null ? null : first.strip();
         if (value == null || value.isEmpty()) {
             return null;
         }
@@ -257,6 +193,12 @@ final class ProviderHttp {
     private static ProviderRejected tooLarge(ProviderType provider, long maxBytes) {
         return new ProviderRejected(provider, 200, null, "the answer is larger than the limit of " + maxBytes
                 + " bytes");
+    }
+
+    private static ProviderRejected refused(ProviderType provider, String method, URI uri, String why) {
+        log.debug("{} {} {} refused: {}", provider.jsonName(), method, uri.getPath(), why);
+        return new ProviderRejected(provider, 0, null, "the outbound policy refuses the address: " + why
+                + " (the operator can allow it with WHATPRO_OUTBOUND_ALLOWED)");
     }
 
     private static ProviderUnavailable timedOut(ProviderType provider, String method, URI uri, String what) {

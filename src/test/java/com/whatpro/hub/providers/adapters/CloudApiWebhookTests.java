@@ -3,6 +3,7 @@ package com.whatpro.hub.providers.adapters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.whatpro.hub.TestOutbound;
 import com.whatpro.hub.providers.InboundMessage;
 import com.whatpro.hub.providers.MalformedWebhook;
 import com.whatpro.hub.providers.MessageStatus;
@@ -35,7 +36,7 @@ class CloudApiWebhookTests {
     private static final String EXAMPLES = "/specs/meta-cloud-api/webhook-examples/";
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-    private final CloudApiAdapter adapter = new CloudApiAdapter(new ProviderHttp(ProviderTimeouts.DEFAULT),
+    private final CloudApiAdapter adapter = new CloudApiAdapter(new ProviderHttp(ProviderTimeouts.DEFAULT, TestOutbound.LOOPBACK),
             Clock.systemUTC());
 
     /** What each example file must yield; a file without an entry fails, so new examples are not skipped. */

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import com.whatpro.hub.TestOutbound;
 import com.whatpro.hub.providers.ConnectionState;
 import com.whatpro.hub.providers.MediaMessage;
 import com.whatpro.hub.providers.ProviderCredentials;
@@ -53,7 +54,7 @@ class EvolutionAdapterTests {
              "status": "PENDING"}""";
 
     private final EvolutionAdapter adapter = new EvolutionAdapter(
-            new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500))), Clock.systemUTC());
+            new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)), TestOutbound.LOOPBACK), Clock.systemUTC());
 
     private ProviderEndpoint endpoint() {
         return endpoint(URI.create(evolution.baseUrl()));

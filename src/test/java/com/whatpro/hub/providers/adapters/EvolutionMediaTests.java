@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.whatpro.hub.TestOutbound;
 import com.whatpro.hub.providers.DownloadedMedia;
 import com.whatpro.hub.providers.InboundMessage;
 import com.whatpro.hub.providers.ProviderCredentials;
@@ -45,7 +46,7 @@ class EvolutionMediaTests {
     private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 0x10, 'J', 'F', 'I', 'F'};
 
     private final EvolutionAdapter adapter = new EvolutionAdapter(
-            new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500))), Clock.systemUTC());
+            new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)), TestOutbound.LOOPBACK), Clock.systemUTC());
 
     private ProviderEndpoint endpoint() {
         return new ProviderEndpoint(URI.create(evolution.baseUrl()), INSTANCE,

@@ -2,6 +2,7 @@ package com.whatpro.hub.providers.adapters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.whatpro.hub.TestOutbound;
 import com.whatpro.hub.providers.ProviderCredentials;
 import com.whatpro.hub.providers.ProviderEndpoint;
 import com.whatpro.hub.providers.ProviderTimeouts;
@@ -26,7 +27,7 @@ public class EvolutionWebhookJwtTests {
     static final String KEY = "evo-jwt-key";
     static final byte[] BODY = TestResources.utf8("{\"event\": \"messages.upsert\", \"data\": {}}");
 
-    final EvolutionAdapter adapter = new EvolutionAdapter(new ProviderHttp(ProviderTimeouts.DEFAULT),
+    final EvolutionAdapter adapter = new EvolutionAdapter(new ProviderHttp(ProviderTimeouts.DEFAULT, TestOutbound.LOOPBACK),
             Clock.fixed(NOW, ZoneOffset.UTC));
     final ProviderEndpoint endpoint = new ProviderEndpoint(URI.create("https://evolution.example.com"), "acme",
             new ProviderCredentials.Evolution("api-key", KEY));

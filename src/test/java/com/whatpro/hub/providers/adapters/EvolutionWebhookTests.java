@@ -3,6 +3,7 @@ package com.whatpro.hub.providers.adapters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.whatpro.hub.TestOutbound;
 import com.whatpro.hub.providers.ConnectionState;
 import com.whatpro.hub.providers.ConnectionUpdate;
 import com.whatpro.hub.providers.InboundMessage;
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class EvolutionWebhookTests {
 
-    private final EvolutionAdapter adapter = new EvolutionAdapter(new ProviderHttp(ProviderTimeouts.DEFAULT),
+    private final EvolutionAdapter adapter = new EvolutionAdapter(new ProviderHttp(ProviderTimeouts.DEFAULT, TestOutbound.LOOPBACK),
             Clock.systemUTC());
 
     private static String upsert(String data) {

@@ -12,6 +12,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.whatpro.hub.TestOutbound;
 import com.whatpro.hub.providers.ProviderCredentials;
 import com.whatpro.hub.providers.ProviderEndpoint;
 import com.whatpro.hub.providers.ProviderTimeouts;
@@ -36,7 +37,8 @@ class ProviderHttpTests {
     void readsRetryAfterGivenAsAnHttpDate() {
         server.stubFor(post("/send/text").willReturn(aResponse().withStatus(503)
                 .withHeader("Retry-After", "Sun, 01 Jun 2025 12:02:00 GMT")));
-        var http = new ProviderHttp(ProviderTimeouts.DEFAULT, Clock.fixed(NOW, ZoneOffset.UTC));
+        var http = new ProviderHttp(ProviderTimeouts.DEFAULT, TestOutbound.LOOPBACK, ProviderHttp.DEFAULT_MAX_RESPONSE_BYTES,
+                Clock.fixed(NOW, ZoneOffset.UTC));
         var adapter = new UazapiAdapter(http, Clock.systemUTC());
 
         ProviderUnavailable unavailable = catchThrowableOfType(ProviderUnavailable.class,
@@ -56,7 +58,7 @@ class ProviderHttpTests {
         logger.addAppender(appender);
         logger.setLevel(Level.DEBUG);
         try {
-            var adapter = new CloudApiAdapter(new ProviderHttp(ProviderTimeouts.DEFAULT), Clock.systemUTC());
+            var adapter = new CloudApiAdapter(new ProviderHttp(ProviderTimeouts.DEFAULT, TestOutbound.LOOPBACK), Clock.systemUTC());
             adapter.sendText(new ProviderEndpoint(URI.create(server.baseUrl()), null,
                     new ProviderCredentials.CloudApi("EAAsecret-token", "app-secret", "verify", "106540352242922")),
                     "+5511999999999", "my private message");

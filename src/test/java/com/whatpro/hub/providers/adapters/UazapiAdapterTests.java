@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.whatpro.hub.TestOutbound;
 import com.whatpro.hub.providers.ConnectionState;
 import com.whatpro.hub.providers.MediaMessage;
 import com.whatpro.hub.providers.ProviderCredentials;
@@ -44,7 +45,7 @@ class UazapiAdapterTests {
              "response": {"status": "success", "message": "Message sent successfully"}}""";
 
     private final UazapiAdapter adapter = new UazapiAdapter(
-            new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500))), Clock.systemUTC());
+            new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)), TestOutbound.LOOPBACK), Clock.systemUTC());
 
     private ProviderEndpoint endpoint() {
         return endpoint(URI.create(uazapi.baseUrl()));

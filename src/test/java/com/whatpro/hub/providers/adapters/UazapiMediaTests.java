@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.whatpro.hub.TestOutbound;
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
 import com.whatpro.hub.providers.DownloadedMedia;
 import com.whatpro.hub.providers.InboundMessage;
 import com.whatpro.hub.providers.ProviderCredentials;
@@ -40,7 +42,7 @@ class UazapiMediaTests {
     private static final byte[] OGG = {'O', 'g', 'g', 'S', 0, 2, 0, 0, 0, 0};
 
     private final UazapiAdapter adapter = new UazapiAdapter(
-            new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500))), Clock.systemUTC());
+            new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)), TestOutbound.LOOPBACK), Clock.systemUTC());
 
     private ProviderEndpoint endpoint() {
         return new ProviderEndpoint(URI.create(uazapi.baseUrl()), null, new ProviderCredentials.Uazapi(TOKEN, null));
@@ -79,6 +81,24 @@ class UazapiMediaTests {
 
         assertThat(file.content()).isEqualTo(OGG);
         uazapi.verify(getRequestedFor(urlPathEqualTo("/files/" + MESSAGE_ID + ".ogg")).withoutHeader("token"));
+    }
+
+    @Test
+    void neverFetchesAFileUrlTheOutboundPolicyRefuses() {
+        // only the provider's own host:port is open; its answer names a file on a loopback address that is not
+        var onlyTheProvider = new UazapiAdapter(new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2),
+                Duration.ofSeconds(2)), OutboundPolicy.allowing("localhost:" + uazapi.getPort())), Clock.systemUTC());
+        uazapi.stubFor(post(urlPathEqualTo("/message/download")).willReturn(answer(200, """
+                {"fileURL": "http://127.0.0.1:%d/files/%s.ogg", "mimetype": "audio/ogg"}"""
+                .formatted(uazapi.getPort(), MESSAGE_ID))));
+        uazapi.stubFor(get(urlPathEqualTo("/files/" + MESSAGE_ID + ".ogg")).willReturn(aResponse()
+                .withHeader("Content-Type", "audio/ogg").withBody(OGG)));
+
+        assertThatThrownBy(() -> onlyTheProvider.downloadMedia(endpoint(), voiceNote(), 1024, Duration.ofSeconds(2)))
+                .isInstanceOf(ProviderRejected.class).hasMessageContaining("outbound policy")
+                .hasMessageContaining("loopback");
+        uazapi.verify(0, getRequestedFor(urlPathEqualTo("/files/" + MESSAGE_ID + ".ogg")));
+        uazapi.verify(1, postRequestedFor(urlPathEqualTo("/message/download")));
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.whatpro.hub.providers.adapters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.whatpro.hub.TestOutbound;
 import com.whatpro.hub.providers.ConnectionState;
 import com.whatpro.hub.providers.ConnectionUpdate;
 import com.whatpro.hub.providers.InboundMessage;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class UazapiWebhookTests {
 
-    private final UazapiAdapter adapter = new UazapiAdapter(new ProviderHttp(ProviderTimeouts.DEFAULT),
+    private final UazapiAdapter adapter = new UazapiAdapter(new ProviderHttp(ProviderTimeouts.DEFAULT, TestOutbound.LOOPBACK),
             Clock.systemUTC());
 
     private List<ProviderEvent> parse(String json) {

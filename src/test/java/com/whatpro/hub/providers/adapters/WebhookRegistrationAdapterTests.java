@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.whatpro.hub.TestOutbound;
 import com.whatpro.hub.providers.ProviderCredentials;
 import com.whatpro.hub.providers.ProviderEndpoint;
 import com.whatpro.hub.providers.ProviderRejected;
@@ -42,7 +43,7 @@ class WebhookRegistrationAdapterTests {
     private static final String API_KEY = "B6D711FCDE4D4FD5936544120E713976";
     private static final String TOKEN = "5c1f7e2a-instance-token";
 
-    private final ProviderHttp http = new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
+    private final ProviderHttp http = new ProviderHttp(new ProviderTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)), TestOutbound.LOOPBACK);
     private final EvolutionAdapter evolution = new EvolutionAdapter(http, Clock.systemUTC());
     private final UazapiAdapter uazapi = new UazapiAdapter(http, Clock.systemUTC());
     private final CloudApiAdapter cloudApi = new CloudApiAdapter(http, Clock.systemUTC());
