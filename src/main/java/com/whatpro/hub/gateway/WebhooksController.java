@@ -37,9 +37,11 @@ import org.springframework.web.bind.annotation.RestController;
 class WebhooksController {
 
     private final WebhookIntake intake;
+    private final WebhookFailures failures;
 
-    WebhooksController(WebhookIntake intake) {
+    WebhooksController(WebhookIntake intake, WebhookFailures failures) {
         this.intake = intake;
+        this.failures = failures;
     }
 
     @GetMapping(path = "/providers/{providerId}/{secret}", produces = MediaType.TEXT_PLAIN_VALUE)
@@ -48,9 +50,10 @@ class WebhooksController {
     ResponseEntity<String> handshake(@PathVariable String providerId, @PathVariable String secret,
             @RequestParam(name = "hub.mode", required = false) @Nullable String mode,
             @RequestParam(name = "hub.verify_token", required = false) @Nullable String verifyToken,
-            @RequestParam(name = "hub.challenge", required = false) @Nullable String challenge) {
-        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN)
-                .body(intake.handshake(providerId, secret, mode, verifyToken, challenge));
+            @RequestParam(name = "hub.challenge", required = false) @Nullable String challenge,
+            HttpServletRequest request) {
+        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(failures.charging(request,
+                () -> intake.handshake(providerId, secret, mode, verifyToken, challenge)));
     }
 
     @PostMapping("/providers/{providerId}/{secret}")
@@ -58,7 +61,7 @@ class WebhooksController {
     @Operation(summary = "A provider's webhook (Evolution API, uazapi, Cloud API); 200 once stored")
     WebhookIntake.Accepted provider(@PathVariable String providerId, @PathVariable String secret,
             @RequestBody byte[] body, HttpServletRequest request) {
-        return intake.provider(providerId, secret, headers(request), body);
+        return failures.charging(request, () -> intake.provider(providerId, secret, headers(request), body));
     }
 
     @PostMapping("/chatwoot/{accountId}/{secret}")
@@ -66,7 +69,8 @@ class WebhooksController {
     @Operation(summary = "Chatwoot's webhook; X-Chatwoot-Signature is checked when a webhook secret is configured")
     WebhookIntake.Accepted chatwoot(@PathVariable String accountId, @PathVariable String secret,
             @RequestBody byte[] body, HttpServletRequest request) {
-        return intake.chatwoot(accountId, secret, ChatwootDelivery.fromHeaders(request::getHeader), body);
+        return failures.charging(request,
+                () -> intake.chatwoot(accountId, secret, ChatwootDelivery.fromHeaders(request::getHeader), body));
     }
 
     /**
