@@ -43,9 +43,12 @@ public final class LogMasking implements GenericApplicationListener {
 
     /** Wraps every appender not wrapped yet; safe to call again. */
     public static void install() {
-        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-            return;
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            install(context);
         }
+    }
+
+    static void install(LoggerContext context) {
         for (var logger : context.getLoggerList()) {
             var unwrapped = new ArrayList<Appender<ILoggingEvent>>();
             logger.iteratorForAppenders().forEachRemaining(appender -> {

@@ -24,12 +24,12 @@ public final class SecretMasking {
 
     private static final List<Rule> RULES = List.of(
             new Rule(Pattern.compile("(/webhooks/(?:providers|chatwoot)/[^/\\s?#\"'<>]+/)[^/\\s?#&\"'<>]+"), "$1" + MASK),
+            new Rule(Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/\\-]+=*"), "$1 " + MASK),
             new Rule(Pattern.compile("(?i)(\"" + SECRET_NAME + "\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\")"),
                     "$1" + MASK + "$2"),
             new Rule(Pattern.compile("(?i)(?<![\\w.\\-\\[\\]])(" + SECRET_NAME + "=)[^&\\s#\"'<>,;)\\]}]+"),
                     "$1" + MASK),
             new Rule(Pattern.compile("(?i)(\\b[a-z][a-z0-9+.\\-]*://)[^/@\\s\"'<>]*@"), "$1" + MASK + "@"),
-            new Rule(Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/\\-]+=*"), "$1 " + MASK),
             new Rule(Pattern.compile("\\bwph_[a-z0-9]{12}_[A-Za-z0-9_-]+"), "wph_" + MASK));
 
     private SecretMasking() {
