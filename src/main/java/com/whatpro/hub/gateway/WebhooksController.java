@@ -29,12 +29,18 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Webhook intake. Public routes: the secret in the URL, and the sender's own signature or token, authenticate them.
- * Bodies are read raw, since signatures cover the exact bytes.
+ * Bodies are read raw, since signatures cover the exact bytes. Failures count against the client's IP
+ * ({@link WebhookFailures}).
  */
 @RestController
 @RequestMapping("/api/v1/webhooks")
 @Tag(name = "Webhooks")
 class WebhooksController {
+
+    private static final String FAILURES = "Unknown id or wrong URL secret: 404; wrong signature or token: 401 (403 "
+            + "for a wrong verify token). These failures count against the client's IP "
+            + "(WHATPRO_RATE_LIMITS_WEBHOOK_FAILURES); once its bucket is empty they are answered 429 with "
+            + "Retry-After. Webhooks that are taken in never count.";
 
     private final WebhookIntake intake;
     private final WebhookFailures failures;
@@ -46,7 +52,8 @@ class WebhooksController {
 
     @GetMapping(path = "/providers/{providerId}/{secret}", produces = MediaType.TEXT_PLAIN_VALUE)
     @Public
-    @Operation(summary = "Meta's webhook verification: answers hub.challenge when hub.verify_token is right")
+    @Operation(summary = "Meta's webhook verification: answers hub.challenge when hub.verify_token is right",
+            description = FAILURES)
     ResponseEntity<String> handshake(@PathVariable String providerId, @PathVariable String secret,
             @RequestParam(name = "hub.mode", required = false) @Nullable String mode,
             @RequestParam(name = "hub.verify_token", required = false) @Nullable String verifyToken,
@@ -58,7 +65,8 @@ class WebhooksController {
 
     @PostMapping("/providers/{providerId}/{secret}")
     @Public
-    @Operation(summary = "A provider's webhook (Evolution API, uazapi, Cloud API); 200 once stored")
+    @Operation(summary = "A provider's webhook (Evolution API, uazapi, Cloud API); 200 once stored",
+            description = FAILURES)
     WebhookIntake.Accepted provider(@PathVariable String providerId, @PathVariable String secret,
             @RequestBody byte[] body, HttpServletRequest request) {
         return failures.charging(request, () -> intake.provider(providerId, secret, headers(request), body));
@@ -66,7 +74,8 @@ class WebhooksController {
 
     @PostMapping("/chatwoot/{accountId}/{secret}")
     @Public
-    @Operation(summary = "Chatwoot's webhook; X-Chatwoot-Signature is checked when a webhook secret is configured")
+    @Operation(summary = "Chatwoot's webhook; X-Chatwoot-Signature is checked when a webhook secret is configured",
+            description = FAILURES)
     WebhookIntake.Accepted chatwoot(@PathVariable String accountId, @PathVariable String secret,
             @RequestBody byte[] body, HttpServletRequest request) {
         return failures.charging(request,
