@@ -27,7 +27,11 @@ public final class SecretMasking {
             new Rule(Pattern.compile("(?i)\\b(bearer|basic)\\s+[A-Za-z0-9._~+/\\-]+=*"), "$1 " + MASK),
             new Rule(Pattern.compile("(?i)(\"" + SECRET_NAME + "\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\")"),
                     "$1" + MASK + "$2"),
-            new Rule(Pattern.compile("(?i)(?<![\\w.\\-\\[\\]])(" + SECRET_NAME + "=)[^&\\s#\"'<>,;)\\]}]+"),
+            // a query parameter: its value ends where the parameter does
+            new Rule(Pattern.compile("(?i)([?&;]" + SECRET_NAME + "=)[^&\\s#\"'<>]*"), "$1" + MASK),
+            // a field as records, maps and free text write it: its value may hold spaces, and runs to the next
+            // field (", name="), the closing bracket or the end of the line
+            new Rule(Pattern.compile("(?i)(?<![\\w.\\-\\[\\]?&;])(" + SECRET_NAME + "=)(?:(?!,\\s*[\\w.\\-]+=)[^\\]}\\r\\n&])*"),
                     "$1" + MASK),
             new Rule(Pattern.compile("(?i)(\\b[a-z][a-z0-9+.\\-]*://)[^/@\\s\"'<>]*@"), "$1" + MASK + "@"),
             new Rule(Pattern.compile("\\bwph_[a-z0-9]{12}_[A-Za-z0-9_-]+"), "wph_" + MASK));

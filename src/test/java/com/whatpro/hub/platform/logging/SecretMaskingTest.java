@@ -27,6 +27,10 @@ class SecretMaskingTest {
                 .isEqualTo("?TOKEN=***&api_key=***&apikey=***&password=***&secret=***&signature=***&sig=***&key=***");
         assertThat(SecretMasking.mask("Evolution[apiKey=evo-key-1, webhookToken=tok-2, instance=acme]"))
                 .isEqualTo("Evolution[apiKey=***, webhookToken=***, instance=acme]");
+        assertThat(SecretMasking.mask("AddMember[email=a@x.test, role=admin, password=correct horse, staple]"))
+                .isEqualTo("AddMember[email=a@x.test, role=admin, password=***]");
+        assertThat(SecretMasking.mask("{password=two words, user=ana} then secret=rest of the line"))
+                .isEqualTo("{password=***, user=ana} then secret=***");
     }
 
     @Test
