@@ -59,7 +59,7 @@ class ChatwootConnections {
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.writing = new TransactionTemplate(transactions);
-        this.targets = new ExpiringCache<>(providers.webhookCacheTtl(), 10_000, clock);
+        this.targets = providers.webhookCache(clock);
         this.links = new ExpiringCache<>(providers.webhookCacheTtl(), 10_000, clock);
     }
 
@@ -191,20 +191,21 @@ class ChatwootConnections {
                 where account_id = :account
                 """)
                 .param("account", id.value())
-                .query((rs, n) -> {
-                    var signing = rs.getString("webhook_secret");
-                    return new Stored(rs.getBytes("url_secret_hash"), new Target(id, rs.getLong("chatwoot_account_id"),
-                            signing == null ? null : cipher.decrypt(signing, data(id, "webhook_secret"))));
-                })
+                .query((rs, n) -> new Stored(rs.getBytes("url_secret_hash"), id, rs.getLong("chatwoot_account_id"),
+                        rs.getString("webhook_secret")))
                 .optional()
                 .filter(target -> accounts.isActive(id)))));
         if (stored.isEmpty() || !Secrets.matches(secret, stored.get().urlSecretHash())) {
             return Optional.empty();
         }
-        return Optional.of(stored.get().target());
+        var found = stored.get();
+        // decrypted only once the URL's secret is proven, so wrong secrets cost no decryption
+        return Optional.of(new Target(account, found.chatwootAccountId(), found.sealedSigningSecret() == null ? null
+                : cipher.decrypt(found.sealedSigningSecret(), data(account, "webhook_secret"))));
     }
 
-    private record Stored(byte[] urlSecretHash, Target target) {
+    private record Stored(byte[] urlSecretHash, AccountId account, long chatwootAccountId,
+            @Nullable String sealedSigningSecret) {
     }
 
     private static Map<String, Object> changes(@Nullable Connection before, Connection after, Settings settings) {

@@ -29,44 +29,57 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Webhook intake. Public routes: the secret in the URL, and the sender's own signature or token, authenticate them.
- * Bodies are read raw, since signatures cover the exact bytes.
+ * Bodies are read raw, since signatures cover the exact bytes. Failures count against the client's IP
+ * ({@link WebhookFailures}).
  */
 @RestController
 @RequestMapping("/api/v1/webhooks")
 @Tag(name = "Webhooks")
 class WebhooksController {
 
-    private final WebhookIntake intake;
+    private static final String FAILURES = "Unknown id or wrong URL secret: 404; wrong signature or token: 401 (403 "
+            + "for a wrong verify token). These failures count against the client's IP "
+            + "(WHATPRO_RATE_LIMITS_WEBHOOK_FAILURES); once its bucket is empty they are answered 429 with "
+            + "Retry-After. Webhooks that are taken in never count.";
 
-    WebhooksController(WebhookIntake intake) {
+    private final WebhookIntake intake;
+    private final WebhookFailures failures;
+
+    WebhooksController(WebhookIntake intake, WebhookFailures failures) {
         this.intake = intake;
+        this.failures = failures;
     }
 
     @GetMapping(path = "/providers/{providerId}/{secret}", produces = MediaType.TEXT_PLAIN_VALUE)
     @Public
-    @Operation(summary = "Meta's webhook verification: answers hub.challenge when hub.verify_token is right")
+    @Operation(summary = "Meta's webhook verification: answers hub.challenge when hub.verify_token is right",
+            description = FAILURES)
     ResponseEntity<String> handshake(@PathVariable String providerId, @PathVariable String secret,
             @RequestParam(name = "hub.mode", required = false) @Nullable String mode,
             @RequestParam(name = "hub.verify_token", required = false) @Nullable String verifyToken,
-            @RequestParam(name = "hub.challenge", required = false) @Nullable String challenge) {
-        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN)
-                .body(intake.handshake(providerId, secret, mode, verifyToken, challenge));
+            @RequestParam(name = "hub.challenge", required = false) @Nullable String challenge,
+            HttpServletRequest request) {
+        return ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(failures.charging(request,
+                () -> intake.handshake(providerId, secret, mode, verifyToken, challenge)));
     }
 
     @PostMapping("/providers/{providerId}/{secret}")
     @Public
-    @Operation(summary = "A provider's webhook (Evolution API, uazapi, Cloud API); 200 once stored")
+    @Operation(summary = "A provider's webhook (Evolution API, uazapi, Cloud API); 200 once stored",
+            description = FAILURES)
     WebhookIntake.Accepted provider(@PathVariable String providerId, @PathVariable String secret,
             @RequestBody byte[] body, HttpServletRequest request) {
-        return intake.provider(providerId, secret, headers(request), body);
+        return failures.charging(request, () -> intake.provider(providerId, secret, headers(request), body));
     }
 
     @PostMapping("/chatwoot/{accountId}/{secret}")
     @Public
-    @Operation(summary = "Chatwoot's webhook; X-Chatwoot-Signature is checked when a webhook secret is configured")
+    @Operation(summary = "Chatwoot's webhook; X-Chatwoot-Signature is checked when a webhook secret is configured",
+            description = FAILURES)
     WebhookIntake.Accepted chatwoot(@PathVariable String accountId, @PathVariable String secret,
             @RequestBody byte[] body, HttpServletRequest request) {
-        return intake.chatwoot(accountId, secret, ChatwootDelivery.fromHeaders(request::getHeader), body);
+        return failures.charging(request,
+                () -> intake.chatwoot(accountId, secret, ChatwootDelivery.fromHeaders(request::getHeader), body));
     }
 
     /**

@@ -58,6 +58,12 @@ class AuthController {
     }
 
     record LoginRequest(@NotBlank @Size(max = 320) String email, @NotBlank @Size(max = 1024) String password) {
+
+        /** Spring MVC logs bodies at DEBUG: neither field is shown, since a password is often typed as the e-mail. */
+        @Override
+        public String toString() {
+            return "LoginRequest[email=***, password=***]";
+        }
     }
 
     record SsoRequest(@NotBlank @Size(max = 512) String token) {

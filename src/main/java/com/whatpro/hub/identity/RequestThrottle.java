@@ -1,8 +1,6 @@
 package com.whatpro.hub.identity;
 
 import java.io.IOException;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -113,7 +111,8 @@ class RequestThrottle extends OncePerRequestFilter {
         var caller = Callers.current();
         if (caller.isEmpty()) {
             if (!request.getRequestURI().startsWith(WEBHOOKS)) {
-                layers.add(new Layer("ip", "ip:" + bucketAddress(ClientAddress.of(request)), settings.anonymous()));
+                layers.add(new Layer("ip", "ip:" + ClientAddress.bucketOf(ClientAddress.of(request)),
+                        settings.anonymous()));
             }
             return layers;
         }
@@ -134,28 +133,6 @@ class RequestThrottle extends OncePerRequestFilter {
             layers.add(new Layer("account", "account:" + account, rate != null ? rate : settings.plan(plan)));
         }
         return layers;
-    }
-
-    /** IPv6 clients get a bucket per /64, the block one subscriber usually holds. */
-    static String bucketAddress(String address) {
-        InetAddress parsed;
-        try {
-            parsed = InetAddress.ofLiteral(address);
-        } catch (IllegalArgumentException e) {
-            return address;
-        }
-        if (parsed instanceof Inet6Address) {
-            var bytes = parsed.getAddress();
-            for (int i = 8; i < 16; i++) {
-                bytes[i] = 0;
-            }
-            try {
-                return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
-            } catch (java.net.UnknownHostException e) {
-                return address;
-            }
-        }
-        return parsed.getHostAddress();
     }
 
 }

@@ -1,11 +1,12 @@
 package com.whatpro.hub.kanban;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 
 import com.whatpro.hub.accounts.Entitlements;
 import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.ExpiringCache;
 import com.whatpro.hub.platform.security.Callers;
 
 import jakarta.servlet.DispatcherType;
@@ -28,10 +29,11 @@ class KanbanFeature implements WebMvcConfigurer, HandlerInterceptor {
     static final Duration REMEMBER = Duration.ofSeconds(10);
 
     private final Entitlements entitlements;
-    private final Map<AccountId, Long> included = new ConcurrentHashMap<>();
+    private final ExpiringCache<AccountId, Boolean> included;
 
-    KanbanFeature(Entitlements entitlements) {
+    KanbanFeature(Entitlements entitlements, Clock clock) {
         this.entitlements = entitlements;
+        this.included = new ExpiringCache<>(REMEMBER, 10_000, clock);
     }
 
     @Override
@@ -49,16 +51,11 @@ class KanbanFeature implements WebMvcConfigurer, HandlerInterceptor {
         return true;
     }
 
+    /** Throws when the plan lacks the feature; only a positive answer is remembered. */
     private void ensure(AccountId account) {
-        var now = System.nanoTime();
-        var until = included.get(account);
-        if (until != null && until - now > 0) {
-            return;
-        }
-        entitlements.ensureFeature(account, "kanban");
-        if (included.size() > 10_000) {
-            included.clear();
-        }
-        included.put(account, now + REMEMBER.toNanos());
+        included.get(account, id -> {
+            entitlements.ensureFeature(id, "kanban");
+            return Optional.of(Boolean.TRUE);
+        });
     }
 }

@@ -77,7 +77,7 @@ public class Providers {
         this.readOnly.setReadOnly(true);
         this.writing = new TransactionTemplate(transactions);
         this.clock = clock;
-        this.targets = new ExpiringCache<>(settings.webhookCacheTtl(), 10_000, clock);
+        this.targets = settings.webhookCache(clock);
         this.recent = new ExpiringCache<>(settings.webhookCacheTtl(), 10_000, clock);
     }
 
@@ -265,9 +265,10 @@ public class Providers {
 
     /**
      * The provider a webhook URL names, if its secret is right and its account active. The account is not known
-     * before the look-up, so
-     * it runs in the platform scope; the secret is compared through its SHA-256 in constant time. Unknown provider
-     * and wrong secret look the same to the caller.
+     * before the look-up, so it runs in the platform scope; the secret is compared through its SHA-256 in constant
+     * time, before anything is decrypted. Unknown provider and wrong secret look the same to the caller. What is read
+     * is cached for {@link ProvidersSettings#webhookCacheTtl()}, unknown ids too (apart from the known ones, so a
+     * flood of made-up ids costs one query per id and never pushes a real provider out of the cache).
      */
     public Optional<WebhookTarget> webhookTarget(UUID providerId, String secret) {
         var stored = targets.get(providerId, id -> Tenancy.callAsPlatform(() -> readOnly.execute(status -> jdbc.sql("""
@@ -275,18 +276,19 @@ public class Providers {
                 from providers where id = :id
                 """)
                 .param("id", id)
-                .query((rs, n) -> {
-                    var account = AccountId.of(rs.getLong("account_id"));
-                    return new StoredTarget(account, rs.getBytes("webhook_secret_hash"), endpoint(account, id, rs));
-                })
+                .query((rs, n) -> new StoredTarget(id, AccountId.of(rs.getLong("account_id")),
+                        rs.getBytes("webhook_secret_hash"), ProviderType.fromJson(rs.getString("type")),
+                        URI.create(rs.getString("base_url")), rs.getString("instance_name"),
+                        rs.getString("credentials")))
                 .optional()
                 .filter(target -> accounts.isActive(target.account())))));
         if (stored.isEmpty() || !Secrets.matches(secret, stored.get().secretHash())) {
             return Optional.empty();
         }
         var target = stored.get();
-        return Optional.of(new WebhookTarget(target.account(), providerId, target.endpoint(),
-                adapters.forType(target.endpoint().type())));
+        var endpoint = target.endpoint(this);
+        return Optional.of(new WebhookTarget(target.account(), providerId, endpoint,
+                adapters.forType(endpoint.type())));
     }
 
     /** Notes that a webhook of the provider arrived; written to the database within seconds, in the background. */
@@ -360,14 +362,57 @@ public class Providers {
     private record Owned(AccountId account, UUID id) {
     }
 
-    private record StoredTarget(AccountId account, byte[] secretHash, ProviderEndpoint endpoint) {
+    /** A provider as webhook intake reads it: credentials still sealed until a request proves it knows the secret. */
+    private static final class StoredTarget {
+
+        private final UUID id;
+        private final AccountId account;
+        private final byte[] secretHash;
+        private final ProviderType type;
+        private final URI baseUrl;
+        private final @Nullable String instanceName;
+        private final String sealedCredentials;
+        private volatile @Nullable ProviderEndpoint endpoint;
+
+        StoredTarget(UUID id, AccountId account, byte[] secretHash, ProviderType type, URI baseUrl,
+                @Nullable String instanceName, String sealedCredentials) {
+            this.id = id;
+            this.account = account;
+            this.secretHash = secretHash;
+            this.type = type;
+            this.baseUrl = baseUrl;
+            this.instanceName = instanceName;
+            this.sealedCredentials = sealedCredentials;
+        }
+
+        AccountId account() {
+            return account;
+        }
+
+        byte[] secretHash() {
+            return secretHash;
+        }
+
+        /** Decrypted on first use and kept as long as this entry. */
+        ProviderEndpoint endpoint(Providers providers) {
+            var known = endpoint;
+            if (known == null) {
+                known = providers.endpoint(account, id, type, baseUrl, instanceName, sealedCredentials);
+                endpoint = known;
+            }
+            return known;
+        }
     }
 
     private ProviderEndpoint endpoint(AccountId account, UUID id, ResultSet rs) throws SQLException {
-        var type = ProviderType.fromJson(rs.getString("type"));
-        var fields = json.readValue(cipher.decrypt(rs.getString("credentials"), credentialData(account, id)), MAP);
-        return new ProviderEndpoint(URI.create(rs.getString("base_url")), rs.getString("instance_name"),
-                CredentialFields.parse(type, fields));
+        return endpoint(account, id, ProviderType.fromJson(rs.getString("type")), URI.create(rs.getString("base_url")),
+                rs.getString("instance_name"), rs.getString("credentials"));
+    }
+
+    private ProviderEndpoint endpoint(AccountId account, UUID id, ProviderType type, URI baseUrl,
+            @Nullable String instanceName, String sealedCredentials) {
+        var fields = json.readValue(cipher.decrypt(sealedCredentials, credentialData(account, id)), MAP);
+        return new ProviderEndpoint(baseUrl, instanceName, CredentialFields.parse(type, fields));
     }
 
     private String encryptCredentials(AccountId account, UUID id, ProviderCredentials credentials) {

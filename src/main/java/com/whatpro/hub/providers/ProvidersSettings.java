@@ -1,5 +1,7 @@
 package com.whatpro.hub.providers;
 
+import com.whatpro.hub.platform.ExpiringCache;
+import java.time.Clock;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -14,6 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        an error (its webhook is probably not configured or not reaching us); zero turns the check off
  * @param webhookCacheTtl how long a node trusts what it read about a provider for webhook intake; a change made on
  *        another node shows after at most this long; zero turns the cache off
+ * @param webhookCacheSize the most providers (and Chatwoot connections) a node keeps for webhook intake; the least
+ *        used go first
+ * @param webhookUnknownCacheSize the most unknown provider ids (and accounts) a node remembers as unknown, for the
+ *        same time, kept apart from the known ones so that a flood of made-up ids never pushes a real one out
  */
 @ConfigurationProperties("whatpro.providers")
 public record ProvidersSettings(
@@ -21,7 +27,14 @@ public record ProvidersSettings(
         @DefaultValue("10s") Duration readTimeout,
         @DefaultValue("5m") Duration healthCheckInterval,
         @DefaultValue("6h") Duration silenceThreshold,
-        @DefaultValue("5s") Duration webhookCacheTtl) {
+        @DefaultValue("5s") Duration webhookCacheTtl,
+        @DefaultValue("10000") int webhookCacheSize,
+        @DefaultValue("50000") int webhookUnknownCacheSize) {
+
+    /** A cache of what webhook intake reads, sized by these settings. */
+    public <K, V> ExpiringCache<K, V> webhookCache(Clock clock) {
+        return new ExpiringCache<>(webhookCacheTtl, webhookCacheSize, webhookCacheTtl, webhookUnknownCacheSize, clock);
+    }
 
     public ProviderTimeouts timeouts() {
         return new ProviderTimeouts(connectTimeout, readTimeout);

@@ -1,6 +1,9 @@
 package com.whatpro.hub.platform.web;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Collections;
 
 import jakarta.servlet.FilterChain;
@@ -28,6 +31,31 @@ public final class ClientAddress extends OncePerRequestFilter {
     public static String of(HttpServletRequest request) {
         var known = request.getAttribute(ATTRIBUTE);
         return known == null ? request.getRemoteAddr() : known.toString();
+    }
+
+    /**
+     * The address a per-client rate limit counts against: IPv6 clients get a bucket per /64, the block one
+     * subscriber usually holds.
+     */
+    public static String bucketOf(String address) {
+        InetAddress parsed;
+        try {
+            parsed = InetAddress.ofLiteral(address);
+        } catch (IllegalArgumentException e) {
+            return address;
+        }
+        if (parsed instanceof Inet6Address) {
+            var bytes = parsed.getAddress();
+            for (int i = 8; i < 16; i++) {
+                bytes[i] = 0;
+            }
+            try {
+                return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
+            } catch (UnknownHostException e) {
+                return address;
+            }
+        }
+        return parsed.getHostAddress();
     }
 
     @Override

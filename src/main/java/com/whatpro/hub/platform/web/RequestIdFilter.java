@@ -9,6 +9,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import com.whatpro.hub.platform.logging.SecretMasking;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -17,7 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Gives every request an id: the caller's {@code X-Request-Id} when it is sane, a new one
  * otherwise. It is echoed, logged with every line and recorded in the audit log. Each request
- * ends with one access-log line (logger {@code whatpro.access}).
+ * ends with one access-log line (logger {@code whatpro.access}), its path with webhook secrets masked.
  */
 public class RequestIdFilter extends OncePerRequestFilter {
 
@@ -51,7 +53,8 @@ public class RequestIdFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } finally {
             if (accessLog) {
-                access.info("{} {} {} {}ms", request.getMethod(), request.getRequestURI(), response.getStatus(),
+                access.info("{} {} {} {}ms", request.getMethod(), SecretMasking.mask(request.getRequestURI()),
+                        response.getStatus(),
                         (System.nanoTime() - started) / 1_000_000);
             }
             MDC.remove("request_id");
