@@ -56,6 +56,16 @@ class ApiFuzzTests extends IntegrationTest {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
     /** The webhook routes have a fuzz test of their own (WebhookFuzzTests), with valid secrets. */
     private static final String WEBHOOKS = "/api/v1/webhooks/";
+    /** The test suite's own probe routes (ProbeController), one of which fails on purpose. */
+    private static final String PROBES = "/api/v1/probe";
+    /**
+     * Tomcat refuses an encoded slash, backslash or NUL in the path, and a request line over its 8 KB header limit,
+     * before any servlet sees the request: a 400 page of its own, not a problem.
+     */
+    private static final Pattern REFUSED_BY_TOMCAT = Pattern.compile("(?i)%(2F|5C|00)");
+    private static final int TOMCAT_HEADER_LIMIT = 8 * 1024;
+    /** A third party the route calls (Chatwoot for SSO, a provider) is down: its fault, not the input's. */
+    private static final Pattern UPSTREAM_DOWN = Pattern.compile("\"type\":\"urn:whatpro:problem:[a-z-]*unavailable\"");
     /** Routes that would end the fuzzing admin's own session: the fuzz would go on as nobody. */
     private static final Set<String> OWN_SESSION_ENDERS = Set.of("POST /api/v1/auth/logout",
             "DELETE /api/v1/auth/sessions");
@@ -128,7 +138,14 @@ class ApiFuzzTests extends IntegrationTest {
 
     private void assertNoServerError(Request request, Answer response) {
         answers.computeIfAbsent(response.status() / 100 + "xx", key -> new AtomicInteger()).incrementAndGet();
+        if ((response.status() == 502 || response.status() == 503) && UPSTREAM_DOWN.matcher(response.body()).find()) {
+            return;
+        }
         assertThat(response.status()).as("%s answered %s", request, response).isBetween(200, 499);
+        if (response.status() == 400 && (REFUSED_BY_TOMCAT.matcher(request.path()).find()
+                || request.path().length() + request.query().length() > TOMCAT_HEADER_LIMIT)) {
+            return;
+        }
         if (response.status() >= 400) {
             assertThat(response.contentType()).as("%s answered %s", request, response)
                     .startsWith("application/problem+json");
@@ -315,7 +332,7 @@ class ApiFuzzTests extends IntegrationTest {
         var api = http.get("/v3/api-docs").json();
         var operations = new ArrayList<Operation>();
         for (var path : api.get("paths").propertyNames()) {
-            if (path.startsWith(WEBHOOKS)) {
+            if (path.startsWith(WEBHOOKS) || path.startsWith(PROBES)) {
                 continue;
             }
             var item = api.get("paths").get(path);
