@@ -145,7 +145,7 @@ final class Json {
         if (node.isObject() && node.has("low")) {
             JsonNode low = node.path("low");
             JsonNode high = node.path("high");
-            if (!low.canConvertToLong() || !(high.isMissingNode() || high.canConvertToLong())) {
+            if (!wholeLong(low) || !(high.isMissingNode() || wholeLong(high))) {
                 return fallback;
             }
             return plausible(epoch(low.longValue() & 0xFFFFFFFFL | (high.isMissingNode() ? 0 : high.longValue()) << 32),
@@ -167,6 +167,10 @@ final class Json {
         } catch (DateTimeParseException | ArithmeticException e) {
             return fallback;
         }
+    }
+
+    private static boolean wholeLong(JsonNode number) {
+        return number.isIntegralNumber() && number.canConvertToLong();
     }
 
     private static Instant epoch(long value) {

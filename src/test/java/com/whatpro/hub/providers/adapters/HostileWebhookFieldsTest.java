@@ -77,7 +77,8 @@ class HostileWebhookFieldsTest {
     @ParameterizedTest
     @ValueSource(strings = {"-1", "\"99999999999999999999\"", "9223372036854775807", "\"+999999999-12-31T23:59:59Z\"",
             "{\"low\": \"x\", \"high\": {}}", "{\"low\": -1, \"high\": -1}", "{\"low\": 1, \"high\": 2147483647}",
-            "{\"low\": 100000000000000000000000, \"high\": 0}", "1e300"})
+            "{\"low\": 100000000000000000000000, \"high\": 0}", "{\"low\": 1.5, \"high\": 0}",
+            "1e300"})
     void anImpossibleTimestampIsNone(String timestamp) {
         var message = evolution("""
                 {"key": {"remoteJid": "5511999999999@s.whatsapp.net", "fromMe": false, "id": "3EB0EE"},
