@@ -429,7 +429,8 @@ class ApiFuzzTests extends IntegrationTest {
                 }
                 yield object;
             }
-            case "array" -> depth > 6 ? NODES.arrayNode() : NODES.arrayNode().add(example(schema.path("items"), depth + 1));
+            case "array" -> depth > 6 ? NODES.arrayNode()
+                    : NODES.arrayNode().add(example(schema.path("items"), depth + 1));
             case "integer" -> NODES.numberNode(1);
             case "number" -> NODES.numberNode(1.5);
             case "boolean" -> NODES.booleanNode(true);

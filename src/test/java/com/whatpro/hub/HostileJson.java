@@ -108,7 +108,8 @@ public final class HostileJson {
                 Arbitraries.of(0L, -1L, 1L, Long.MIN_VALUE, Long.MAX_VALUE, (long) Integer.MAX_VALUE + 1,
                         (long) Integer.MIN_VALUE - 1).map(n -> (JsonNode) NODES.numberNode(n)),
                 Arbitraries.of(0.5, -0.0, 1e308, -1e308, 4.9e-324, 1e300 * 10).map(n -> (JsonNode) NODES.numberNode(n)),
-                Arbitraries.of("1" + "0".repeat(40), "-" + "9".repeat(100)).map(n -> (JsonNode) NODES.numberNode(new BigInteger(n))),
+                Arbitraries.of("1" + "0".repeat(40), "-" + "9".repeat(100))
+                        .map(n -> (JsonNode) NODES.numberNode(new BigInteger(n))),
                 Arbitraries.longs().map(n -> (JsonNode) NODES.numberNode(n)));
     }
 
@@ -166,12 +167,13 @@ public final class HostileJson {
 
     /** Bodies that are no JSON object at all. */
     private static final List<String> NOT_OBJECTS = List.of("", " ", "null", "[]", "[{}]", "42", "\"text\"", "true",
-            "{", "}", "{\"a\":1}{\"b\":2}", "{\"a\":1} trailing", "<xml/>", "a=1&b=2", "\uFEFF{}", "{'single':'quotes'}",
+            "{", "}", "{\"a\":1}{\"b\":2}", "{\"a\":1} trailing", "<xml/>", "a=1&b=2", "\uFEFF{}",
+            "{'single':'quotes'}",
             "{\"a\":NaN}", "{\"a\":01}", "{\"a\":.5}", "{a:1}", "[" .repeat(600) + "]".repeat(600));
 
     /**
      * Applies the mutations in order to a copy of the sample and writes it as the raw body a sender would post.
-     * {@code random} picks the places; the result names loopback in every URL it carries.
+     * Each mutation's {@code where} seeds the choice of place; the result names loopback in every URL it carries.
      */
     public static byte[] mutate(JsonNode sample, List<Mutation> mutations) {
         JsonNode root = loopbackOnly(sample.deepCopy());
@@ -329,7 +331,8 @@ public final class HostileJson {
         var prefix = (quote < 0 ? text : text.substring(0, quote + 1)).getBytes(StandardCharsets.UTF_8);
         var suffix = (quote < 0 ? "" : text.substring(quote + 1)).getBytes(StandardCharsets.UTF_8);
         byte[][] junk = {{(byte) 0xC3, 0x28}, {(byte) 0xFF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-                {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}, {(byte) 0xC0, (byte) 0xAF}};
+                {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82},
+                {(byte) 0xC0, (byte) 0xAF}};
         var bad = junk[random.nextInt(junk.length)];
         var out = new byte[prefix.length + bad.length + suffix.length];
         System.arraycopy(prefix, 0, out, 0, prefix.length);
