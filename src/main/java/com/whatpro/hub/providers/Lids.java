@@ -12,11 +12,16 @@ import java.util.Optional;
 public final class Lids {
 
     private static final String SERVER = "@lid";
+    // WhatsApp's LIDs have about 15 digits; far longer ones are no LID (and too long to index)
+    private static final int MAX_DIGITS = 32;
 
     private Lids() {
     }
 
-    /** The LID in the hub's form, when {@code jid} is one (a {@code :device} suffix is dropped); empty otherwise. */
+    /**
+     * The LID in the hub's form, when {@code jid} is one (a {@code :device} suffix is dropped); empty otherwise, and
+     * for more than 32 digits.
+     */
     public static Optional<String> fromJid(String jid) {
         int at = jid.indexOf('@');
         if (at <= 0 || !jid.substring(at).toLowerCase(Locale.ROOT).equals(SERVER)) {
@@ -27,7 +32,7 @@ public final class Lids {
         if (device >= 0) {
             user = user.substring(0, device);
         }
-        if (user.isEmpty() || !user.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (user.isEmpty() || user.length() > MAX_DIGITS || !user.chars().allMatch(c -> c >= '0' && c <= '9')) {
             return Optional.empty();
         }
         return Optional.of(user + SERVER);

@@ -42,6 +42,24 @@ class FrameworkProblemsTests extends IntegrationTest {
         assertProblem(response, 415);
     }
 
+    /** Found by WebhookFuzzTests: a webhook route reads any body, and a form one is decoded first (it was a 500). */
+    @Test
+    void aFormBodyWithBrokenPercentEncodingIsABadRequestProblem() {
+        var response = http().send("POST", "/api/v1/webhooks/providers/" + java.util.UUID.randomUUID() + "/secret",
+                "application/x-www-form-urlencoded", HttpRequest.BodyPublishers.ofString("{\"created\": \"%Y-%m\"}"));
+
+        assertProblem(response, 400);
+    }
+
+    /** Found by WebhookFuzzTests: a body that only claims to be multipart, to a route that reads any (it was a 500). */
+    @Test
+    void aBodyThatIsNoMultipartFormIsABadRequestProblem() {
+        var response = http().send("POST", "/api/v1/webhooks/providers/" + java.util.UUID.randomUUID() + "/secret",
+                "multipart/form-data; boundary=x", HttpRequest.BodyPublishers.ofString("{\"event\": \"x\"}"));
+
+        assertProblem(response, 400);
+    }
+
     @Test
     void malformedJsonIsABadRequestProblem() {
         var response = http().post("/api/v1/probe", "{\"display_name\": ");

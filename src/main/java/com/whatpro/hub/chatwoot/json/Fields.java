@@ -44,18 +44,24 @@ public final class Fields {
         return value;
     }
 
+    /** A scalar as text; NUL characters are dropped, since PostgreSQL can store them in no text or JSON value. */
     public static @Nullable String optionalText(JsonNode node, String field) {
         var value = node.get(field);
         if (value == null || !value.isValueNode() || value.isNull()) {
             return null;
         }
         var text = value.asString();
+        if (text.indexOf(0) >= 0) {
+            text = text.replace("\0", "");
+        }
         return text.isBlank() ? null : text;
     }
 
+    /** {@code true} or {@code "true"}; anything else (an object or array too) is false. */
     public static boolean flag(JsonNode node, String field) {
         var value = node.get(field);
-        return value != null && (value.isBoolean() ? value.booleanValue() : "true".equals(value.asString()));
+        return value != null && (value.isBoolean() ? value.booleanValue()
+                : value.isString() && "true".equals(value.stringValue()));
     }
 
     /** The object under the field, or a missing node that reads as empty. */
@@ -77,7 +83,7 @@ public final class Fields {
     public static List<String> texts(JsonNode node, String field) {
         return elements(node, field).stream()
                 .filter(JsonNode::isString)
-                .map(JsonNode::stringValue)
+                .map(text -> text.stringValue().replace("\0", ""))
                 .toList();
     }
 }

@@ -23,7 +23,7 @@ public final class Shapes {
     /** Chatwoot's message type: a number (0–3) in API responses, a name in webhooks. */
     public static ChatwootMessageType messageType(JsonNode message) {
         var value = message.path("message_type");
-        if (value.isIntegralNumber()) {
+        if (value.isIntegralNumber() && value.canConvertToInt()) {
             var types = ChatwootMessageType.values();
             int ordinal = value.intValue();
             if (ordinal >= 0 && ordinal < types.length) {

@@ -65,6 +65,20 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }
 
+    /** A form body ({@code application/x-www-form-urlencoded}) whose percent-encoding is broken. */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameters(RuntimeException error) {
+        return ResponseEntity.badRequest().body(ProblemWriter.problem(HttpStatus.BAD_REQUEST,
+                "The request's parameters are not validly encoded."));
+    }
+
+    /** A body declared {@code multipart/form-data} that is none (one too large is Spring's 413). */
+    @ExceptionHandler(org.springframework.web.multipart.MultipartException.class)
+    ResponseEntity<ProblemDetail> unreadableMultipart(RuntimeException error) {
+        return ResponseEntity.badRequest().body(ProblemWriter.problem(HttpStatus.BAD_REQUEST,
+                "The request body is not the multipart form its content type says."));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception error) {
         log.error("Unhandled error", error);

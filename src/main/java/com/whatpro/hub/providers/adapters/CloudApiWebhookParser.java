@@ -51,7 +51,7 @@ final class CloudApiWebhookParser {
     }
 
     private Optional<InboundMessage> inbound(JsonNode message, JsonNode contacts) {
-        String id = Json.text(message, "id");
+        String id = Json.id(message, "id");
         String from = Json.text(message, "from");
         if (id == null || from == null || message.has("group_id")) {
             return Optional.empty();
@@ -68,9 +68,10 @@ final class CloudApiWebhookParser {
         JsonNode content = message.path(type);
         return Optional.of(switch (type) {
             case "text" -> new InboundMessage(id, phone, name, Json.text(content, "body"), null, timestamp, false);
-            case "image", "video", "audio", "document", "sticker" -> content.isObject()
-                    ? new InboundMessage(id, phone, name, null, media(content), timestamp, false)
-                    : new InboundMessage(id, phone, name, Descriptions.of(type, null), null, timestamp, false);
+            case "image", "video", "audio", "document", "sticker" -> media(content)
+                    .map(media -> new InboundMessage(id, phone, name, null, media, timestamp, false))
+                    .orElseGet(() -> new InboundMessage(id, phone, name,
+                            Descriptions.of(type, Json.text(content, "caption")), null, timestamp, false));
             default -> new InboundMessage(id, phone, name, describe(type, content, message), null, timestamp, false);
         });
     }
@@ -85,15 +86,18 @@ final class CloudApiWebhookParser {
                 .orElse(null);
     }
 
-    /** Inbound media carry a media id (fetched via {@code GET /{media-id}}) and, lately, a direct {@code url}. */
-    private static InboundMessage.Media media(JsonNode content) {
-        String url = Json.text(content, "url");
-        return new InboundMessage.Media(
-                url == null ? null : URI.create(url),
-                Json.text(content, "id"),
-                Json.text(content, "mime_type"),
-                Json.text(content, "caption"),
-                Json.text(content, "filename"));
+    /**
+     * Inbound media carry a media id (fetched via {@code GET /{media-id}}) and, lately, a direct {@code url}; with
+     * neither (or neither usable) there is nothing to fetch, and the message is posted as its label.
+     */
+    private static Optional<InboundMessage.Media> media(JsonNode content) {
+        URI url = MediaFiles.url(Json.text(content, "url"));
+        String mediaId = Json.id(content, "id");
+        if (url == null && mediaId == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new InboundMessage.Media(url, mediaId, Json.text(content, "mime_type"),
+                Json.text(content, "caption"), Json.text(content, "filename")));
     }
 
     private static String describe(String type, JsonNode content, JsonNode message) {
@@ -150,7 +154,7 @@ final class CloudApiWebhookParser {
     }
 
     private Optional<StatusUpdate> status(JsonNode status) {
-        String id = Json.text(status, "id");
+        String id = Json.id(status, "id");
         MessageStatus value = switch (Objects.requireNonNullElse(Json.text(status, "status"), "")) {
             case "sent" -> MessageStatus.SENT;
             case "delivered" -> MessageStatus.DELIVERED;

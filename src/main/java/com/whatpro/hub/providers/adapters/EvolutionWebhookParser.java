@@ -9,7 +9,6 @@ import com.whatpro.hub.providers.MessageStatus;
 import com.whatpro.hub.providers.PhoneNumbers;
 import com.whatpro.hub.providers.ProviderEvent;
 import com.whatpro.hub.providers.StatusUpdate;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +68,7 @@ final class EvolutionWebhookParser {
 
     private Optional<InboundMessage> message(JsonNode data) {
         JsonNode key = data.path("key");
-        String id = Json.text(key, "id");
+        String id = Json.id(key, "id");
         String remoteJid = Json.text(key, "remoteJid");
         if (id == null || remoteJid == null || !isPersonalChat(remoteJid)) {
             return Optional.empty();
@@ -183,7 +182,7 @@ final class EvolutionWebhookParser {
             mediaUrl = Json.text(data, "mediaUrl");
         }
         return new InboundMessage.Media(
-                mediaUrl == null ? null : URI.create(mediaUrl),
+                MediaFiles.url(mediaUrl),
                 id,
                 Json.text(media, "mimetype"),
                 Json.text(media, "caption"),
@@ -238,9 +237,9 @@ final class EvolutionWebhookParser {
 
     /** {@code data: {keyId, remoteJid, fromMe, status, messageId}}; the WhatsApp id is {@code keyId}. */
     private Optional<StatusUpdate> status(JsonNode data, Instant sentAt) {
-        String id = Json.firstText(data, "keyId");
+        String id = Json.id(data, "keyId");
         if (id == null) {
-            id = Json.text(data.path("key"), "id");
+            id = Json.id(data.path("key"), "id");
         }
         // a status of a message someone sent us (e.g. read on the phone) says nothing about our messages
         boolean received = data.has("fromMe") && !Json.flag(data.path("fromMe"));

@@ -25,6 +25,11 @@ final class Json {
 
     // below this an epoch number is in seconds (year 5138), above in milliseconds
     private static final long SECONDS_LIMIT = 100_000_000_000L;
+    // what a provider's timestamp may be; outside, it is no timestamp (and PostgreSQL could not store it anyway)
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+    // longer is no WhatsApp id (they are tens of characters), and too long to index
+    static final int MAX_ID_LENGTH = 256;
 
     private Json() {
     }
@@ -79,13 +84,29 @@ final class Json {
         return MAPPER.writeValueAsBytes(node);
     }
 
-    /** A scalar as text; null when absent, null, blank, or an object or array. */
+    /**
+     * A scalar as text; null when absent, null, blank, or an object or array. NUL characters are dropped: no text
+     * column or JSON value in PostgreSQL can hold them.
+     */
     static @Nullable String text(JsonNode node) {
         if (!node.isValueNode() || node.isNull()) {
             return null;
         }
         String value = node.asString();
+        if (value.indexOf(0) >= 0) {
+            value = value.replace("\0", "");
+        }
         return value.isBlank() ? null : value;
+    }
+
+    /** An id (of a message, a media file): {@link #text}, and null when it is too long to be one. */
+    static @Nullable String id(JsonNode value) {
+        String id = text(value);
+        return id == null || id.length() > MAX_ID_LENGTH ? null : id;
+    }
+
+    static @Nullable String id(JsonNode node, String field) {
+        return id(node.path(field));
     }
 
     static @Nullable String text(JsonNode node, String field) {
@@ -122,27 +143,44 @@ final class Json {
      */
     static Instant instant(JsonNode node, Instant fallback) {
         if (node.isObject() && node.has("low")) {
-            return epoch(node.path("low").asLong() & 0xFFFFFFFFL | node.path("high").asLong() << 32);
+            JsonNode low = node.path("low");
+            JsonNode high = node.path("high");
+            if (!wholeLong(low) || !(high.isMissingNode() || wholeLong(high))) {
+                return fallback;
+            }
+            return plausible(epoch(low.longValue() & 0xFFFFFFFFL | (high.isMissingNode() ? 0 : high.longValue()) << 32),
+                    fallback);
         }
         String value = text(node);
         if (value == null) {
             return fallback;
         }
-        if (value.chars().allMatch(Character::isDigit)) {
+        if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
             try {
-                return epoch(Long.parseLong(value));
+                return plausible(epoch(Long.parseLong(value)), fallback);
             } catch (NumberFormatException e) {
                 return fallback;
             }
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
+            return plausible(OffsetDateTime.parse(value).toInstant(), fallback);
+        } catch (DateTimeParseException | ArithmeticException e) {
             return fallback;
         }
     }
 
+    private static boolean wholeLong(JsonNode number) {
+        return number.isIntegralNumber() && number.canConvertToLong();
+    }
+
     private static Instant epoch(long value) {
+        if (value < 0) {
+            return Instant.MIN; // before any plausible time
+        }
         return value < SECONDS_LIMIT ? Instant.ofEpochSecond(value) : Instant.ofEpochMilli(value);
+    }
+
+    private static Instant plausible(Instant instant, Instant fallback) {
+        return instant.isBefore(EARLIEST) || instant.isAfter(LATEST) ? fallback : instant;
     }
 }

@@ -9,7 +9,6 @@ import com.whatpro.hub.providers.MessageStatus;
 import com.whatpro.hub.providers.PhoneNumbers;
 import com.whatpro.hub.providers.ProviderEvent;
 import com.whatpro.hub.providers.StatusUpdate;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -116,12 +115,13 @@ final class UazapiWebhookParser {
     }
 
     private static @Nullable String messageId(JsonNode message) {
-        String id = Json.text(message, "messageid");
+        String id = Json.id(message, "messageid");
         if (id != null) {
             return id;
         }
-        String internal = Json.text(message, "id"); // "owner:messageid"
-        return internal == null ? null : internal.substring(internal.indexOf(':') + 1);
+        String internal = Json.id(message, "id"); // "owner:messageid"
+        String own = internal == null ? "" : internal.substring(internal.indexOf(':') + 1);
+        return own.isBlank() ? null : own;
     }
 
     /**
@@ -216,7 +216,7 @@ final class UazapiWebhookParser {
         String fileUrl = Json.text(message, "fileURL");
         String caption = Json.text(content, "caption");
         return new InboundMessage.Media(
-                fileUrl == null ? null : URI.create(fileUrl),
+                MediaFiles.url(fileUrl),
                 id,
                 Json.firstText(content, "mimetype", "mimeType"),
                 caption != null ? caption : text,
@@ -234,7 +234,7 @@ final class UazapiWebhookParser {
         Instant timestamp = Json.instant(event.path("Timestamp"), clock.instant());
         var updates = new ArrayList<ProviderEvent>();
         for (JsonNode id : Json.elements(event.path("MessageIDs"))) {
-            String messageId = Json.text(id);
+            String messageId = Json.id(id);
             if (messageId != null) {
                 updates.add(update(messageId, status, null, timestamp));
             }
@@ -256,7 +256,7 @@ final class UazapiWebhookParser {
             updates.add(update(single, status, Json.text(data, "error"), timestamp));
         }
         for (JsonNode id : Json.elements(data.path("MessageIDs"))) {
-            String messageId = Json.text(id);
+            String messageId = Json.id(id);
             if (messageId != null) {
                 updates.add(update(messageId, status, null, timestamp));
             }
