@@ -72,7 +72,7 @@ class WorkerCrashTests extends IntegrationTest {
         Eventually.quietFor(Duration.ofMillis(300));
         var slowPosts = chatwoot.slow(chatwootAccount, "POST", "conversations/\\d+/messages", 1500);
         var sourceIds = new ArrayList<String>();
-        try (var other = SecondNode.start("--whatpro.gateway.worker.lease=3s",
+        try (var other = SecondNode.start("--whatpro.gateway.worker.lease=3s", "--whatpro.gateway.worker.heartbeat=1s",
                 "--whatpro.gateway.worker.shutdown-grace=0s")) {
             var otherNode = other.bean(JobWorker.class).node();
             for (int contact = 1; contact <= 3; contact++) {
