@@ -51,6 +51,7 @@ class JobWorker implements SmartLifecycle {
     private final GatewaySettings.Worker settings;
     private final String node;
     private final Semaphore wake = new Semaphore(0);
+    private final Object claiming = new Object();
     /** Jobs this node holds a claim on: running, or finished and not yet recorded. */
     private final Map<UUID, Jobs.Claimed> held = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Jobs.Claimed> finished = new ConcurrentLinkedQueue<>();
@@ -81,9 +82,15 @@ class JobWorker implements SmartLifecycle {
         }
     }
 
-    /** Stops claiming new work (for tests that need another node to take it); running jobs go on. */
+    /**
+     * Stops claiming new work (for tests that need another node to take it); running jobs go on. Returns once a claim
+     * under way has finished, so no claim follows.
+     */
     void pause() {
         paused = true;
+        synchronized (claiming) {
+            log.debug("Gateway worker paused");
+        }
     }
 
     void resume() {
@@ -124,12 +131,14 @@ class JobWorker implements SmartLifecycle {
             boolean more = false;
             try {
                 record();
-                int free = settings.concurrency() - held.size();
-                if (!paused && free > 0) {
-                    int wanted = Math.min(free, settings.batchSize());
-                    var claimed = claim(wanted);
-                    claimed.forEach(this::start);
-                    more = claimed.size() == wanted && held.size() < settings.concurrency();
+                synchronized (claiming) {
+                    int free = settings.concurrency() - held.size();
+                    if (!paused && free > 0) {
+                        int wanted = Math.min(free, settings.batchSize());
+                        var claimed = claim(wanted);
+                        claimed.forEach(this::start);
+                        more = claimed.size() == wanted && held.size() < settings.concurrency();
+                    }
                 }
             } catch (RuntimeException e) {
                 if (!running) {
