@@ -38,6 +38,11 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class Jobs {
 
+    /** The key of the advisory lock that claims take, one at a time across nodes. */
+    private static final long CLAIM_LOCK = 0x77_68_61_74_70_72_6fL; // "whatpro"
+    /** How many of an account's earliest due jobs a claim looks at. */
+    static final int WINDOW = 500;
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Wakeups wakeups;
@@ -72,11 +77,6 @@ class Jobs {
     record Claimed(UUID id, AccountId account, JobKind kind, String payload, int attempts,
             @Nullable String orderingKey, UUID claimToken, long seq) {
     }
-
-    /** The key of the advisory lock that claims take, one at a time across nodes. */
-    private static final long CLAIM_LOCK = 0x77_68_61_74_70_72_6fL; // "whatpro"
-    /** How many of an account's earliest due jobs a claim looks at. */
-    static final int WINDOW = 500;
 
     record DeadLetter(UUID id, JobKind kind, int attempts, @Nullable String lastError, JsonNode payload,
             Instant createdAt, @Nullable Instant failedAt) {
