@@ -42,7 +42,8 @@ public class GatewayBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: GatewayBench setup BASE_URL | GatewayBench e2e BASE_URL RATE SECONDS");
+            System.err.println("usage: GatewayBench setup BASE_URL | GatewayBench e2e BASE_URL RATE SECONDS"
+                    + " | GatewayBench fairness BASE_URL BACKLOG");
             System.exit(2);
         }
         base = args[1].replaceAll("/$", "");
@@ -53,6 +54,7 @@ public class GatewayBench {
                 System.out.println("WEBHOOK_PATH=" + provider(account, "http://127.0.0.1:9"));
             }
             case "e2e" -> e2e(Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "fairness" -> fairness(Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -115,6 +117,73 @@ public class GatewayBench {
         System.out.printf("acknowledged: %s%n", percentiles(acks));
         System.out.printf("end to end (webhook sent -> message at Chatwoot): %s; %d of %d arrived%n",
                 percentiles(endToEnd), endToEnd.size(), total);
+    }
+
+    static void fairness(int backlog) throws Exception {
+        var chatwoot = new FakeChatwoot();
+        chatwoot.slowAccount = 1;
+        var noisy = account("bench-fair-a");
+        call("PUT", "/api/v1/accounts/" + noisy + "/chatwoot", """
+                {"base_url": "%s", "chatwoot_account_id": 1, "inbox_id": 1, "api_token": "bench-token"}"""
+                .formatted(chatwoot.url()));
+        var noisyPath = provider(noisy, "http://127.0.0.1:9");
+        var quiet = account("bench-fair-b");
+        call("PUT", "/api/v1/accounts/" + quiet + "/chatwoot", """
+                {"base_url": "%s", "chatwoot_account_id": 2, "inbox_id": 1, "api_token": "bench-token"}"""
+                .formatted(chatwoot.url()));
+        var quietPath = provider(quiet, "http://127.0.0.1:9");
+        var prefix = Long.toHexString(System.nanoTime()).toUpperCase();
+        var failures = new AtomicInteger();
+        long start = System.nanoTime();
+        try (var pool = Executors.newFixedThreadPool(32, Thread.ofVirtual().factory())) {
+            for (int i = 0; i < backlog; i++) {
+                int seq = i;
+                pool.execute(() -> {
+                    var body = evolutionMessage("3EB0A" + prefix + seq, "55119" + String.format("%08d", seq % 100),
+                            "flood " + seq);
+                    try {
+                        var response = HTTP.send(HttpRequest.newBuilder(URI.create(base + noisyPath))
+                                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        if (response.statusCode() != 200) {
+                            failures.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                });
+            }
+        }
+        System.out.printf("account A: %d webhooks acknowledged in %.1f s (%d failed)%n", backlog - failures.get(),
+                (System.nanoTime() - start) / 1e9, failures.get());
+        var deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (chatwoot.slowPosts.get() < 20 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        var latencies = new ArrayList<Long>();
+        for (int i = 0; i < 10; i++) {
+            var body = evolutionMessage("3EB0B" + prefix + i, "5521900000001", "e2e " + (1_000_000 + i));
+            var response = HTTP.send(HttpRequest.newBuilder(URI.create(base + quietPath))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+            long acknowledged = System.nanoTime();
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("account B's webhook -> " + response.statusCode());
+            }
+            var wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!chatwoot.received.containsKey(1_000_000 + i) && System.nanoTime() < wait) {
+                Thread.sleep(5);
+            }
+            var arrived = chatwoot.received.get(1_000_000 + i);
+            latencies.add(arrived == null ? TimeUnit.SECONDS.toNanos(30) : arrived - acknowledged);
+            Thread.sleep(1000);
+        }
+        chatwoot.stop();
+        System.out.printf("account A: %d of %d messages posted to Chatwoot by the end%n", chatwoot.slowPosts.get(),
+                backlog);
+        System.out.printf("account B, acknowledged -> message at Chatwoot: %s (%d samples)%n", percentiles(latencies),
+                latencies.size());
     }
 
     static String percentiles(List<Long> nanos) {
@@ -197,6 +266,9 @@ public class GatewayBench {
         final HttpServer server;
         final Map<Integer, Long> received = new ConcurrentHashMap<>();
         final AtomicLong ids = new AtomicLong(1);
+        final AtomicInteger slowPosts = new AtomicInteger();
+        /** The Chatwoot account id whose calls are answered 200 ms late (0: none). */
+        volatile long slowAccount;
         static final Pattern SEQ = Pattern.compile("\"content\":\"e2e (\\d+)\"");
 
         FakeChatwoot() throws IOException {
@@ -219,6 +291,17 @@ public class GatewayBench {
             var method = exchange.getRequestMethod();
             var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             long id = ids.incrementAndGet();
+            boolean slow = slowAccount != 0 && path.startsWith("/api/v1/accounts/" + slowAccount + "/");
+            if (slow) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (path.endsWith("/messages") && method.equals("POST")) {
+                    slowPosts.incrementAndGet();
+                }
+            }
             String answer;
             if (path.endsWith("/contacts/search")) {
                 answer = "{\"meta\":{\"count\":0},\"payload\":[]}";

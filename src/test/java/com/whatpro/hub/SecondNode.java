@@ -7,7 +7,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Another instance of the service on the same database and Redis, as a second node of a cluster.
+ * Another instance of the service on the same database and Redis, as a second node of a cluster. Extra arguments
+ * ({@code --key=value}) take the place of the test infrastructure's settings of the same key.
  */
 public final class SecondNode implements AutoCloseable {
 
@@ -19,7 +20,12 @@ public final class SecondNode implements AutoCloseable {
 
     public static SecondNode start(String... extraArguments) {
         var arguments = new ArrayList<String>();
-        TestInfrastructure.properties().forEach((key, value) -> arguments.add("--" + key + "=" + value));
+        var overridden = java.util.Arrays.stream(extraArguments).map(argument -> argument.split("=", 2)[0]).toList();
+        TestInfrastructure.properties().forEach((key, value) -> {
+            if (!overridden.contains("--" + key)) {
+                arguments.add("--" + key + "=" + value);
+            }
+        });
         arguments.add("--server.port=0");
         arguments.add("--spring.main.banner-mode=off");
         arguments.addAll(java.util.List.of(extraArguments));

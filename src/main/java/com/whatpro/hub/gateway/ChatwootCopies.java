@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
  * outgoing message marked with {@link SourceIds#ofApi}, so Chatwoot's echo of it is never sent to WhatsApp, and its
  * ids are recorded, so its delivery shows there ({@link ChatwootStatuses}). Media appears as its link: the hub does
  * not download what a caller points it at. Exactly once: an attempt records the conversation before it posts, and a
- * later attempt first looks for the mark among that conversation's latest messages.
+ * later attempt first looks for the mark among that conversation's latest messages, all under the message's lock
+ * ({@link ChatwootPosts}).
  */
 @Component
 class ChatwootCopies {
@@ -26,10 +27,12 @@ class ChatwootCopies {
     private final Conversations conversations;
     private final ChatwootStatuses statuses;
     private final Jobs jobs;
+    private final ChatwootPosts posts;
     private final JsonMapper json;
 
     ChatwootCopies(Messages messages, Providers providers, ChatwootConnections connections,
-            Conversations conversations, ChatwootStatuses statuses, Jobs jobs, JsonMapper json) {
+            Conversations conversations, ChatwootStatuses statuses, Jobs jobs, ChatwootPosts posts, JsonMapper json) {
+        this.posts = posts;
         this.messages = messages;
         this.providers = providers;
         this.connections = connections;
@@ -48,7 +51,7 @@ class ChatwootCopies {
                 "contact:" + message.contactPhone(), new JobKind.ChatwootCopy(message.id()))));
     }
 
-    void post(AccountId account, JobKind.ChatwootCopy job) {
+    void post(AccountId account, JobKind.ChatwootCopy job, Lease lease) {
         var message = messages.find(account, job.messageId()).orElse(null);
         if (message == null || message.chatwootMessageId() != null) {
             return;
@@ -60,26 +63,35 @@ class ChatwootCopies {
         }
         var chatwoot = link.get().client();
         var sourceId = SourceIds.ofApi(message.id());
-        var earlier = message.chatwootConversationId();
-        if (earlier != null) {
-            var posted = chatwoot.messagesOf(earlier).stream()
-                    .filter(existing -> sourceId.equals(existing.sourceId())).findFirst();
-            if (posted.isPresent()) {
-                statuses.bridged(account, message.id(), earlier, posted.get().id());
-                return;
-            }
-        }
         var inbox = provider.get().chatwootInboxId() != null ? provider.get().chatwootInboxId()
                 : link.get().connection().inboxId();
-        if (inbox == null) {
+        var earlier = message.chatwootConversationId();
+        if (inbox == null && earlier == null) {
             throw new JobFailure.GiveUp("no Chatwoot inbox for this number: set chatwoot_inbox_id on the provider "
                     + "or inbox_id on the account's Chatwoot connection, then replay");
         }
-        var conversation = conversations.ensure(account, chatwoot, inbox, provider.get().id(),
-                WhatsAppContact.ofAddress(message.contactPhone()), message.contactName()).conversationId();
-        messages.posting(account, message.id(), conversation);
-        var posted = chatwoot.createMessage(conversation, NewMessage.outgoing(content(message), sourceId));
-        statuses.bridged(account, message.id(), conversation, posted.id());
+        var conversation = earlier != null ? earlier.longValue() : conversations.ensure(account, chatwoot, inbox,
+                provider.get().id(), WhatsAppContact.ofAddress(message.contactPhone()), message.contactName())
+                .conversationId();
+        if (earlier == null) {
+            messages.posting(account, message.id(), conversation); // committed before posting: a later run searches
+        }
+        posts.once(account, sourceId, () -> {
+            if (messages.find(account, message.id()).map(Messages.Message::chatwootMessageId).isPresent()) {
+                return; // another run of this job posted it meanwhile
+            }
+            lease.ensureHeld();
+            if (earlier != null) {
+                var posted = chatwoot.messagesOf(earlier).stream()
+                        .filter(existing -> sourceId.equals(existing.sourceId())).findFirst();
+                if (posted.isPresent()) {
+                    statuses.bridged(account, message.id(), earlier, posted.get().id());
+                    return;
+                }
+            }
+            var posted = chatwoot.createMessage(conversation, NewMessage.outgoing(content(message), sourceId));
+            statuses.bridged(account, message.id(), conversation, posted.id());
+        });
     }
 
     private String content(Messages.Message message) {

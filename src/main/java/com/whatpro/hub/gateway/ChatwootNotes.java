@@ -13,9 +13,11 @@ import org.springframework.stereotype.Component;
 class ChatwootNotes {
 
     private final ChatwootConnections connections;
+    private final ChatwootPosts posts;
 
-    ChatwootNotes(ChatwootConnections connections) {
+    ChatwootNotes(ChatwootConnections connections, ChatwootPosts posts) {
         this.connections = connections;
+        this.posts = posts;
     }
 
     static Jobs.NewJob job(long conversationId, String text) {
@@ -23,14 +25,19 @@ class ChatwootNotes {
                 new JobKind.ChatwootNote(conversationId, text));
     }
 
-    /** Posts the note; on a later attempt, only if an earlier one did not post it already. */
-    void post(AccountId account, JobKind.ChatwootNote note, int attempt) {
-        connections.link(account).map(ChatwootConnections.Link::client).ifPresent(client -> {
-            if (attempt > 1 && client.messagesOf(note.conversationId()).stream()
-                    .anyMatch(message -> message.privateNote() && note.text().equals(message.content()))) {
-                return;
-            }
-            client.createMessage(note.conversationId(), NewMessage.privateNote(note.text()));
-        });
+    /**
+     * Posts the note; on a later attempt, only if an earlier one did not post it already. Under the lock of the note
+     * (its conversation and text), so a run whose lease was lost waits for the other and then finds it posted.
+     */
+    void post(AccountId account, JobKind.ChatwootNote note, int attempt, Lease lease) {
+        connections.link(account).map(ChatwootConnections.Link::client).ifPresent(client -> posts.once(account,
+                "note:" + note.conversationId() + ":" + note.text().hashCode(), () -> {
+                    lease.ensureHeld();
+                    if (attempt > 1 && client.messagesOf(note.conversationId()).stream()
+                            .anyMatch(message -> message.privateNote() && note.text().equals(message.content()))) {
+                        return;
+                    }
+                    client.createMessage(note.conversationId(), NewMessage.privateNote(note.text()));
+                }));
     }
 }

@@ -35,13 +35,18 @@ public record GatewaySettings(
      * @param enabled whether this node works the queue at all (it always takes webhooks in)
      * @param pollInterval how often an idle worker looks for due work; a Redis message or local work wakes it at once
      * @param batchSize the most jobs claimed at once
-     * @param concurrency jobs worked on at the same time on this node; each may hold a database connection, so keep
-     *        it below the pool size ({@code WHATPRO_DATABASE_POOL_SIZE}): webhook intake needs up to 4 more
+     * @param concurrency jobs worked on at the same time on this node; a node claims no more than it has free, so no
+     *        claimed job waits on the node; each may hold a database connection, so keep it below the pool size
+     *        ({@code WHATPRO_DATABASE_POOL_SIZE}): webhook intake and the worker's own claims need up to 6 more
+     * @param accountConcurrency jobs of one account worked on at the same time on this node, so that one account's
+     *        backlog leaves room for the others' work
      * @param maxAttempts attempts before a job becomes a dead letter
      * @param backoffBase the wait after the first failure; it doubles with each further failure, with jitter
      * @param backoffCap the longest wait between attempts
-     * @param lease how long a claimed job is reserved for its node; when a node dies, its jobs come due again after
-     *        this; it must be longer than any job takes
+     * @param lease how long a claimed job is reserved for its node without a heartbeat; when a node dies, its jobs
+     *        come due again within this
+     * @param heartbeat how often a node renews the leases of the jobs it holds; several heartbeats must fit in a
+     *        lease, so that a slow database answer does not lose one
      * @param shutdownGrace how long a stopping node lets running jobs finish; unfinished ones come due again
      */
     public record Worker(
@@ -52,8 +57,17 @@ public record GatewaySettings(
             @DefaultValue("8") int maxAttempts,
             @DefaultValue("2s") Duration backoffBase,
             @DefaultValue("10m") Duration backoffCap,
-            @DefaultValue("2m") Duration lease,
-            @DefaultValue("10s") Duration shutdownGrace) {
+            @DefaultValue("20s") Duration lease,
+            @DefaultValue("10s") Duration shutdownGrace,
+            @DefaultValue("5s") Duration heartbeat,
+            @DefaultValue("8") int accountConcurrency) {
+
+        public Worker {
+            if (heartbeat.compareTo(lease.dividedBy(2)) > 0) {
+                throw new IllegalArgumentException("whatpro.gateway.worker.heartbeat (" + heartbeat
+                        + ") must be at most half the lease (" + lease + ")");
+            }
+        }
     }
 
     /**

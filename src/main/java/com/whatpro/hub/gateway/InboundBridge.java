@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -23,7 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * WhatsApp to Chatwoot: records the message, finds or opens the contact's conversation, and posts the message there
  * with a {@code source_id} marking its origin. Exactly once: the provider's message id is recorded once, a message
  * already in Chatwoot is not posted again, and when an earlier attempt may have posted it before failing, the
- * conversation's latest messages are searched for its source id first. A message the number itself sent (from the
+ * conversation's latest messages are searched for its source id first; the check, the post and its record hold the
+ * message's lock ({@link ChatwootPosts}), so two runs of the job never post it both, and a run whose lease was lost
+ * stops before posting. A message the number itself sent (from the
  * phone) is posted as outgoing, unless it is the echo of one the hub sent. A contact WhatsApp names only by LID is
  * known by the phone learnt for that LID, else by the LID itself: its message is bridged either way. Media go as an
  * attachment with the caption as content ({@link InboundMedia}), or as a label such as {@code [image]} when the file
@@ -39,11 +40,13 @@ class InboundBridge {
     private final InboundMedia media;
     private final WhatsAppContacts contacts;
     private final ChatwootStatuses statuses;
+    private final ChatwootPosts posts;
     private final TransactionTemplate transactions;
 
     InboundBridge(Providers providers, Messages messages, ChatwootConnections connections,
             Conversations conversations, InboundMedia media, WhatsAppContacts contacts, ChatwootStatuses statuses,
-            PlatformTransactionManager transactions) {
+            ChatwootPosts posts, PlatformTransactionManager transactions) {
+        this.posts = posts;
         this.providers = providers;
         this.messages = messages;
         this.connections = connections;
@@ -57,8 +60,11 @@ class InboundBridge {
     private record Recorded(UUID id, boolean isNew, boolean echo, @Nullable Long chatwootMessageId) {
     }
 
-    /** @param attempt the job's attempt, from 1 */
-    void bridge(AccountId account, JobKind.Inbound job, int attempt) {
+    /**
+     * @param attempt the job's attempt, from 1
+     * @param lease checked before the message is posted
+     */
+    void bridge(AccountId account, JobKind.Inbound job, int attempt, Lease lease) {
         var provider = providers.findRecent(account, job.providerId());
         if (provider.isEmpty()) {
             return; // the provider was deleted since
@@ -83,18 +89,31 @@ class InboundBridge {
         var conversation = conversations.ensure(account, chatwoot, inbox, provider.get().id(), contact,
                 message.senderName());
         var sourceId = SourceIds.ofWhatsApp(message.providerMessageId());
-        if (!recorded.isNew()) {
-            var posted = chatwoot.messagesOf(conversation.conversationId()).stream()
-                    .filter(existing -> sourceId.equals(existing.sourceId())).findFirst();
-            if (posted.isPresent()) {
-                statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.get().id());
-                return;
+        Runnable postOnce = () -> posts.once(account, sourceId, () -> {
+            if (messages.find(account, recorded.id()).map(Messages.Message::chatwootMessageId).isPresent()) {
+                return; // another run of this job posted it meanwhile
             }
+            lease.ensureHeld();
+            if (!recorded.isNew()) {
+                var posted = chatwoot.messagesOf(conversation.conversationId()).stream()
+                        .filter(existing -> sourceId.equals(existing.sourceId())).findFirst();
+                if (posted.isPresent()) {
+                    statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.get().id());
+                    return;
+                }
+            }
+            var posted = chatwoot.createMessage(conversation.conversationId(),
+                    chatwootMessage(account, provider.get(), message, sourceId, attempt));
+            statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
+        });
+        if (message.media() == null) {
+            postOnce.run();
+        } else {
+            media.holdingADownloadSlot(() -> {
+                postOnce.run();
+                return true;
+            });
         }
-        Supplier<ChatwootMessage> post = () -> chatwoot.createMessage(conversation.conversationId(),
-                chatwootMessage(account, provider.get(), message, sourceId, attempt));
-        var posted = message.media() == null ? post.get() : media.holdingADownloadSlot(post);
-        statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
     }
 
     /** Records the message once; tells whether it is new, an echo of the hub's own send, or already in Chatwoot. */

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
-/** How a job handler says that its job is not done: try again, give up, or wait for a slot. */
+/** How a job handler says that its job is not done: try again, give up, wait for a slot, or leave it to another node. */
 sealed class JobFailure extends RuntimeException {
 
     JobFailure(String message) {
@@ -46,6 +46,17 @@ sealed class JobFailure extends RuntimeException {
 
         Instant at() {
             return at;
+        }
+    }
+
+    /**
+     * The job's lease ran out and another node may be running it: this run stops before its next side effect and
+     * records nothing.
+     */
+    static final class LeaseLost extends JobFailure {
+
+        LeaseLost(java.util.UUID job) {
+            super("the lease of job " + job + " was lost");
         }
     }
 }

@@ -17,10 +17,12 @@ class JobHandlers {
     private final ChatwootCopies copies;
     private final com.whatpro.hub.providers.Providers providers;
     private final WhatsAppContacts contacts;
+    private final Jobs jobs;
 
     JobHandlers(JsonMapper json, InboundBridge inbound, OutboundBridge outbound, Sender sender,
             StatusUpdates statuses, ChatwootNotes notes, ChatwootStatuses chatwootStatuses, ChatwootCopies copies,
-            com.whatpro.hub.providers.Providers providers, WhatsAppContacts contacts) {
+            com.whatpro.hub.providers.Providers providers, WhatsAppContacts contacts, Jobs jobs) {
+        this.jobs = jobs;
         this.json = json;
         this.inbound = inbound;
         this.outbound = outbound;
@@ -36,17 +38,18 @@ class JobHandlers {
     /** Does the job; returning means done, a {@link JobFailure} or another exception means not. */
     void handle(Jobs.Claimed job) {
         var account = job.account();
+        Lease lease = () -> jobs.ensureHeld(job);
         switch (payload(job)) {
-            case JobKind.Inbound message -> inbound.bridge(account, message, job.attempts());
+            case JobKind.Inbound message -> inbound.bridge(account, message, job.attempts(), lease);
             case JobKind.Status status -> statuses.apply(account, status, job.attempts());
             case JobKind.Connection connection ->
                     providers.recordState(account, connection.providerId(), connection.state());
             case JobKind.Lid lid -> contacts.learn(account, lid.providerId(), lid.mapping());
             case JobKind.ChatwootMessage message -> outbound.bridge(account, message);
-            case JobKind.Send send -> sender.send(account, send);
-            case JobKind.ChatwootNote note -> notes.post(account, note, job.attempts());
+            case JobKind.Send send -> sender.send(account, send, lease);
+            case JobKind.ChatwootNote note -> notes.post(account, note, job.attempts(), lease);
             case JobKind.ChatwootStatus status -> chatwootStatuses.reflect(account, status);
-            case JobKind.ChatwootCopy copy -> copies.post(account, copy);
+            case JobKind.ChatwootCopy copy -> copies.post(account, copy, lease);
             default -> throw new JobFailure.GiveUp("no handler for " + job.kind().key());
         }
     }

@@ -3,17 +3,20 @@ package com.whatpro.hub.gateway;
 import com.whatpro.hub.chatwoot.ChatwootRejected;
 import com.whatpro.hub.chatwoot.ChatwootRequestInvalid;
 import com.whatpro.hub.chatwoot.ChatwootUnavailable;
+import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.crypto.CredentialDecryptionException;
 import com.whatpro.hub.providers.ProviderRejected;
 import com.whatpro.hub.providers.ProviderUnavailable;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -26,41 +29,44 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Works the queue on this node: claims due jobs, runs each in its account's tenant scope, and records the outcome.
- * Jobs with the same ordering key (a contact's messages) run one after another, in queue order; others run in
- * parallel on virtual threads, at most {@link GatewaySettings.Worker#concurrency()} lanes at once. Claims are made a
- * batch at a time, with at most one further batch waiting on the node. A failure is
- * retried with exponential backoff and jitter; after {@link GatewaySettings.Worker#maxAttempts()} attempts, or at
- * once when retrying cannot help, the job becomes a dead letter.
+ * Works the queue on this node: claims due jobs, runs each in its account's tenant scope on a virtual thread, and
+ * records the outcome. A node claims no more jobs than it has free of {@link GatewaySettings.Worker#concurrency()},
+ * and no more of one account than {@link GatewaySettings.Worker#accountConcurrency()}; claims share their jobs
+ * between the accounts with due work ({@link Jobs#claim}). A contact's jobs (one ordering key) run one after another
+ * across the cluster: a job is claimed only once the key's earlier jobs are finished. A heartbeat renews the leases of
+ * the jobs the node holds every {@link GatewaySettings.Worker#heartbeat()}, so a lease lasts as long as the work; a
+ * node that dies stops renewing, and its jobs come due again within one lease. A failure is retried with exponential
+ * backoff and jitter; after {@link GatewaySettings.Worker#maxAttempts()} attempts, or at once when retrying cannot
+ * help, the job becomes a dead letter.
  */
 @Component
 class JobWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
-    private static final long FLUSH_MILLIS = 20;
+    /** How long a worker that just finished a job waits for others to finish too, to claim for them together. */
+    private static final long GATHER_MILLIS = 5;
 
     private final Jobs jobs;
     private final JobHandlers handlers;
-    private final Wakeups wakeups;
     private final GatewaySettings.Worker settings;
     private final String node;
     private final Semaphore wake = new Semaphore(0);
-    private final Semaphore lanesFree;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-    private final Map<String, ArrayDeque<Jobs.Claimed>> lanes = new HashMap<>();
+    private final Object claiming = new Object();
+    /** Jobs this node holds a claim on: running, or finished and not yet recorded. */
+    private final Map<UUID, Jobs.Claimed> held = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Jobs.Claimed> finished = new ConcurrentLinkedQueue<>();
+    private volatile long lastAccountServed;
     private volatile boolean running;
     private volatile boolean paused;
+    private volatile boolean crashed;
     private volatile @Nullable Thread loop;
-    private volatile @Nullable Thread flusher;
-    private final java.util.concurrent.ConcurrentLinkedQueue<UUID> finished = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile @Nullable Thread heartbeat;
     private volatile @Nullable ExecutorService executor;
 
     JobWorker(Jobs jobs, JobHandlers handlers, Wakeups wakeups, GatewaySettings settings) {
         this.jobs = jobs;
         this.handlers = handlers;
-        this.wakeups = wakeups;
         this.settings = settings.worker();
-        this.lanesFree = new Semaphore(this.settings.concurrency());
         this.node = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         wakeups.onWake(this::wake);
     }
@@ -76,14 +82,35 @@ class JobWorker implements SmartLifecycle {
         }
     }
 
-    /** Stops claiming new work (for tests that need another node to take it); running jobs go on. */
+    /**
+     * Stops claiming new work (for tests that need another node to take it); running jobs go on. Returns once a claim
+     * under way has finished, so no claim follows.
+     */
     void pause() {
         paused = true;
+        synchronized (claiming) {
+            log.debug("Gateway worker paused");
+        }
     }
 
     void resume() {
         paused = false;
         wake();
+    }
+
+    /**
+     * Dies as a killed process would (for tests): stops claiming and renewing at once, interrupts its jobs and records
+     * nothing more, so its claims stay in the database until their leases run out.
+     */
+    void crash() {
+        crashed = true;
+        running = false;
+        interrupt(loop);
+        interrupt(heartbeat);
+        var pool = executor;
+        if (pool != null) {
+            pool.shutdownNow();
+        }
     }
 
     @Override
@@ -96,57 +123,37 @@ class JobWorker implements SmartLifecycle {
         running = true;
         executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gateway-job-", 0).factory());
         loop = Thread.ofVirtual().name("gateway-worker").start(this::run);
-        flusher = Thread.ofVirtual().name("gateway-worker-done").start(this::flushFinished);
-    }
-
-    /** Records finished jobs as done, many at a time, every few milliseconds. */
-    private void flushFinished() {
-        while (running) {
-            try {
-                Thread.sleep(FLUSH_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            flush();
-        }
-    }
-
-    private void flush() {
-        var ids = new java.util.ArrayList<UUID>();
-        for (UUID id; (id = finished.poll()) != null; ) {
-            ids.add(id);
-        }
-        if (ids.isEmpty()) {
-            return;
-        }
-        try {
-            jobs.done(ids);
-        } catch (RuntimeException e) {
-            log.warn("Recording {} finished gateway jobs failed; they run again after their lease and are skipped: {}",
-                    ids.size(), e.toString());
-        }
+        heartbeat = Thread.ofVirtual().name("gateway-worker-heartbeat").start(this::renewLeases);
     }
 
     private void run() {
         while (running) {
-            boolean full = false;
+            boolean more = false;
             try {
-                // claim a whole batch at a time, while at most one batch waits here: claims stay few and large
-                int wanted = settings.batchSize();
-                if (!paused && inFlight.get() <= settings.batchSize()) {
-                    var claimed = jobs.claim(node, wanted, settings.lease());
-                    inFlight.addAndGet(claimed.size());
-                    dispatch(claimed);
-                    full = claimed.size() == wanted;
+                record();
+                synchronized (claiming) {
+                    int free = settings.concurrency() - held.size();
+                    if (!paused && free > 0) {
+                        int wanted = Math.min(free, settings.batchSize());
+                        var claimed = claim(wanted);
+                        claimed.forEach(this::start);
+                        more = claimed.size() == wanted && held.size() < settings.concurrency();
+                    }
                 }
             } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
                 log.warn("Claiming gateway work failed; trying again shortly: {}", e.toString());
             }
-            if (full && inFlight.get() <= settings.batchSize()) {
+            if (more) {
                 continue;
             }
             try {
                 wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                if (!held.isEmpty()) {
+                    Thread.sleep(GATHER_MILLIS);
+                }
                 wake.drainPermits();
             } catch (InterruptedException e) {
                 return;
@@ -154,76 +161,102 @@ class JobWorker implements SmartLifecycle {
         }
     }
 
-    private void dispatch(List<Jobs.Claimed> claimed) {
-        for (var job : claimed) {
-            var lane = job.account() + ":" + (job.orderingKey() == null ? job.id().toString() : job.orderingKey());
-            boolean open;
-            synchronized (lanes) {
-                var queue = lanes.get(lane);
-                open = queue == null;
-                if (open) {
-                    queue = new ArrayDeque<>();
-                    lanes.put(lane, queue);
-                }
-                queue.add(job);
-            }
-            var pool = executor;
-            if (open && pool != null) {
-                pool.execute(() -> drain(lane));
-            }
-        }
+    private List<Jobs.Claimed> claim(int wanted) {
+        var busy = new HashMap<AccountId, Integer>();
+        held.values().forEach(job -> busy.merge(job.account(), 1, Integer::sum));
+        var claimed = jobs.claim(node, wanted, settings.lease(), settings.accountConcurrency(), busy,
+                lastAccountServed);
+        // round robin: the next claim starts after the last account this one reached
+        claimed.stream().mapToLong(job -> job.account().value()).max().ifPresent(last -> lastAccountServed = last);
+        return claimed;
     }
 
-    /** Works through one lane's jobs in order, once one of the {@code concurrency} slots is free. */
-    private void drain(String lane) {
-        try {
-            lanesFree.acquire();
-        } catch (InterruptedException e) {
-            return; // stopping: the lane's jobs come due again after their lease
+    private void start(Jobs.Claimed job) {
+        held.put(job.id(), job);
+        var pool = executor;
+        if (pool == null) {
+            return;
+        }
+        pool.execute(() -> {
+            try {
+                process(job);
+            } finally {
+                wake();
+            }
+        });
+    }
+
+    /** Records finished jobs as done, many at a time, while this node still holds their claims. */
+    private void record() {
+        var done = new ArrayList<Jobs.Claimed>();
+        for (Jobs.Claimed job; (job = finished.poll()) != null; ) {
+            done.add(job);
+        }
+        if (done.isEmpty()) {
+            return;
         }
         try {
-            while (true) {
-                Jobs.Claimed job;
-                synchronized (lanes) {
-                    var queue = lanes.get(lane);
-                    job = queue == null ? null : queue.poll();
-                    if (job == null) {
-                        lanes.remove(lane);
-                        return;
-                    }
-                }
-                try {
-                    process(job);
-                } finally {
-                    if (inFlight.decrementAndGet() <= settings.batchSize()) {
-                        wake();
-                    }
+            jobs.done(done);
+        } catch (RuntimeException e) {
+            log.warn("Recording {} finished gateway jobs failed; they run again after their lease and are skipped: {}",
+                    done.size(), e.toString());
+        }
+        done.forEach(job -> held.remove(job.id()));
+    }
+
+    /** The heartbeat: keeps the leases of every job this node holds one lease ahead. */
+    private void renewLeases() {
+        while (running) {
+            try {
+                Thread.sleep(settings.heartbeat().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            var holding = List.copyOf(held.values());
+            try {
+                var renewed = jobs.renew(holding, settings.lease());
+                holding.stream().filter(job -> !renewed.contains(job.id()) && held.containsKey(job.id()))
+                        .forEach(job -> log.warn("Gateway job {} ({}) lost its lease; another node may run it",
+                                job.id(), job.kind().key()));
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.warn("Renewing the leases of {} gateway jobs failed; trying again in {}: {}", holding.size(),
+                            settings.heartbeat(), e.toString());
                 }
             }
-        } finally {
-            lanesFree.release();
         }
     }
 
     /** Runs one job in its account's scope and records the outcome; never throws. */
     void process(Jobs.Claimed job) {
+        boolean succeeded = false;
         try {
-            Tenancy.runAs(job.account(), () -> {
+            succeeded = Tenancy.callAs(job.account(), () -> {
                 try {
                     handlers.handle(job);
-                    finished.add(job.id());
+                    return true;
                 } catch (RuntimeException failure) {
-                    settle(job, failure);
+                    if (!crashed) {
+                        settle(job, failure);
+                    }
+                    return false;
                 }
             });
         } catch (RuntimeException e) {
             log.warn("Recording the outcome of gateway job {} failed; it comes due again after its lease: {}",
                     job.id(), e.toString());
         }
+        if (succeeded && !crashed) {
+            finished.add(job); // recorded as done with others, and only then given up
+        } else {
+            held.remove(job.id());
+        }
     }
 
     private void settle(Jobs.Claimed job, RuntimeException failure) {
         switch (failure) {
+            case JobFailure.LeaseLost lost -> log.info("Gateway job {} ({}) stopped: {}", job.id(), job.kind().key(),
+                    lost.getMessage());
             case JobFailure.NotYet notYet -> jobs.postpone(job, notYet.at());
             case JobFailure.GiveUp giveUp -> bury(job, giveUp.getMessage());
             case JobFailure.RetryLater retry -> again(job, retry.getMessage(), retry.after());
@@ -261,8 +294,9 @@ class JobWorker implements SmartLifecycle {
     private void bury(Jobs.Claimed job, @Nullable String error) {
         var reason = error == null ? "failed" : error;
         log.warn("Gateway job {} ({}) is a dead letter: {}", job.id(), job.kind().key(), reason);
-        jobs.dead(job, reason);
-        handlers.buried(job, reason);
+        if (jobs.dead(job, reason)) {
+            handlers.buried(job, reason);
+        }
     }
 
     /** base × 2^(attempt − 1), capped, then between half and all of it at random. */
@@ -276,16 +310,13 @@ class JobWorker implements SmartLifecycle {
 
     @Override
     public void stop() {
+        if (crashed) {
+            return;
+        }
         running = false;
         wake();
-        var thread = loop;
-        if (thread != null) {
-            try {
-                thread.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        join(loop);
+        interrupt(heartbeat);
         var pool = executor;
         if (pool != null) {
             pool.shutdown();
@@ -299,16 +330,28 @@ class JobWorker implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        var doneFlusher = flusher;
-        if (doneFlusher != null) {
-            doneFlusher.interrupt();
-        }
-        flush();
+        record();
     }
 
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    private static void join(@Nullable Thread thread) {
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void interrupt(@Nullable Thread thread) {
+        if (thread != null) {
+            thread.interrupt();
+        }
     }
 
     private static String hostName() {

@@ -8,8 +8,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
@@ -24,12 +29,19 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The durable work queue ({@code gateway_jobs}). Work is added inside the transaction that decides it (a webhook
- * stored, a message queued), so it exists exactly when that transaction committed. Workers claim due jobs across
- * all accounts in the platform scope with {@code FOR UPDATE SKIP LOCKED}; a claim moves the job one lease into the
- * future, so the work of a node that dies comes due again on its own.
+ * stored, a message queued), so it exists exactly when that transaction committed. Workers claim due jobs in the
+ * platform scope, shared fairly between accounts; a claim moves the job one lease into the future and gives it a
+ * claim token. The holder renews the lease while it works ({@link #renew}), and every change of a claimed job's state
+ * names the token, so only the current holder can finish, retry or bury it. The work of a node that dies comes due
+ * again when its leases run out.
  */
 @Repository
 class Jobs {
+
+    /** The key of the advisory lock that claims take, one at a time across nodes. */
+    private static final long CLAIM_LOCK = 0x77_68_61_74_70_72_6fL; // "whatpro"
+    /** How many of an account's earliest due jobs a claim looks at. */
+    static final int WINDOW = 500;
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -63,7 +75,7 @@ class Jobs {
 
     /** A job a worker claimed. */
     record Claimed(UUID id, AccountId account, JobKind kind, String payload, int attempts,
-            @Nullable String orderingKey, UUID claimToken) {
+            @Nullable String orderingKey, UUID claimToken, long seq) {
     }
 
     record DeadLetter(UUID id, JobKind kind, int attempts, @Nullable String lastError, JsonNode payload,
@@ -115,68 +127,171 @@ class Jobs {
         return result;
     }
 
-    /** Claims up to {@code max} due jobs of any account for {@code node}, for one lease. */
-    List<Claimed> claim(String node, int max, Duration lease) {
+    /**
+     * Claims up to {@code max} due jobs for {@code node}, for one lease, sharing them between the accounts with due
+     * work: each account's first due job comes before any account's second, and so on, with the accounts after
+     * {@code after} (by id) first, so that successive claims go round. No account gets more than
+     * {@code perAccount} minus what it already has in flight on the node ({@code busy}). A job is claimed only while
+     * no earlier job of its ordering key is pending (claimed elsewhere, waiting for a retry, or not yet due), so a
+     * contact's jobs run one after another across nodes; claims take a transaction-scoped advisory lock, so two
+     * nodes never judge that at the same time. Each account's first {@value #WINDOW} due jobs are looked at.
+     */
+    List<Claimed> claim(String node, int max, Duration lease, int perAccount, Map<AccountId, Integer> busy,
+            long after) {
+        if (max <= 0) {
+            return List.of();
+        }
         var token = UUID.randomUUID();
-        var claimed = Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
+        var busyAccounts = busy.keySet().stream().mapToLong(AccountId::value).toArray();
+        var busyCounts = busy.values().stream().mapToInt(Integer::intValue).toArray();
+        var claimed = Tenancy.callAsPlatform(() -> transactions.execute(status -> {
+            jdbc.sql("select 1 from (select pg_advisory_xact_lock(:key)) locked").param("key", CLAIM_LOCK)
+                    .query(Integer.class).single();
+            return jdbc.sql("""
+                with recursive accounts (account_id) as (
+                    (select account_id from gateway_jobs where status = 'pending' order by account_id limit 1)
+                    union all
+                    select (select j.account_id from gateway_jobs j
+                            where j.status = 'pending' and j.account_id > a.account_id order by j.account_id limit 1)
+                    from accounts a where a.account_id is not null
+                ), room as (
+                    select a.account_id, :perAccount - coalesce(b.busy, 0) as room
+                    from accounts a
+                    left join unnest(cast(:busyAccounts as bigint[]), cast(:busyCounts as int[])) as b (account_id, busy)
+                        on b.account_id = a.account_id
+                    where a.account_id is not null and :perAccount - coalesce(b.busy, 0) > 0
+                ), candidates as (
+                    select c.id, c.account_id, r.room,
+                           row_number() over (partition by c.account_id order by c.next_attempt_at, c.seq) as turn
+                    from room r
+                    cross join lateral (
+                        select j.id, j.account_id, j.next_attempt_at, j.seq, j.ordering_key from gateway_jobs j
+                        where j.status = 'pending' and j.account_id = r.account_id and j.next_attempt_at <= now()
+                        order by j.next_attempt_at, j.seq limit :window) c
+                    where c.ordering_key is null or not exists (
+                        select 1 from gateway_jobs e
+                        where e.status = 'pending' and e.account_id = c.account_id and e.ordering_key = c.ordering_key
+                          and e.seq < c.seq)
+                ), picked as (
+                    select id from candidates where turn <= room
+                    order by turn, account_id > :after desc, account_id limit :max
+                )
                 update gateway_jobs j
                 set attempts = j.attempts + 1, next_attempt_at = now() + make_interval(secs => :lease),
                     claimed_by = :node, claim_token = :token
-                from (select id from gateway_jobs where status = 'pending' and next_attempt_at <= now()
-                      order by next_attempt_at, seq limit :max for update skip locked) due
-                where j.id = due.id
+                from picked p
+                where j.id = p.id and j.status = 'pending'
                 returning j.id, j.account_id, j.kind, j.payload::text, j.attempts, j.ordering_key, j.seq
                 """)
+                .param("perAccount", perAccount).param("busyAccounts", busyAccounts)
+                .param("busyCounts", busyCounts).param("window", WINDOW).param("after", after)
                 .param("lease", seconds(lease)).param("node", node).param("token", token).param("max", max)
-                .query((rs, n) -> new Ordered(rs.getLong("seq"), new Claimed(rs.getObject("id", UUID.class),
+                .query((rs, n) -> new Claimed(rs.getObject("id", UUID.class),
                         AccountId.of(rs.getLong("account_id")), JobKind.of(rs.getString("kind")),
-                        rs.getString("payload"), rs.getInt("attempts"), rs.getString("ordering_key"), token)))
-                .list()));
-        return Objects.requireNonNull(claimed).stream()
-                .sorted(java.util.Comparator.comparingLong(Ordered::seq)).map(Ordered::job).toList();
-    }
-
-    private record Ordered(long seq, Claimed job) {
+                        rs.getString("payload"), rs.getInt("attempts"), rs.getString("ordering_key"), token,
+                        rs.getLong("seq")))
+                .list();
+        }));
+        return Objects.requireNonNull(claimed).stream().sorted(Comparator.comparingLong(Claimed::seq)).toList();
     }
 
     /**
-     * Done, whoever holds the claims now: the work is finished. Recorded for many jobs (of any account) at once;
-     * should the node die before, the jobs run again, which every handler recognises and skips.
+     * Moves the leases of jobs this node still holds one lease ahead (a heartbeat); returns those renewed. A job
+     * missing from the answer is no longer this node's: its lease ran out and another node may have it.
      */
-    void done(List<UUID> ids) {
-        Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
-                update gateway_jobs set status = 'done', finished_at = now(), last_error = null, claim_token = null
-                where id = any(:ids) and status = 'pending'
-                """).param("ids", ids.toArray(UUID[]::new)).update()));
+    Set<UUID> renew(Collection<Claimed> held, Duration lease) {
+        if (held.isEmpty()) {
+            return Set.of();
+        }
+        var renewed = Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
+                update gateway_jobs j set next_attempt_at = now() + make_interval(secs => :lease)
+                from unnest(cast(:ids as uuid[]), cast(:tokens as uuid[])) as h (id, token)
+                where j.id = h.id and j.claim_token = h.token and j.status = 'pending'
+                returning j.id
+                """)
+                .param("lease", seconds(lease)).param("ids", held.stream().map(Claimed::id).toArray(UUID[]::new))
+                .param("tokens", held.stream().map(Claimed::claimToken).toArray(UUID[]::new))
+                .query(UUID.class).list()));
+        return new HashSet<>(Objects.requireNonNull(renewed));
     }
 
-    /** Tries again after {@code delay}, if this node still holds the claim. */
-    void retry(Claimed job, Duration delay, String error) {
-        transactions.executeWithoutResult(status -> jdbc.sql("""
-                update gateway_jobs set next_attempt_at = now() + make_interval(secs => :delay), last_error = :error,
-                    claim_token = null
-                where id = :id and claim_token = :token and status = 'pending'
+    /** Whether this claim still holds the job: checked before each side effect that must not happen twice. */
+    void ensureHeld(Claimed job) {
+        var held = transactions.execute(status -> jdbc.sql("""
+                select exists (select 1 from gateway_jobs where id = :id and claim_token = :token and status = 'pending')
+                """).param("id", job.id()).param("token", job.claimToken()).query(Boolean.class).single());
+        if (!Boolean.TRUE.equals(held)) {
+            throw new JobFailure.LeaseLost(job.id());
+        }
+    }
+
+    /**
+     * Done, for the jobs whose claims are still held: recorded for many jobs (of any account) at once. A job whose
+     * lease was lost stays with the node that took it over, which recognises the work as done and skips it.
+     */
+    void done(List<Claimed> finished) {
+        Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
+                update gateway_jobs j set status = 'done', finished_at = now(), last_error = null, claim_token = null
+                from unnest(cast(:ids as uuid[]), cast(:tokens as uuid[])) as d (id, token)
+                where j.id = d.id and j.claim_token = d.token and j.status = 'pending'
                 """)
-                .param("delay", seconds(delay)).param("error", truncate(error)).param("id", job.id())
-                .param("token", job.claimToken()).update());
+                .param("ids", finished.stream().map(Claimed::id).toArray(UUID[]::new))
+                .param("tokens", finished.stream().map(Claimed::claimToken).toArray(UUID[]::new)).update()));
+    }
+
+    /** Tries again after {@code delay}, if this node still holds the claim; the key's later jobs wait for it. */
+    void retry(Claimed job, Duration delay, String error) {
+        transactions.executeWithoutResult(status -> {
+            var at = jdbc.sql("""
+                    update gateway_jobs set next_attempt_at = now() + make_interval(secs => :delay), last_error = :error,
+                        claim_token = null
+                    where id = :id and claim_token = :token and status = 'pending'
+                    returning next_attempt_at
+                    """)
+                    .param("delay", seconds(delay)).param("error", truncate(error)).param("id", job.id())
+                    .param("token", job.claimToken()).query(Timestamp.class).optional();
+            at.ifPresent(next -> holdBack(job, next));
+        });
     }
 
     /** Runs it at {@code at} without counting this attempt (a send limit, not a failure). */
     void postpone(Claimed job, Instant at) {
-        transactions.executeWithoutResult(status -> jdbc.sql("""
-                update gateway_jobs set next_attempt_at = :at, attempts = greatest(attempts - 1, 0), claim_token = null
-                where id = :id and claim_token = :token and status = 'pending'
-                """)
-                .param("at", Timestamp.from(at)).param("id", job.id()).param("token", job.claimToken()).update());
+        transactions.executeWithoutResult(status -> {
+            var moved = jdbc.sql("""
+                    update gateway_jobs set next_attempt_at = :at, attempts = greatest(attempts - 1, 0), claim_token = null
+                    where id = :id and claim_token = :token and status = 'pending'
+                    """)
+                    .param("at", Timestamp.from(at)).param("id", job.id()).param("token", job.claimToken()).update();
+            if (moved > 0) {
+                holdBack(job, Timestamp.from(at));
+            }
+        });
     }
 
-    /** A dead letter: kept with its error until an admin replays it. */
-    void dead(Claimed job, String error) {
-        transactions.executeWithoutResult(status -> jdbc.sql("""
+    /**
+     * The key's later jobs cannot be claimed before {@code job} anyway: they move to its time, so that meanwhile they
+     * stay out of the due jobs that claims look at.
+     */
+    private void holdBack(Claimed job, Timestamp at) {
+        if (job.orderingKey() == null) {
+            return;
+        }
+        jdbc.sql("""
+                update gateway_jobs set next_attempt_at = :at
+                where status = 'pending' and account_id = :account and ordering_key = :key and seq > :seq
+                  and next_attempt_at < :at
+                """)
+                .param("at", at).param("account", job.account().value()).param("key", job.orderingKey())
+                .param("seq", job.seq()).update();
+    }
+
+    /** A dead letter: kept with its error until an admin replays it; false when this node no longer held it. */
+    boolean dead(Claimed job, String error) {
+        return Boolean.TRUE.equals(transactions.execute(status -> jdbc.sql("""
                 update gateway_jobs set status = 'dead', finished_at = now(), last_error = :error, claim_token = null
                 where id = :id and claim_token = :token and status = 'pending'
                 """)
-                .param("error", truncate(error)).param("id", job.id()).param("token", job.claimToken()).update());
+                .param("error", truncate(error)).param("id", job.id()).param("token", job.claimToken()).update() > 0));
     }
 
     /** A page of the account's dead letters, newest first, before the cursor. */

@@ -44,7 +44,8 @@ class Sender {
         this.transactions = new TransactionTemplate(transactions);
     }
 
-    void send(AccountId account, JobKind.Send job) {
+    /** Sends the message, unless the job's lease was lost before (then the node that took the job sends it). */
+    void send(AccountId account, JobKind.Send job, Lease lease) {
         var message = messages.find(account, job.messageId()).orElse(null);
         if (message == null || !"pending".equals(message.status())) {
             return;
@@ -55,6 +56,7 @@ class Sender {
             return;
         }
         var adapter = adapters.forType(endpoint.get().type());
+        lease.ensureHeld();
         try {
             var result = message.media() == null
                     ? adapter.sendText(endpoint.get(), message.contactPhone(), message.text() == null ? "" : message.text())

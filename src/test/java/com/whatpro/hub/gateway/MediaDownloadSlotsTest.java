@@ -15,7 +15,7 @@ class MediaDownloadSlotsTest {
 
     private final InboundMedia media = new InboundMedia(null, null, new GatewaySettings(
             new GatewaySettings.Worker(true, Duration.ofSeconds(2), 50, 16, 8, Duration.ofSeconds(2),
-                    Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(10)),
+                    Duration.ofMinutes(10), Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofSeconds(10), 8),
             new GatewaySettings.Pacing(80, Duration.ofSeconds(6), 20, Duration.ZERO, 20, Duration.ZERO,
                     Duration.ofSeconds(1)),
             Duration.ofSeconds(5), Duration.ofDays(7), DataSize.ofMegabytes(16), Duration.ofMillis(200), 1));

@@ -6,7 +6,6 @@ import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.SecondNode;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -48,31 +47,33 @@ class WorkerCrashTests extends IntegrationTest {
     @Test
     void workClaimedByANodeThatDiedComesDueAgainWhenItsLeaseRunsOut() {
         worker.pause();
-        Eventually.quietFor(Duration.ofMillis(300));
         var messageId = "3EB0LS" + InboundBridgeTests.suffix();
         Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(), messageId,
                 "5511955550009@s.whatsapp.net", "Nina", "still there?", false), Map.of());
         // a node claimed it for a lease of two seconds, then died
-        Gateway.sql("update gateway_jobs set claimed_by = 'dead-node', attempts = 1, next_attempt_at = now() + interval '2 seconds'"
-                + " where dedup_key like '%:message:" + messageId + "'");
+        Gateway.sql("update gateway_jobs set claimed_by = 'dead-node', claim_token = gen_random_uuid(), attempts = 1,"
+                + " next_attempt_at = now() + interval '2 seconds' where dedup_key like '%:message:" + messageId + "'");
+        var leaseEnd = Long.parseLong(Gateway.query("select floor(extract(epoch from next_attempt_at) * 1000)::bigint"
+                + " from gateway_jobs where dedup_key like '%:message:" + messageId + "'"));
 
         worker.resume();
-        Eventually.quietFor(Duration.ofMillis(1000));
-        assertThat(chatwoot.messages(chatwootAccount)).as("not before the lease ran out").isEmpty();
-
-        Eventually.until("the message reaches Chatwoot", () -> chatwoot.messages(chatwootAccount).size() == 1);
         Eventually.until("the job is done, on its second attempt", () -> Gateway.query(
                 "select attempts || ' ' || status from gateway_jobs where dedup_key like '%:message:" + messageId + "'")
                 .equals("2 done"));
+        assertThat(chatwoot.messages(chatwootAccount)).hasSize(1);
+        var posted = chatwoot.served(chatwootAccount).stream()
+                .filter(event -> event.getRequest().getMethod().getName().equals("POST")
+                        && URI.create(event.getRequest().getUrl()).getPath().endsWith("/messages"))
+                .mapToLong(event -> event.getRequest().getLoggedDate().getTime()).min().orElseThrow();
+        assertThat(posted).as("posted only once the lease ran out").isGreaterThanOrEqualTo(leaseEnd);
     }
 
     @Test
     void aNodeKilledInTheMiddleOfABatchLosesNothingAndDuplicatesNothing() {
         worker.pause();
-        Eventually.quietFor(Duration.ofMillis(300));
         var slowPosts = chatwoot.slow(chatwootAccount, "POST", "conversations/\\d+/messages", 1500);
         var sourceIds = new ArrayList<String>();
-        try (var other = SecondNode.start("--whatpro.gateway.worker.lease=3s",
+        try (var other = SecondNode.start("--whatpro.gateway.worker.lease=3s", "--whatpro.gateway.worker.heartbeat=1s",
                 "--whatpro.gateway.worker.shutdown-grace=0s")) {
             var otherNode = other.bean(JobWorker.class).node();
             for (int contact = 1; contact <= 3; contact++) {
@@ -93,8 +94,8 @@ class WorkerCrashTests extends IntegrationTest {
 
         worker.resume();
 
-        Eventually.until("every message reaches Chatwoot", () -> chatwoot.messages(chatwootAccount).size() >= 6);
-        Eventually.quietFor(Duration.ofMillis(1500));
+        Eventually.until("every job of the account is done", () -> Gateway.query("select count(*) from gateway_jobs"
+                + " where account_id = " + tenant.id() + " and status <> 'done'").equals("0"));
         var posted = chatwoot.messages(chatwootAccount).stream()
                 .collect(Collectors.groupingBy(FakeChatwoot.Message::sourceId, Collectors.counting()));
         assertThat(posted.keySet()).containsExactlyInAnyOrderElementsOf(sourceIds);
