@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import com.whatpro.hub.platform.KeyMaterial;
 import com.whatpro.hub.platform.PlatformSettings;
+import com.whatpro.hub.platform.StartupFailure;
 import com.whatpro.hub.platform.embedded.EmbeddedPostgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -22,9 +23,14 @@ class DatabaseConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnExpression("'${whatpro.database.url:}'.isBlank()")
     EmbeddedPostgres embeddedPostgres(PlatformSettings settings) {
-        var server = EmbeddedPostgres.start(settings.dataDir().resolve("postgres"));
-        server.createDatabaseIfMissing(EMBEDDED_DATABASE);
-        return server;
+        try {
+            var server = EmbeddedPostgres.start(settings.dataDir().resolve("postgres"));
+            server.createDatabaseIfMissing(EMBEDDED_DATABASE);
+            return server;
+        } catch (RuntimeException e) {
+            throw new StartupFailure("The embedded PostgreSQL did not start: " + e.getMessage(), "Fix what the lines "
+                    + "above name, or set WHATPRO_DATABASE_URL to use a PostgreSQL of yours instead.", e);
+        }
     }
 
     @Bean

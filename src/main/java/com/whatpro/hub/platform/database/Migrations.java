@@ -15,6 +15,8 @@ import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 final class Migrations {
 
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
+    /** Advisory lock key held while the app role's password is set ("whatpro" + "role"). */
+    private static final long APP_ROLE_LOCK = 0x77686174_726f6c65L;
 
     private Migrations() {
     }
@@ -34,7 +36,14 @@ final class Migrations {
                     result.targetSchemaVersion);
         }
         try (var connection = dataSource.getConnection()) {
+            // replicas starting at once: Flyway serialises the migrations itself, this the role's password change
+            connection.setAutoCommit(false);
+            try (var lock = connection.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, APP_ROLE_LOCK);
+                lock.execute();
+            }
             appRole.ensurePassword(connection);
+            connection.commit();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the service's database role", e);
         }

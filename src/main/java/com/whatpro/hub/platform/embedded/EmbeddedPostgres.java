@@ -96,22 +96,25 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * Starts a server on {@code port} (0 picks a free one) with its data under {@code home}, initialising it on
      * first use.
      *
+     * When the server's account (see {@link ServerAccount}) cannot enter {@code home}, the server keeps its files
+     * under {@code /var/lib/whatpro} instead, and says where.
+     *
      * @throws IllegalStateException when the server cannot be set up or started; the message tells why
      */
     public static EmbeddedPostgres start(Path home, int port) {
+        return start(home, port, ServerAccount.FALLBACK_BASE);
+    }
+
+    static EmbeddedPostgres start(Path home, int port, Path fallbackBase) {
         Commands.requirePort(port);
-        Path root = home.toAbsolutePath().normalize();
-        if (UNQUOTABLE.matcher(root.toString()).find()) {
-            throw new IllegalStateException("The embedded PostgreSQL cannot use " + root + ": pg_ctl cannot quote "
-                    + "the characters \" ` $ \\ or line breaks in paths. Set " + ServerAccount.DATA_DIR_SETTING
+        Path requested = home.toAbsolutePath().normalize();
+        if (UNQUOTABLE.matcher(requested.toString()).find()) {
+            throw new IllegalStateException("The embedded PostgreSQL cannot use " + requested + ": pg_ctl cannot "
+                    + "quote the characters \" ` $ \\ or line breaks in paths. Set " + ServerAccount.DATA_DIR_SETTING
                     + " to a plainer path.");
         }
         ServerAccount account = ServerAccount.forThisProcess();
-        try {
-            prepareHome(root, account);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create " + root, e);
-        }
+        Path root = account.reachableHome(requested, fallbackBase, SERVER);
         HomeLock lock = HomeLock.acquire(root, SERVER);
         try {
             EmbeddedPostgres postgres = launch(root, port, account, lock);
@@ -286,17 +289,6 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------- start-up
-
-    private static void prepareHome(Path root, ServerAccount account) throws IOException {
-        Files.createDirectories(root);
-        if (account.switchesUser() && (Integer) Files.getAttribute(root, "unix:uid") == ServerAccount.currentUid()) {
-            var permissions = Files.getPosixFilePermissions(root);
-            if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
-                Files.setPosixFilePermissions(root, permissions); // let the server user pass through to data/
-            }
-        }
-        account.requireReachable(root, SERVER);
-    }
 
     private static EmbeddedPostgres launch(Path root, int requestedPort, ServerAccount account, HomeLock lock)
             throws IOException {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,21 +63,14 @@ public final class EmbeddedRedis implements AutoCloseable {
      * @throws IllegalStateException when the server cannot be started; the message tells why
      */
     public static EmbeddedRedis start(Path home, int port) {
+        return start(home, port, ServerAccount.FALLBACK_BASE);
+    }
+
+    /** As {@link #start(Path, int)}, moving to a directory under {@code fallbackBase} when {@code home} is out of reach. */
+    static EmbeddedRedis start(Path home, int port, Path fallbackBase) {
         Commands.requirePort(port);
-        Path root = home.toAbsolutePath().normalize();
         ServerAccount account = ServerAccount.forThisProcess();
-        try {
-            Files.createDirectories(root);
-            if (account.switchesUser()) {
-                var permissions = Files.getPosixFilePermissions(root);
-                if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
-                    Files.setPosixFilePermissions(root, permissions);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create " + root, e);
-        }
-        account.requireReachable(root, SERVER);
+        Path root = account.reachableHome(home.toAbsolutePath().normalize(), fallbackBase, SERVER);
         HomeLock lock = HomeLock.acquire(root, SERVER);
         try {
             stopLeftoverServer(root);

@@ -8,9 +8,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operating-system account the embedded servers run as.
@@ -22,6 +30,15 @@ import java.util.stream.Stream;
 final class ServerAccount {
 
     static final String DATA_DIR_SETTING = "WHATPRO_DATA_DIR";
+
+    /** Where a server keeps its files when its account cannot reach the data dir it was given. */
+    static final Path FALLBACK_BASE = Path.of("/var/lib/whatpro");
+
+    /** Left in the data dir the server was given, naming where its files are instead. */
+    static final String LOCATION_NOTE = "LOCATION.txt";
+
+    private static final Logger log = LoggerFactory.getLogger(ServerAccount.class);
+    private static final int DIGEST_CHARACTERS = 16;
 
     private static final String UNPRIVILEGED_USER = "nobody";
     private static final int FALLBACK_ID = 65534;
@@ -119,12 +136,87 @@ final class ServerAccount {
     }
 
     /**
+     * The directory a server asked to keep its files in {@code requested} works in: {@code requested} itself when this
+     * account can enter it, else {@code <fallbackBase>/<digest of requested's parent>/<requested's name>}, the same on
+     * every start, so a restart finds the same data. The move is said in one log line and in {@value #LOCATION_NOTE}
+     * left in {@code requested}. A {@code requested} that already holds server data is never left behind: then this
+     * fails, as it does when the fallback is out of the account's reach too.
+     */
+    Path reachableHome(Path requested, Path fallbackBase, String server) {
+        try {
+            openTo(requested);
+            Optional<Path> blocked = firstUnreachable(requested);
+            if (blocked.isEmpty()) {
+                return requested;
+            }
+            if (Files.exists(requested.resolve("data"), LinkOption.NOFOLLOW_LINKS)) {
+                throw unreachable(requested, blocked.get(), server);
+            }
+            Path relocated = relocation(requested, fallbackBase);
+            createIfMissing(fallbackBase, "rwxr-xr-x");
+            createIfMissing(relocated.getParent(), "rwx--x--x");
+            openTo(relocated);
+            Optional<Path> blockedToo = firstUnreachable(relocated);
+            if (blockedToo.isPresent()) {
+                throw unreachable(relocated, blockedToo.get(), server);
+            }
+            Files.writeString(requested.resolve(LOCATION_NOTE), ("The embedded %s keeps its files in %s, as the "
+                    + "user %s it runs as cannot enter %s.%n").formatted(server, relocated, name, blocked.get()),
+                    StandardCharsets.UTF_8);
+            log.info("The embedded {} keeps its files in {}, as the user {} it runs as cannot enter {}", server,
+                    relocated, name, blocked.get());
+            return relocated;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare a directory for the embedded %s (asked for %s under %s)"
+                    .formatted(server, requested, fallbackBase), e);
+        }
+    }
+
+    /** {@code <fallbackBase>/<digest of requested's parent>/<requested's name>}. */
+    static Path relocation(Path requested, Path fallbackBase) throws IOException {
+        Path real = requested.toRealPath();
+        Path dataDir = real.getParent() == null ? real : real.getParent();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(dataDir.toString().getBytes(StandardCharsets.UTF_8));
+            return fallbackBase.resolve(HexFormat.of().formatHex(digest).substring(0, DIGEST_CHARACTERS))
+                    .resolve(real.getFileName().toString());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+
+    /** Creates {@code dir} and lets this account pass through it when the JVM's user owns it. */
+    private void openTo(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        if (switchesUser && ownerUid(dir) == currentUid()) {
+            var permissions = Files.getPosixFilePermissions(dir);
+            if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
+                Files.setPosixFilePermissions(dir, permissions);
+            }
+        }
+    }
+
+    private static void createIfMissing(Path dir, String permissions) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString(permissions));
+        }
+    }
+
+    /**
      * Fails with a clear message when this account cannot enter {@code dir}, i.e. some directory on the way lacks
      * the search (x) permission for it. Only checked when switching user: the current user reaches what it created.
      */
     void requireReachable(Path dir, String server) {
+        firstUnreachable(dir).ifPresent(blocked -> {
+            throw unreachable(dir, blocked, server);
+        });
+    }
+
+    /** The first directory on the way to {@code dir} this account cannot enter; none when no user switch happens. */
+    private Optional<Path> firstUnreachable(Path dir) {
         if (!switchesUser) {
-            return;
+            return Optional.empty();
         }
         Path real;
         try {
@@ -132,7 +224,11 @@ final class ServerAccount {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot resolve " + dir, e);
         }
+        var way = new ArrayList<Path>();
         for (Path current = real; current != null; current = current.getParent()) {
+            way.addFirst(current);
+        }
+        for (Path current : way) {
             PosixFileAttributes attributes;
             try {
                 attributes = Files.readAttributes(current, PosixFileAttributes.class);
@@ -140,14 +236,25 @@ final class ServerAccount {
                 throw new UncheckedIOException("Cannot read the permissions of " + current, e);
             }
             if (!canSearch(current, attributes)) {
-                throw new IllegalStateException(("The embedded %s runs as the unprivileged user %s because this JVM "
-                        + "runs as root, but that user cannot enter %s (owner uid %s, mode %s), so it cannot reach "
-                        + "its data under %s. Set %s to a directory that user can reach (every parent directory "
-                        + "needs o+x), e.g. /var/lib/whatpro, or run the service as a non-root user.")
-                        .formatted(server, describe(), current, ownerUid(current), PosixFilePermissions.toString(
-                                attributes.permissions()), dir, DATA_DIR_SETTING));
+                return Optional.of(current);
             }
         }
+        return Optional.empty();
+    }
+
+    private IllegalStateException unreachable(Path dir, Path blocked, String server) {
+        String mode;
+        try {
+            mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(blocked));
+        } catch (IOException e) {
+            mode = "unknown";
+        }
+        return new IllegalStateException(("The embedded %s runs as the unprivileged user %s because this JVM runs as "
+                + "root, but that user cannot enter %s (owner uid %s, mode %s), so it cannot reach its files under %s. "
+                + "Set %s to a directory that user can reach (every parent directory needs o+x), e.g. %s, or run "
+                + "the service as a non-root user.")
+                .formatted(server, describe(), blocked, ownerUid(blocked), mode, dir, DATA_DIR_SETTING,
+                        FALLBACK_BASE));
     }
 
     private boolean canSearch(Path dir, PosixFileAttributes attributes) {

@@ -3,6 +3,7 @@ package com.whatpro.hub.platform.redis;
 import java.time.Duration;
 
 import com.whatpro.hub.platform.PlatformSettings;
+import com.whatpro.hub.platform.StartupFailure;
 import com.whatpro.hub.platform.embedded.EmbeddedRedis;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,7 +19,12 @@ class RedisConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnExpression("'${whatpro.redis.url:}'.isBlank()")
     EmbeddedRedis embeddedRedis(PlatformSettings settings) {
-        return EmbeddedRedis.start(settings.dataDir().resolve("redis"));
+        try {
+            return EmbeddedRedis.start(settings.dataDir().resolve("redis"));
+        } catch (RuntimeException e) {
+            throw new StartupFailure("The embedded Redis did not start: " + e.getMessage(), "Fix what the lines "
+                    + "above name, or set WHATPRO_REDIS_URL to use a Redis of yours instead.", e);
+        }
     }
 
     @Bean

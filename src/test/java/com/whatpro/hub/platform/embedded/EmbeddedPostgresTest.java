@@ -174,16 +174,61 @@ class EmbeddedPostgresTest {
     }
 
     @Test
-    void explainsDataDirTheServerUserCannotReachWhenRoot() throws IOException {
+    void keepsItsFilesWhereTheServerUserCanReachThemWhenRoot() throws SQLException, IOException {
         assumeThat(ServerAccount.currentUid()).as("runs as root").isZero();
-        Path closed = Files.createDirectory(tempDir.resolve("closed"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        // as a clone under /root: the data dir lies below a directory only root may enter
+        Path closed = Files.createDirectory(tempDir.resolve("root"), privateToRoot());
+        Path requested = closed.resolve("whatpro-hub/.whatpro/postgres");
+        Path fallbackBase = tempDir.resolve("var-lib-whatpro");
 
-        assertThatThrownBy(() -> EmbeddedPostgres.start(closed.resolve("postgres")))
+        Path dataDir;
+        try (var postgres = EmbeddedPostgres.start(requested, 0, fallbackBase)) {
+            dataDir = postgres.dataDirectory();
+            execute(postgres, "create table notes (body text)", "insert into notes values ('kept')");
+        }
+
+        assertThat(dataDir).startsWith(fallbackBase).endsWith(Path.of("postgres/data"));
+        assertThat(dataDir.resolve("PG_VERSION")).hasContent("16");
+        assertThat(Files.getAttribute(dataDir, "unix:uid")).isNotEqualTo(0);
+        assertThat(requested.resolve("data")).doesNotExist();
+        assertThat(Files.readString(requested.resolve(ServerAccount.LOCATION_NOTE)))
+                .contains(dataDir.getParent().toString()).contains(closed.toString());
+        try (var postgres = EmbeddedPostgres.start(requested, 0, fallbackBase)) {
+            assertThat(postgres.dataDirectory()).isEqualTo(dataDir);
+            assertThat(query(postgres, "whatpro", "select body from notes")).containsExactly("kept");
+        }
+    }
+
+    @Test
+    void explainsDataDirTheServerUserCannotReachWhenTheFallbackIsClosedTooAsRoot() throws IOException {
+        assumeThat(ServerAccount.currentUid()).as("runs as root").isZero();
+        Path closed = Files.createDirectory(tempDir.resolve("closed"), privateToRoot());
+        Path closedFallback = Files.createDirectory(tempDir.resolve("closed-fallback"), privateToRoot());
+
+        assertThatThrownBy(() -> EmbeddedPostgres.start(closed.resolve("postgres"), 0, closedFallback))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("nobody")
+                .hasMessageContaining(closedFallback.toString())
+                .hasMessageContaining("WHATPRO_DATA_DIR");
+    }
+
+    @Test
+    void neverLeavesExistingDataBehindAnUnreachableDirectoryAsRoot() throws IOException {
+        assumeThat(ServerAccount.currentUid()).as("runs as root").isZero();
+        Path closed = Files.createDirectory(tempDir.resolve("closed"), privateToRoot());
+        Files.createDirectories(closed.resolve("postgres/data"));
+        Path fallbackBase = tempDir.resolve("var-lib-whatpro");
+
+        assertThatThrownBy(() -> EmbeddedPostgres.start(closed.resolve("postgres"), 0, fallbackBase))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("nobody")
                 .hasMessageContaining(closed.toString())
                 .hasMessageContaining("WHATPRO_DATA_DIR");
+        assertThat(fallbackBase).doesNotExist();
+    }
+
+    private static java.nio.file.attribute.FileAttribute<?> privateToRoot() {
+        return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     }
 
     /**

@@ -74,6 +74,23 @@ class EmbeddedRedisTest {
     }
 
     @Test
+    void keepsItsFilesWhereTheServerUserCanReachThemWhenRoot() throws IOException {
+        assumeThat(ServerAccount.currentUid()).as("runs as root").isZero();
+        Path closed = Files.createDirectory(tempDir.resolve("root"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path requested = closed.resolve(".whatpro/redis");
+        Path fallbackBase = tempDir.resolve("var-lib-whatpro");
+
+        try (var redis = EmbeddedRedis.start(requested, 0, fallbackBase)) {
+            assertThat(send(redis.port(), "PING")).containsExactly("+PONG");
+            Path location = ServerAccount.relocation(requested, fallbackBase);
+            assertThat(Path.of("/proc", Long.toString(redis.process().orElseThrow().pid()), "cwd").toRealPath())
+                    .isEqualTo(location.toRealPath());
+            assertThat(Files.readString(requested.resolve(ServerAccount.LOCATION_NOTE))).contains(location.toString());
+        }
+    }
+
+    @Test
     void stopsServerLeftRunningByCrashedRun() throws IOException {
         var crashed = EmbeddedRedis.start(home);
         ProcessHandle orphan = crashed.process().orElseThrow();
