@@ -162,22 +162,27 @@ function columnHead(stage) {
     totals.length ? el('p', { class: 'totals', text: totals.join(' · ') }) : null);
 }
 
+function late(card) {
+  return card.overdue || (card.due_at && Date.parse(card.due_at) < Date.now());
+}
+
 function cardItem(card) {
   const editable = canChange(card);
+  const overdue = late(card);
   const assignee = card.assignee_id ? state.users.get(card.assignee_id) : null;
   const title = el('button', { type: 'button', class: 'card-title', text: card.title,
     onclick: (e) => openCard(card.id, e.currentTarget) });
   const contact = [card.contact?.name, card.contact?.phone].filter(Boolean).join(' · ');
-  const due = card.due_at ? el('span', { class: `due${card.overdue ? ' is-overdue' : ''}` },
-    card.overdue ? el('strong', { text: `⚠ ${t('overdue')} · ` }) : null, t('due', f.date(card.due_at)))
-    : (card.overdue ? el('span', { class: 'due is-overdue' }, el('strong', { text: `⚠ ${t('overdue')}` })) : null);
+  const due = card.due_at ? el('span', { class: `due${overdue ? ' is-overdue' : ''}` },
+    overdue ? el('strong', { text: `⚠ ${t('overdue')} · ` }) : null, t('due', f.date(card.due_at)))
+    : (overdue ? el('span', { class: 'due is-overdue' }, el('strong', { text: `⚠ ${t('overdue')}` })) : null);
   const labels = card.labels?.length
     ? el('ul', { class: 'labels', 'aria-label': t('labels') },
       card.labels.slice(0, 3).map((l) => el('li', { text: l })),
       card.labels.length > 3 ? el('li', { text: `+${card.labels.length - 3}` }) : null)
     : null;
   const checklist = card.checklist?.total ? el('span', { class: 'check', text: `☑ ${card.checklist.done}/${card.checklist.total}` }) : null;
-  return el('li', { class: `card${editable ? ' can-move' : ' readonly'}${card.overdue ? ' overdue' : ''}`,
+  return el('li', { class: `card${editable ? ' can-move' : ' readonly'}${overdue ? ' overdue' : ''}`,
     dataset: { cardId: card.id, version: card.version, rank: card.rank, stageId: card.stage_id } },
   el('div', { class: 'card-top' }, el('h3', {}, title),
     card.priority && card.priority !== 'normal'
