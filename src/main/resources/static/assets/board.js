@@ -143,7 +143,7 @@ function columnHead(stage) {
   const dot = el('span', { class: 'dot', 'aria-hidden': 'true' });
   if (stage.color) dot.style.background = stage.color;
   const meta = el('p', { class: 'column-meta' },
-    el('span', { class: 'count', text: `${stage.card_count} ${t('cards')}` }));
+    el('span', { class: 'count', text: `${stage.card_count} ${stage.card_count === 1 ? t('card') : t('cards')}` }));
   if (stage.wip_limit) {
     const over = stage.over_wip_limit || stage.card_count > stage.wip_limit;
     meta.append(el('span', { class: `wip${over ? ' over' : ''}${stage.wip_mode === 'hard' ? ' hard' : ''}` },

@@ -28,7 +28,7 @@ class Pages {
     static final List<String> SCRIPT_MESSAGES = List.of(
             "js.moveTo", "js.moveUp", "js.moveDown", "js.moved", "js.movedWithin", "js.moveFailed", "js.addCard",
             "js.cardTitle", "js.amount", "js.currency", "js.save", "js.cancel", "js.create", "js.loadMore",
-            "js.overdue", "js.due", "js.unassigned", "js.cards", "js.wip", "js.wipOver", "js.live", "js.offline",
+            "js.overdue", "js.due", "js.unassigned", "js.card", "js.cards", "js.wip", "js.wipOver", "js.live", "js.offline",
             "js.reconnecting", "js.created", "js.updated", "js.deleted", "js.remoteMoved", "js.close", "js.title",
             "js.contact", "js.phone", "js.priority", "js.assignee", "js.labels", "js.labelsHint", "js.dueDate",
             "js.checklist", "js.addItem", "js.required", "js.history", "js.conversations", "js.openInChatwoot",

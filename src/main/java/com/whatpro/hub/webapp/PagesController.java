@@ -20,6 +20,7 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.LocaleResolver;
@@ -158,15 +159,21 @@ class PagesController {
     }
 
     @PostMapping("/app/sessions/{sessionId}/revoke")
-    String revoke(@PathVariable UUID sessionId, HttpServletRequest request, HttpServletResponse response) {
+    String revoke(@PathVariable UUID sessionId, @RequestHeader(name = "HX-Request", required = false) @Nullable String hxRequest,
+            HttpServletRequest request, HttpServletResponse response) {
+        var htmx = "true".equals(hxRequest);
         var user = SignedIn.required(request);
         if (!sessions.revoke(user, sessionId)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
         if (sessionId.equals(user.sessionId())) {
             WebCookies.PAGES.clear(response, secureCookies);
+            if (htmx) {
+                response.setHeader("HX-Redirect", "/app/login");
+            }
             return "redirect:/app/login";
         }
-        return "redirect:/app/sessions?revoked";
+        // htmx swaps just the row; without JavaScript the whole page comes back
+        return htmx ? "app/sessions :: revokedRow" : "redirect:/app/sessions?revoked";
     }
 }

@@ -53,7 +53,7 @@ class WebAppBrowserTests extends WebAppTest {
             board.get("stages").forEach(stage -> expected.add(stage.get("name").asString()));
             assertThat(names).containsExactlyElementsOf(expected);
             var first = column(browser, stageId(0));
-            assertThat(first.findElement(By.cssSelector(".count")).getText()).isEqualTo("1 cards");
+            assertThat(first.findElement(By.cssSelector(".count")).getText()).isEqualTo("1 card");
             assertThat(first.findElement(By.cssSelector(".totals")).getText()).contains("1.234,56").contains("R$");
             assertThat(column(browser, stageId(1)).findElement(By.cssSelector(".count")).getText()).isEqualTo("0 cards");
         }
@@ -87,7 +87,7 @@ class WebAppBrowserTests extends WebAppTest {
             assertThat(browser.driver.findElement(By.id("announcer")).getAttribute("textContent"))
                     .contains("Website redesign").contains(stageName(2));
             browser.waitFor(driver -> column(browser, stageId(2)).findElement(By.cssSelector(".count")).getText()
-                    .equals("1 cards") ? true : null);
+                    .equals("1 card") ? true : null);
         }
     }
 
@@ -185,7 +185,12 @@ class WebAppBrowserTests extends WebAppTest {
         var checklist = http().bearer(tenant.admin().token()).post("/api/v1/accounts/" + tenant.id() + "/cards/" + id
                 + "/checklist", Map.of("text", "Send the contract"));
         assertThat(checklist.status()).as(checklist.body()).isEqualTo(201);
-        apiCard(tenant.admin().token(), "Onboarding call", stageId(1), Map.of("labels", List.of("new")));
+        apiCard(tenant.admin().token(), "Onboarding call", stageId(1), Map.of("labels", List.of("new"),
+                "assignee_id", tenant.admin().id().toString(), "contact", Map.of("name", "Bruno Costa")));
+        apiCard(tenant.admin().token(), "Pilot for 20 seats", stageId(1), Map.of("priority", "urgent",
+                "amount_minor", 1_200_000, "currency", "BRL", "due_at", "2099-03-01T12:00:00Z"));
+        apiCard(tenant.admin().token(), "Export licence (US)", stageId(2), Map.of("amount_minor", 450_000,
+                "currency", "USD", "labels", List.of("export", "q1", "partner", "priority")));
         try (var browser = Browser.open("pt-BR")) {
             signIn(browser, tenant.admin().email(), Fixtures.PASSWORD);
             var onBoard = cardOnPage(browser, "Annual plan");
@@ -202,6 +207,8 @@ class WebAppBrowserTests extends WebAppTest {
             title.sendKeys("Annual plan (signed)");
             browser.driver.findElement(By.cssSelector("#drawer .drawer-form button[type=submit]")).click();
             until("the API shows the change", () -> cardFromApi(id).get("title").asString().equals("Annual plan (signed)"));
+            browser.waitFor(driver -> driver.findElement(By.cssSelector("#drawer .drawer-status")).getText()
+                    .equals("Salvo.") ? true : null);
             browser.driver.findElement(By.cssSelector("#drawer .checklist input[type=checkbox]")).click();
             until("the API shows the change", () -> cardFromApi(id).get("checklist").get("done").asInt() == 1);
             browser.driver.findElement(By.cssSelector("#drawer .drawer-head button")).click();
@@ -346,6 +353,23 @@ class WebAppBrowserTests extends WebAppTest {
             browser.driver.navigate().refresh();
             browser.waitFor(driver -> driver.findElements(list).size() == 13 ? true : null);
             assertThat(browser.driver.findElement(By.id("f-label")).getAttribute("value")).isEqualTo("even");
+        }
+    }
+
+    @Test
+    void theSessionsPageListsTheApiSessionBesideThisOneAndEndsIt() throws Exception {
+        var apiToken = tenant.admin().token();
+        assertThat(http().bearer(apiToken).get("/api/v1/auth/me").status()).isEqualTo(200);
+        try (var browser = Browser.open("en")) {
+            signIn(browser, tenant.admin().email(), Fixtures.PASSWORD);
+            browser.driver.findElement(By.cssSelector(".nav a[href='/app/sessions']")).click();
+            browser.waitFor(driver -> driver.findElements(By.cssSelector("tr[data-session-id]")).size() == 2 ? true : null);
+            var other = browser.driver.findElements(By.cssSelector("tr[data-session-id]")).stream()
+                    .filter(row -> !row.getText().contains("This session")).findFirst().orElseThrow();
+            other.findElement(By.cssSelector("button[type=submit]")).click();
+            browser.waitFor(By.cssSelector("tr.revoked-row [role=status]"));
+            assertThat(http().bearer(apiToken).get("/api/v1/auth/me").status()).isEqualTo(401);
+            assertThat(browser.driver.findElements(By.cssSelector("tr[data-session-id]"))).hasSize(1);
         }
     }
 }
