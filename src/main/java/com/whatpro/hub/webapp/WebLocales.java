@@ -14,7 +14,8 @@ import org.springframework.web.servlet.i18n.CookieLocaleResolver;
 
 /**
  * The web app speaks Brazilian Portuguese (the default) and English: the language the person
- * chose (a cookie), else the browser's {@code Accept-Language}, else pt-BR.
+ * chose (a cookie), else the browser's {@code Accept-Language}, else pt-BR. Outside {@code /app}
+ * nothing changes for API clients without that cookie.
  */
 @Configuration(proxyBeanMethods = false)
 class WebLocales {
@@ -33,7 +34,12 @@ class WebLocales {
         return resolver;
     }
 
+    /** Pages default to pt-BR; the JSON API keeps the servlet's own choice (Accept-Language, else the JVM's). */
     static Locale fromBrowser(HttpServletRequest request) {
+        var path = request.getRequestURI();
+        if (!path.equals("/") && !path.equals("/app") && !path.startsWith("/app/")) {
+            return request.getLocale();
+        }
         return of(request.getHeader("Accept-Language"));
     }
 
