@@ -1,0 +1,223 @@
+package com.whatpro.hub.identity;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.whatpro.hub.accounts.Accounts;
+import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.KeyMaterial;
+import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.platform.security.Role;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/**
+ * The web app's sign-in, on top of the API's own sessions: a web sign-in opens a row in the same
+ * sessions table (so {@code GET /api/v1/auth/sessions} lists it and revocation ends it), and the
+ * browser holds it as a signed cookie value naming the user and the session. Every use re-reads
+ * the session, so a revoked one stops at once.
+ */
+@Service
+public class WebSessions {
+
+    private static final String ISSUER = "whatpro-hub-web";
+
+    private final Logins logins;
+    private final ChatwootSso sso;
+    private final SessionRegistry sessions;
+    private final AccessTokens accessTokens;
+    private final Users users;
+    private final Memberships memberships;
+    private final Accounts accounts;
+    private final IdentitySettings settings;
+    private final MACSigner signer;
+    private final MACVerifier verifier;
+
+    WebSessions(Logins logins, ChatwootSso sso, SessionRegistry sessions, AccessTokens accessTokens, Users users,
+            Memberships memberships, Accounts accounts, IdentitySettings settings, KeyMaterial keys) throws JOSEException {
+        this.logins = logins;
+        this.sso = sso;
+        this.sessions = sessions;
+        this.accessTokens = accessTokens;
+        this.users = users;
+        this.memberships = memberships;
+        this.accounts = accounts;
+        this.settings = settings;
+        var key = keys.derive("web-session-signing");
+        this.signer = new MACSigner(key);
+        this.verifier = new MACVerifier(key);
+    }
+
+    /** How a sign-in ended. */
+    public sealed interface SignIn {
+        /** {@code cookie} is the value to keep in the browser for {@code maxAge}. */
+        record Opened(String cookie, Duration maxAge) implements SignIn {
+        }
+
+        record Refused(Reason reason) implements SignIn {
+        }
+
+        record Throttled(long retryAfterSeconds) implements SignIn {
+        }
+    }
+
+    public enum Reason {
+        BAD_CREDENTIALS, CHATWOOT_REJECTED, CHATWOOT_UNAVAILABLE, CHATWOOT_NOT_CONFIGURED, CHATWOOT_LINK_REQUIRED, FAILED
+    }
+
+    public record Membership(long accountId, String accountName, Role role) {
+    }
+
+    /** The signed-in person behind a web request, read fresh with their session. */
+    public record WebUser(UUID id, UUID sessionId, String email, String name, boolean superAdmin,
+            List<Membership> memberships) {
+
+        public Optional<Membership> membership(long accountId) {
+            return memberships.stream().filter(m -> m.accountId() == accountId).findFirst();
+        }
+    }
+
+    public record WebSession(UUID id, @Nullable String userAgent, @Nullable String ipAddress, Instant createdAt,
+            Instant lastSeenAt, boolean current) {
+    }
+
+    public SignIn withPassword(String email, String password, HttpServletRequest request) {
+        return switch (logins.login(email, password, ClientInfo.of(request))) {
+            case Logins.Outcome.Granted granted -> opened(granted.grant());
+            case Logins.Outcome.Refused refused -> new SignIn.Refused(Reason.BAD_CREDENTIALS);
+            case Logins.Outcome.Throttled throttled -> new SignIn.Throttled(throttled.retryAfterSeconds());
+        };
+    }
+
+    public SignIn withChatwoot(String chatwootToken, HttpServletRequest request) {
+        try {
+            return opened(sso.login(chatwootToken, ClientInfo.of(request)));
+        } catch (ApiProblem problem) {
+            return new SignIn.Refused(reason(problem));
+        }
+    }
+
+    /** The user of a cookie whose session is still open; empty for anything else. */
+    public Optional<WebUser> user(@Nullable String cookie) {
+        var claims = verify(cookie);
+        if (claims.isEmpty()) {
+            return Optional.empty();
+        }
+        var userId = claims.get().userId();
+        var sessionId = claims.get().sessionId();
+        return Tenancy.callAsUser(userId, () -> {
+            var state = sessions.state(sessionId, userId, null);
+            if (state.isEmpty() || !state.get().active()) {
+                return Optional.<WebUser>empty();
+            }
+            if (state.get().lastSeenAt().plusSeconds(30).isBefore(accessTokens.now())) {
+                sessions.touch(sessionId);
+            }
+            return users.byId(userId).map(user -> new WebUser(user.id(), sessionId, user.email(), user.name(),
+                    user.superAdmin(), memberships(userId)));
+        });
+    }
+
+    /**
+     * A short-lived API access token for one request carrying this cookie. The API checks the
+     * session again, as it does for every token.
+     */
+    public Optional<String> bearer(@Nullable String cookie) {
+        return verify(cookie).map(claims -> accessTokens.issue(claims.userId(), claims.sessionId()).token());
+    }
+
+    public void signOut(@Nullable String cookie) {
+        verify(cookie).ifPresent(claims -> Tenancy.callAsUser(claims.userId(),
+                () -> sessions.revoke(claims.sessionId(), claims.userId(), "logout", claims.userId())));
+    }
+
+    public List<WebSession> sessions(WebUser user) {
+        return Tenancy.callAsUser(user.id(), () -> sessions.active(user.id()).stream()
+                .map(s -> new WebSession(s.id(), s.userAgent(), s.ipAddress(), s.createdAt(), s.lastSeenAt(),
+                        s.id().equals(user.sessionId())))
+                .toList());
+    }
+
+    /** Ends one of the user's own sessions; false when they have no such open session. */
+    public boolean revoke(WebUser user, UUID sessionId) {
+        return Tenancy.callAsUser(user.id(), () -> sessions.revoke(sessionId, user.id(), "revoked_by_user", user.id()));
+    }
+
+    private List<Membership> memberships(UUID userId) {
+        var roles = memberships.rolesOf(userId);
+        return accounts.all(roles.keySet()).stream()
+                .map(account -> new Membership(account.id().value(), account.name(), roles.get(account.id())))
+                .sorted(Comparator.comparing(Membership::accountName))
+                .toList();
+    }
+
+    private SignIn opened(SessionRegistry.Grant grant) {
+        var now = accessTokens.now();
+        var claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .subject(grant.userId().toString())
+                .claim("sid", grant.sessionId().toString())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(grant.refreshExpiresAt()))
+                .build();
+        var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        var maxAge = Duration.between(now, grant.refreshExpiresAt());
+        return new SignIn.Opened(jwt.serialize(), maxAge.isNegative() ? settings.sessionTtl() : maxAge);
+    }
+
+    private Optional<AccessTokens.Claims> verify(@Nullable String cookie) {
+        if (cookie == null || cookie.isBlank() || cookie.length() > 2048) {
+            return Optional.empty();
+        }
+        try {
+            var jwt = SignedJWT.parse(cookie);
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+                return Optional.empty();
+            }
+            var claims = jwt.getJWTClaimsSet();
+            var expiry = claims.getExpirationTime();
+            if (!ISSUER.equals(claims.getIssuer()) || expiry == null || !expiry.toInstant().isAfter(accessTokens.now())) {
+                return Optional.empty();
+            }
+            return Optional.of(new AccessTokens.Claims(UUID.fromString(claims.getSubject()),
+                    UUID.fromString(claims.getStringClaim("sid"))));
+        } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Reason reason(ApiProblem problem) {
+        if (problem.status() == HttpStatus.UNAUTHORIZED) {
+            return Reason.CHATWOOT_REJECTED;
+        }
+        if (problem.status() == HttpStatus.CONFLICT) {
+            return Reason.CHATWOOT_LINK_REQUIRED;
+        }
+        if (problem.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+            return problem.type().endsWith("sso-unavailable") ? Reason.CHATWOOT_NOT_CONFIGURED : Reason.CHATWOOT_UNAVAILABLE;
+        }
+        return Reason.FAILED;
+    }
+}

@@ -1,0 +1,191 @@
+package com.whatpro.hub.webapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.whatpro.hub.Fixtures;
+import com.whatpro.hub.TestHttp;
+
+import org.junit.jupiter.api.Test;
+
+/** The web session from the attacker's side too: cookies, CSRF, framing, revocation, rate limits. */
+class WebSessionsTests extends WebAppTest {
+
+    private static final Pattern CSRF_META = Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]+)\"");
+
+    /** A browser's state as far as these tests need it: its cookies and the page's CSRF token. */
+    private final class Visitor {
+        final Map<String, String> cookies = new java.util.LinkedHashMap<>();
+        String csrf;
+
+        TestHttp.Response get(String path) {
+            return keep(http().send(withCookies(http().request(path)).GET()));
+        }
+
+        TestHttp.Response form(String path, Map<String, String> fields) {
+            var body = new StringBuilder();
+            fields.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(k).append('=')
+                    .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+            return keep(http().send(withCookies(http().request(path)).header("Content-Type",
+                    "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body.toString()))));
+        }
+
+        TestHttp.Response api(String method, String path, String json, boolean withToken) {
+            var request = withCookies(http().request(path)).header("Content-Type", "application/json")
+                    .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+            if (withToken) {
+                request.header("X-XSRF-TOKEN", csrf);
+            }
+            return keep(http().send(request));
+        }
+
+        HttpRequest.Builder withCookies(HttpRequest.Builder request) {
+            if (!cookies.isEmpty()) {
+                request.header("Cookie", String.join("; ", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+            }
+            return request;
+        }
+
+        TestHttp.Response keep(TestHttp.Response response) {
+            for (var header : response.headers().getOrDefault("set-cookie", java.util.List.of())) {
+                var pair = header.split(";", 2)[0];
+                var name = pair.substring(0, pair.indexOf('='));
+                var value = pair.substring(pair.indexOf('=') + 1);
+                if (value.isEmpty()) {
+                    cookies.remove(name);
+                } else {
+                    cookies.put(name, value);
+                }
+            }
+            var match = CSRF_META.matcher(response.body());
+            if (match.find()) {
+                csrf = match.group(1);
+            }
+            return response;
+        }
+
+        void signIn(String email, String password) {
+            get("/app/login");
+            var response = form("/app/login", Map.of("email", email, "password", password, "_csrf", csrf));
+            assertThat(response.status()).as(response.body()).isEqualTo(302);
+            assertThat(cookies).containsKey("whatpro_session");
+            get("/app/a/" + tenant.id() + "/board");
+        }
+    }
+
+    @Test
+    void theRootRedirectsToTheWebAppAndPagesNeedASignIn() {
+        var root = http().get("/");
+        assertThat(root.status()).isEqualTo(302);
+        assertThat(root.header("Location")).endsWith("/app");
+        var board = http().get("/app/a/" + tenant.id() + "/board");
+        assertThat(board.status()).isEqualTo(302);
+        assertThat(board.header("Location")).contains("/app/login?next=");
+    }
+
+    @Test
+    void aWebSignInIsAnApiSessionThatRevocationEndsAtOnce() {
+        var visitor = new Visitor();
+        visitor.signIn(tenant.admin().email(), Fixtures.PASSWORD);
+        var cookie = visitor.form("/app/login", Map.of()).headers();
+        assertThat(String.join(" ", http().send(visitor.withCookies(http().request("/app/login")).GET()).headers()
+                .getOrDefault("set-cookie", java.util.List.of()))).doesNotContain("whatpro_session=;");
+        assertThat(cookie).isNotNull();
+
+        var sessions = http().bearer(tenant.admin().token()).get("/api/v1/auth/sessions").json().get("items");
+        assertThat(sessions).hasSize(2);
+        var web = java.util.stream.StreamSupport.stream(sessions.spliterator(), false)
+                .filter(s -> !s.get("current").asBoolean()).findFirst().orElseThrow();
+        assertThat(visitor.get("/app/a/" + tenant.id() + "/board").status()).isEqualTo(200);
+        assertThat(visitor.api("GET", "/api/v1/auth/me", null, false).status()).isEqualTo(200);
+
+        var revoked = http().bearer(tenant.admin().token()).delete("/api/v1/auth/sessions/" + web.get("id").asString());
+        assertThat(revoked.status()).isEqualTo(204);
+        var after = visitor.get("/app/a/" + tenant.id() + "/board");
+        assertThat(after.status()).isEqualTo(302);
+        assertThat(after.header("Location")).contains("/app/login");
+        assertThat(visitor.api("GET", "/api/v1/auth/me", null, false).status()).isEqualTo(401);
+    }
+
+    @Test
+    void theSessionCookieIsHttpOnlyAndTheApiRefusesCookieWritesWithoutTheCsrfToken() {
+        var visitor = new Visitor();
+        visitor.get("/app/login");
+        var signIn = visitor.form("/app/login", Map.of("email", tenant.admin().email(), "password", Fixtures.PASSWORD,
+                "_csrf", visitor.csrf));
+        var setCookie = signIn.headers().get("set-cookie").stream().filter(c -> c.startsWith("whatpro_session=")).findFirst().orElseThrow();
+        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
+        visitor.get("/app/a/" + tenant.id() + "/board");
+        var stage = board.get("stages").get(0).get("id").asString();
+        var path = "/api/v1/accounts/" + tenant.id() + "/boards/" + board.get("id").asString() + "/cards";
+        var body = "{\"stage_id\":\"" + stage + "\",\"title\":\"Forged\"}";
+
+        var forged = visitor.api("POST", path, body, false);
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.contentType()).startsWith("application/problem+json");
+        var wrong = visitor.csrf;
+        visitor.csrf = "not-the-token";
+        assertThat(visitor.api("POST", path, body, true).status()).isEqualTo(403);
+        visitor.csrf = wrong;
+        assertThat(visitor.api("POST", path, body, true).status()).isEqualTo(201);
+    }
+
+    @Test
+    void aSignInFormWithoutTheCsrfTokenOpensNoSession() {
+        var visitor = new Visitor();
+        visitor.get("/app/login");
+        var response = visitor.form("/app/login", Map.of("email", tenant.admin().email(), "password", Fixtures.PASSWORD));
+        assertThat(response.status()).isEqualTo(302);
+        assertThat(response.header("Location")).contains("/app/login?error=expired");
+        assertThat(visitor.cookies).doesNotContainKey("whatpro_session");
+        assertThat(http().bearer(tenant.admin().token()).get("/api/v1/auth/sessions").json().get("items")).hasSize(1);
+    }
+
+    @Test
+    void pagesCannotBeFramedAndTheEmbedOnlyByTheChatwootOrigin() {
+        var login = http().get("/app/login");
+        assertThat(login.header("X-Frame-Options")).isEqualTo("DENY");
+        var csp = login.header("Content-Security-Policy");
+        assertThat(csp).contains("frame-ancestors 'none'").contains("script-src 'self'").doesNotContain("unsafe-inline");
+        assertThat(login.body()).doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>");
+
+        var embed = http().get("/app/embed");
+        assertThat(embed.status()).isEqualTo(200);
+        assertThat(embed.header("X-Frame-Options")).isNull();
+        assertThat(embed.header("Content-Security-Policy"))
+                .contains("frame-ancestors " + chatwootOrigin())
+                .doesNotContain("frame-ancestors 'none'").contains("script-src 'self'");
+    }
+
+    @Test
+    void theEmbedAnswersOnlyForTheUsersOwnChatwootAccount() {
+        var other = fixtures.createAccount("Other " + chatwootAccountId, chatwootAccountId + 500_000_000L);
+        var visitor = new Visitor();
+        visitor.get("/app/embed");
+        var signIn = visitor.form("/app/embed/login", Map.of("email", tenant.admin().email(), "password", Fixtures.PASSWORD,
+                "_csrf", visitor.csrf));
+        assertThat(signIn.status()).isEqualTo(302);
+        var setCookie = signIn.headers().get("set-cookie").stream().filter(c -> c.startsWith("whatpro_embed_session="))
+                .findFirst().orElseThrow();
+        assertThat(setCookie).contains("SameSite=None").contains("Secure").contains("Partitioned").contains("HttpOnly");
+        var own = visitor.get("/app/embed/conversation?chatwoot_account_id=" + chatwootAccountId + "&conversation_id=9");
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.json().get("account_id").asLong()).isEqualTo(tenant.id());
+        var foreign = visitor.get("/app/embed/conversation?chatwoot_account_id=" + (chatwootAccountId + 500_000_000L)
+                + "&conversation_id=9");
+        assertThat(foreign.status()).as("account %s is not the user's", other).isEqualTo(404);
+    }
+
+    @Test
+    void theLanguageFollowsAcceptLanguageAndDefaultsToPortuguese() {
+        assertThat(http().get("/app/login").body()).contains("<html lang=\"pt-BR\"").contains(">Entrar<");
+        assertThat(http().with("Accept-Language", "en-GB,en;q=0.8").get("/app/login").body())
+                .contains("<html lang=\"en\"").contains(">Sign in<");
+        assertThat(http().with("Accept-Language", "de-DE").get("/app/login").body()).contains("<html lang=\"pt-BR\"");
+    }
+}
