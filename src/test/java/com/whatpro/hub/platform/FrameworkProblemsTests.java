@@ -27,6 +27,13 @@ class FrameworkProblemsTests extends IntegrationTest {
         assertThat(response.json().get("instance").asString()).isEqualTo("/api/v1/no-such-thing");
     }
 
+    /** Found by ApiFuzzTests: Tomcat answered what it refuses by itself with an HTML page. */
+    @Test
+    void whatTheContainerRefusesBeforeAnyServletIsAProblemToo() {
+        assertProblem(http().get("/api/v1/accounts/1/boards/a%2Fb"), 400);
+        assertProblem(http().get("/api/v1/accounts/1/boards?limit=" + "x".repeat(9_000)), 400);
+    }
+
     @Test
     void wrongMethodIsAMethodNotAllowedProblem() {
         var response = http().delete("/api/v1/probe");

@@ -65,7 +65,9 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T waitFor(Duration timeout, ExpectedCondition<T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(50)).until(condition);
+        // live updates re-render columns: an element found a moment ago may be gone, so look again
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     <T> T waitFor(ExpectedCondition<T> condition) {

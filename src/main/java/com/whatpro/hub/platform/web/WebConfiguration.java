@@ -6,6 +6,9 @@ import com.whatpro.hub.platform.PlatformSettings;
 
 import io.swagger.v3.oas.annotations.Hidden;
 
+import org.apache.catalina.core.StandardHost;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,6 +28,16 @@ class WebConfiguration {
         var registration = new FilterRegistrationBean<>(new RequestIdFilter(settings.web().accessLog()));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
+    }
+
+    /** What Tomcat refuses by itself answers as a problem too ({@link ContainerProblemValve}). */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> containerProblems() {
+        return factory -> factory.addContextCustomizers(context -> {
+            if (context.getParent() instanceof StandardHost host) {
+                host.setErrorReportValveClass(ContainerProblemValve.class.getName());
+            }
+        });
     }
 
     @Bean
