@@ -84,8 +84,12 @@ class WebAppBrowserTests extends WebAppTest {
                     "ol.cards[data-stage-id='" + stageId(2) + "'] li[data-card-id='" + id + "']")).isEmpty() ? null : true);
             until("the API shows the change", () -> stageId(2).equals(cardFromApi(id).get("stage_id").asString()));
             assertThat(cardFromApi(id).get("rank").asString()).isNotBlank();
-            assertThat(browser.driver.findElement(By.id("announcer")).getAttribute("textContent"))
-                    .contains("Website redesign").contains(stageName(2));
+            // the live event may place the card before the move's own answer arrives and is announced
+            browser.waitFor(driver -> {
+                var announced = driver.findElement(By.id("announcer")).getAttribute("textContent");
+                return announced != null && announced.contains("Website redesign") && announced.contains(stageName(2))
+                        ? true : null;
+            });
             browser.waitFor(driver -> column(browser, stageId(2)).findElement(By.cssSelector(".count")).getText()
                     .equals("1 card") ? true : null);
         }
