@@ -115,7 +115,7 @@ public class ScaleBench {
                         lpad(to_hex(i), 15, '0'))::uuid,
                        %1$s, '%2$s',
                        (array['%3$s','%4$s','%5$s','%6$s','%7$s']::uuid[])[1 + i %% 5],
-                       'a' || lpad(i::text, 9, '0'),
+                       'a0' || lpad(i::text, 9, '0') || '1',
                        'Deal ' || i,
                        (array['Ana Souza','Bruno Lima','Carla Dias','Diego Alves','Eva Rocha','Fábio Melo',
                               'Gil Torres','Helena Reis','Igor Nunes','Júlia Prado'])[1 + (i / 7) %% 10],
