@@ -1,21 +1,12 @@
 package com.whatpro.hub.identity;
 
-import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.MACVerifier;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.whatpro.hub.accounts.Accounts;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.KeyMaterial;
@@ -47,11 +38,10 @@ public class WebSessions {
     private final Memberships memberships;
     private final Accounts accounts;
     private final IdentitySettings settings;
-    private final MACSigner signer;
-    private final MACVerifier verifier;
+    private final SessionTokens tokens;
 
     WebSessions(Logins logins, ChatwootSso sso, SessionRegistry sessions, AccessTokens accessTokens, Users users,
-            Memberships memberships, Accounts accounts, IdentitySettings settings, KeyMaterial keys) throws JOSEException {
+            Memberships memberships, Accounts accounts, IdentitySettings settings, KeyMaterial keys) {
         this.logins = logins;
         this.sso = sso;
         this.sessions = sessions;
@@ -60,9 +50,7 @@ public class WebSessions {
         this.memberships = memberships;
         this.accounts = accounts;
         this.settings = settings;
-        var key = keys.derive("web-session-signing");
-        this.signer = new MACSigner(key);
-        this.verifier = new MACVerifier(key);
+        this.tokens = new SessionTokens(keys, "web-session-signing", ISSUER);
     }
 
     /** How a sign-in ended. */
@@ -170,42 +158,16 @@ public class WebSessions {
 
     private SignIn opened(SessionRegistry.Grant grant) {
         var now = accessTokens.now();
-        var claims = new JWTClaimsSet.Builder()
-                .issuer(ISSUER)
-                .subject(grant.userId().toString())
-                .claim("sid", grant.sessionId().toString())
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(grant.refreshExpiresAt()))
-                .build();
-        var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-        try {
-            jwt.sign(signer);
-        } catch (JOSEException e) {
-            throw new IllegalStateException(e);
-        }
+        var cookie = tokens.sign(grant.userId(), grant.sessionId(), now, grant.refreshExpiresAt());
         var maxAge = Duration.between(now, grant.refreshExpiresAt());
-        return new SignIn.Opened(jwt.serialize(), maxAge.isNegative() ? settings.sessionTtl() : maxAge);
+        return new SignIn.Opened(cookie, maxAge.isNegative() ? settings.sessionTtl() : maxAge);
     }
 
     private Optional<AccessTokens.Claims> verify(@Nullable String cookie) {
         if (cookie == null || cookie.isBlank() || cookie.length() > 2048) {
             return Optional.empty();
         }
-        try {
-            var jwt = SignedJWT.parse(cookie);
-            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
-                return Optional.empty();
-            }
-            var claims = jwt.getJWTClaimsSet();
-            var expiry = claims.getExpirationTime();
-            if (!ISSUER.equals(claims.getIssuer()) || expiry == null || !expiry.toInstant().isAfter(accessTokens.now())) {
-                return Optional.empty();
-            }
-            return Optional.of(new AccessTokens.Claims(UUID.fromString(claims.getSubject()),
-                    UUID.fromString(claims.getStringClaim("sid"))));
-        } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
-            return Optional.empty();
-        }
+        return tokens.verify(cookie, accessTokens.now());
     }
 
     private static Reason reason(ApiProblem problem) {

@@ -1,0 +1,76 @@
+package com.whatpro.hub.identity;
+
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.whatpro.hub.platform.Ids;
+import com.whatpro.hub.platform.KeyMaterial;
+
+/**
+ * HS256 JWTs naming a user ({@code sub}) and a session ({@code sid}) under one issuer, signed with a key
+ * derived from the master key for that purpose: the API's access tokens and the web session cookie.
+ */
+final class SessionTokens {
+
+    private final String issuer;
+    private final MACSigner signer;
+    private final MACVerifier verifier;
+
+    SessionTokens(KeyMaterial keys, String keyPurpose, String issuer) {
+        this.issuer = issuer;
+        var key = keys.derive(keyPurpose);
+        try {
+            this.signer = new MACSigner(key);
+            this.verifier = new MACVerifier(key);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    String sign(UUID userId, UUID sessionId, Instant issuedAt, Instant expiresAt) {
+        var claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(userId.toString())
+                .claim("sid", sessionId.toString())
+                .jwtID(Ids.newId().toString())
+                .issueTime(Date.from(issuedAt))
+                .expirationTime(Date.from(expiresAt))
+                .build();
+        var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        try {
+            jwt.sign(signer);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        return jwt.serialize();
+    }
+
+    /** The claims of a valid token of this issuer still unexpired at {@code now}; empty for anything else. */
+    Optional<AccessTokens.Claims> verify(String token, Instant now) {
+        try {
+            var jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+                return Optional.empty();
+            }
+            var claims = jwt.getJWTClaimsSet();
+            var expiry = claims.getExpirationTime();
+            if (!issuer.equals(claims.getIssuer()) || expiry == null || !expiry.toInstant().isAfter(now)) {
+                return Optional.empty();
+            }
+            return Optional.of(new AccessTokens.Claims(UUID.fromString(claims.getSubject()),
+                    UUID.fromString(claims.getStringClaim("sid"))));
+        } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
+            return Optional.empty();
+        }
+    }
+}
