@@ -33,8 +33,11 @@ public final class SecondNode implements AutoCloseable {
     }
 
     public TestHttp http() {
-        var port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return TestHttp.at(port);
+        return TestHttp.at(port());
+    }
+
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     public <T> T bean(Class<T> type) {

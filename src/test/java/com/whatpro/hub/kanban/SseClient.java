@@ -16,13 +16,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A minimal Server-Sent Events reader, as a browser's EventSource would read the stream. */
-final class SseClient implements AutoCloseable {
+public final class SseClient implements AutoCloseable {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    record Event(String id, String name, String data) {
-        JsonNode json() {
+    public record Event(String id, String name, String data) {
+        public JsonNode json() {
             return JSON.readTree(data);
         }
     }
@@ -37,7 +37,7 @@ final class SseClient implements AutoCloseable {
         this.reader = Thread.ofVirtual().start(this::read);
     }
 
-    static SseClient open(int port, String path, String token, String lastEventId) throws Exception {
+    public static SseClient open(int port, String path, String token, String lastEventId) throws Exception {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream");
         if (lastEventId != null) {
@@ -92,7 +92,7 @@ final class SseClient implements AutoCloseable {
     private enum Ended { INSTANCE }
 
     /** The next event matching the filter (others are skipped); fails after the timeout. */
-    Event next(Predicate<Event> wanted, Duration timeout) throws InterruptedException {
+    public Event next(Predicate<Event> wanted, Duration timeout) throws InterruptedException {
         var deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             var left = deadline - System.nanoTime();
@@ -109,7 +109,7 @@ final class SseClient implements AutoCloseable {
         }
     }
 
-    Event next(String name, Duration timeout) throws InterruptedException {
+    public Event next(String name, Duration timeout) throws InterruptedException {
         return next(event -> event.name().equals(name), timeout);
     }
 

@@ -6,6 +6,8 @@ import com.whatpro.hub.platform.PlatformSettings;
 import com.whatpro.hub.platform.StartupFailure;
 import com.whatpro.hub.platform.embedded.EmbeddedRedis;
 
+import io.lettuce.core.RedisURI;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
@@ -30,10 +32,18 @@ class RedisConfiguration {
     @Bean
     LettuceConnectionFactory redisConnectionFactory(PlatformSettings settings, ObjectProvider<EmbeddedRedis> embedded) {
         var url = settings.redis().embedded() ? embedded.getObject().url() : settings.redis().url();
+        var uri = RedisURI.create(url);
         var client = LettuceClientConfiguration.builder()
                 .commandTimeout(Duration.ofSeconds(2))
-                .shutdownTimeout(Duration.ofMillis(100))
-                .build();
-        return new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(url), client);
+                .shutdownTimeout(Duration.ofMillis(100));
+        if (uri.isSsl()) {
+            // rediss:// (and rediss-sentinel://): TLS, the server's certificate checked against the JVM's trust store
+            var tls = client.useSsl().verifyPeer(uri.getVerifyMode());
+            if (uri.isStartTls()) {
+                tls.startTls();
+            }
+        }
+        // redis-sentinel://host:port,host:port#primary asks the Sentinels for the primary, and again on reconnecting
+        return new LettuceConnectionFactory(LettuceConnectionFactory.createRedisConfiguration(uri), client.build());
     }
 }
