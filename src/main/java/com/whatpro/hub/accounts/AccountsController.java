@@ -15,6 +15,7 @@ import com.whatpro.hub.platform.security.Requires;
 import com.whatpro.hub.platform.security.Role;
 import com.whatpro.hub.platform.security.SignedIn;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -70,6 +71,7 @@ class AccountsController {
             @Nullable @Pattern(regexp = "active|inactive") String status) {
     }
 
+    @Operation(summary = "List the accounts (super_admin: all; others: their own)")
     @GetMapping
     @SignedIn
     AccountList list() {
@@ -82,6 +84,7 @@ class AccountsController {
         return new AccountList(visible.stream().map(AccountView::of).toList(), null);
     }
 
+    @Operation(summary = "Create an account (super_admin)")
     @PostMapping
     @Requires(Permission.ACCOUNT_MANAGE)
     ResponseEntity<AccountView> create(@Valid @RequestBody CreateAccount request) {
@@ -95,6 +98,7 @@ class AccountsController {
         return ResponseEntity.status(HttpStatus.CREATED).body(AccountView.of(created));
     }
 
+    @Operation(summary = "Get an account")
     @GetMapping("/{accountId}")
     @Requires(Permission.ACCOUNT_READ)
     AccountView get(@PathVariable long accountId) {
@@ -102,6 +106,7 @@ class AccountsController {
                 .orElseThrow(() -> ApiProblem.notFound("account"));
     }
 
+    @Operation(summary = "Change an account's name, locale or settings (plan and status: super_admin)")
     @PatchMapping("/{accountId}")
     @Requires(Permission.ACCOUNT_UPDATE)
     AccountView update(@PathVariable long accountId, @Valid @RequestBody UpdateAccount request) {
@@ -119,6 +124,7 @@ class AccountsController {
                 .map(AccountView::of).orElseThrow(() -> ApiProblem.notFound("account"));
     }
 
+    @Operation(summary = "Deactivate an account (super_admin)")
     @DeleteMapping("/{accountId}")
     @Requires(Permission.ACCOUNT_MANAGE)
     ResponseEntity<Void> deactivate(@PathVariable long accountId) {

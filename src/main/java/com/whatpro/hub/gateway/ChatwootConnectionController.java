@@ -81,6 +81,7 @@ class ChatwootConnectionController {
         return view(connection);
     }
 
+    @Operation(summary = "Get the account's Chatwoot connection")
     @GetMapping
     @Requires(Permission.CHATWOOT_MANAGE)
     ConnectionView get(@PathVariable long accountId) {

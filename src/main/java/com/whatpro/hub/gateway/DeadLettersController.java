@@ -39,6 +39,7 @@ class DeadLettersController {
     record Replayed(UUID id, String status) {
     }
 
+    @Operation(summary = "List the gateway's dead letters, newest first")
     @GetMapping
     @Requires(Permission.GATEWAY_MANAGE)
     Paging.Page<DeadLetterView> list(@PathVariable long accountId,

@@ -112,6 +112,7 @@ class MessagesController {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Queued(id, "pending"));
     }
 
+    @Operation(summary = "List messages, newest first")
     @GetMapping
     @Requires(Permission.MESSAGES_READ)
     Paging.Page<MessageView> list(@PathVariable long accountId,

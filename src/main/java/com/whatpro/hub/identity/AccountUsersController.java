@@ -10,6 +10,7 @@ import com.whatpro.hub.platform.security.Requires;
 import com.whatpro.hub.platform.security.Role;
 import com.whatpro.hub.platform.web.Paging;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
@@ -60,6 +61,7 @@ class AccountUsersController {
             @Nullable @Pattern(regexp = "online|busy|offline") String availability) {
     }
 
+    @Operation(summary = "List the account's members")
     @GetMapping
     @Requires(Permission.USERS_READ)
     Paging.Page<MemberView> list(@PathVariable long accountId, @RequestParam(required = false) @Nullable Integer limit,
@@ -69,6 +71,7 @@ class AccountUsersController {
         return Paging.of(rows, size, MemberView::of, member -> member.userId().toString());
     }
 
+    @Operation(summary = "Add a member to the account")
     @PostMapping
     @Requires(Permission.USERS_WRITE)
     ResponseEntity<MemberView> add(@PathVariable long accountId, @Valid @RequestBody AddMember request) {
@@ -77,6 +80,7 @@ class AccountUsersController {
         return ResponseEntity.status(HttpStatus.CREATED).body(MemberView.of(member));
     }
 
+    @Operation(summary = "Get a member")
     @GetMapping("/{userId}")
     @Requires(Permission.USERS_READ)
     MemberView get(@PathVariable long accountId, @PathVariable UUID userId) {
@@ -84,6 +88,7 @@ class AccountUsersController {
                 .orElseThrow(() -> ApiProblem.notFound("user"));
     }
 
+    @Operation(summary = "Change a member's name, role or availability")
     @PatchMapping("/{userId}")
     @Requires(Permission.USERS_WRITE)
     MemberView update(@PathVariable long accountId, @PathVariable UUID userId, @Valid @RequestBody UpdateMember request) {
@@ -93,6 +98,7 @@ class AccountUsersController {
                 .orElseThrow(() -> ApiProblem.notFound("user"));
     }
 
+    @Operation(summary = "Remove a member from the account")
     @DeleteMapping("/{userId}")
     @Requires(Permission.USERS_WRITE)
     ResponseEntity<Void> remove(@PathVariable long accountId, @PathVariable UUID userId) {

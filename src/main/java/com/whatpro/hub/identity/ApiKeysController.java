@@ -59,6 +59,7 @@ class ApiKeysController {
     record KeyList(List<KeyView> items, @Nullable String nextCursor) {
     }
 
+    @Operation(summary = "List the account's API keys (never the keys themselves)")
     @GetMapping
     @Requires(Permission.API_KEYS_MANAGE)
     KeyList list(@PathVariable long accountId) {
@@ -84,6 +85,7 @@ class ApiKeysController {
                 key.id(), key.name(), key.prefix(), key.scopes(), key.expiresAt(), key.createdAt(), issued.secretKey()));
     }
 
+    @Operation(summary = "Revoke an API key")
     @DeleteMapping("/{keyId}")
     @Requires(Permission.API_KEYS_MANAGE)
     ResponseEntity<Void> revoke(@PathVariable long accountId, @PathVariable UUID keyId) {

@@ -154,6 +154,7 @@ class AuthController {
         };
     }
 
+    @Operation(summary = "Sign out: end this session and clear the refresh cookie")
     @PostMapping("/logout")
     @SignedIn
     ResponseEntity<Void> logout() {
@@ -162,6 +163,7 @@ class AuthController {
         return ResponseEntity.noContent().header(HttpHeaders.SET_COOKIE, cookie("", Duration.ZERO).toString()).build();
     }
 
+    @Operation(summary = "The signed-in user and their accounts and roles")
     @GetMapping("/me")
     @SignedIn
     MeResponse me() {
@@ -174,6 +176,7 @@ class AuthController {
         return new MeResponse(UserView.of(user), views);
     }
 
+    @Operation(summary = "List the signed-in user's sessions")
     @GetMapping("/sessions")
     @SignedIn
     SessionList sessions() {
@@ -184,6 +187,7 @@ class AuthController {
                 .toList());
     }
 
+    @Operation(summary = "End one of the user's sessions")
     @DeleteMapping("/sessions/{sessionId}")
     @SignedIn
     ResponseEntity<Void> revoke(@PathVariable UUID sessionId) {
@@ -194,6 +198,7 @@ class AuthController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "End all of the user's other sessions")
     @DeleteMapping("/sessions")
     @SignedIn
     ResponseEntity<Void> revokeOthers() {

@@ -11,6 +11,7 @@ import com.whatpro.hub.platform.security.Requires;
 
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -129,12 +130,14 @@ class BoardsController {
 
     // ---------------------------------------------------------------- boards
 
+    @Operation(summary = "List the account's boards")
     @GetMapping
     @Requires(Permission.BOARDS_READ)
     BoardList list(@PathVariable long accountId) {
         return new BoardList(boards.list(Callers.requiredAccess().account()).stream().map(BoardSummary::of).toList(), null);
     }
 
+    @Operation(summary = "Create a board with its stages")
     @PostMapping
     @Requires(Permission.BOARDS_WRITE)
     ResponseEntity<Boards.BoardView> create(@PathVariable long accountId, @Valid @RequestBody CreateBoard request) {
@@ -148,12 +151,14 @@ class BoardsController {
         return ResponseEntity.status(HttpStatus.CREATED).body(board);
     }
 
+    @Operation(summary = "Get a board with its stages")
     @GetMapping("/{boardId}")
     @Requires(Permission.BOARDS_READ)
     Boards.BoardView get(@PathVariable long accountId, @PathVariable UUID boardId) {
         return boards.view(Callers.requiredAccess().account(), boardId).orElseThrow(() -> ApiProblem.notFound("board"));
     }
 
+    @Operation(summary = "Change a board")
     @PatchMapping("/{boardId}")
     @Requires(Permission.BOARDS_WRITE)
     @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = UpdateBoard.class)))
@@ -172,6 +177,7 @@ class BoardsController {
                 .orElseThrow(() -> ApiProblem.notFound("board"));
     }
 
+    @Operation(summary = "Delete a board")
     @DeleteMapping("/{boardId}")
     @Requires(Permission.BOARDS_WRITE)
     ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID boardId) {
@@ -184,6 +190,7 @@ class BoardsController {
 
     // ---------------------------------------------------------------- stages
 
+    @Operation(summary = "List a board's stages")
     @GetMapping("/{boardId}/stages")
     @Requires(Permission.BOARDS_READ)
     StageList stages(@PathVariable long accountId, @PathVariable UUID boardId) {
@@ -191,6 +198,7 @@ class BoardsController {
         return new StageList(board.stages(), null);
     }
 
+    @Operation(summary = "Add a stage to a board")
     @PostMapping("/{boardId}/stages")
     @Requires(Permission.STAGES_WRITE)
     ResponseEntity<Stages.StageView> createStage(@PathVariable long accountId, @PathVariable UUID boardId,
@@ -200,6 +208,7 @@ class BoardsController {
         return ResponseEntity.status(HttpStatus.CREATED).body(stage);
     }
 
+    @Operation(summary = "Change a stage")
     @PatchMapping("/{boardId}/stages/{stageId}")
     @Requires(Permission.STAGES_WRITE)
     @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = UpdateStage.class)))
@@ -221,6 +230,7 @@ class BoardsController {
                 Actor.of(access));
     }
 
+    @Operation(summary = "Delete a stage")
     @DeleteMapping("/{boardId}/stages/{stageId}")
     @Requires(Permission.STAGES_WRITE)
     ResponseEntity<Void> deleteStage(@PathVariable long accountId, @PathVariable UUID boardId, @PathVariable UUID stageId,
@@ -232,6 +242,7 @@ class BoardsController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "Reorder a board's stages")
     @PutMapping("/{boardId}/stage-order")
     @Requires(Permission.STAGES_WRITE)
     StageList reorder(@PathVariable long accountId, @PathVariable UUID boardId, @Valid @RequestBody StageOrder request) {

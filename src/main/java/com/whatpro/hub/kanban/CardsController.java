@@ -13,6 +13,7 @@ import com.whatpro.hub.platform.web.Paging;
 
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -111,6 +112,7 @@ class CardsController {
 
     // ---------------------------------------------------------------- cards
 
+    @Operation(summary = "List a board's cards, with filters")
     @GetMapping("/boards/{boardId}/cards")
     @Requires(Permission.CARDS_READ)
     Cards.Page list(@PathVariable long accountId, @PathVariable UUID boardId,
@@ -138,6 +140,7 @@ class CardsController {
                 blankToNull(q), overdue, Boolean.TRUE.equals(archived)), blankToNull(cursor), size);
     }
 
+    @Operation(summary = "Create a card")
     @PostMapping("/boards/{boardId}/cards")
     @Requires(Permission.CARDS_WRITE)
     ResponseEntity<Cards.CardView> create(@PathVariable long accountId, @PathVariable UUID boardId,
@@ -156,6 +159,7 @@ class CardsController {
         return ResponseEntity.status(HttpStatus.CREATED).eTag(etag(card.version())).body(card);
     }
 
+    @Operation(summary = "Get a card")
     @GetMapping("/cards/{cardId}")
     @Requires(Permission.CARDS_READ)
     ResponseEntity<Cards.CardView> get(@PathVariable long accountId, @PathVariable UUID cardId) {
@@ -163,6 +167,7 @@ class CardsController {
         return ResponseEntity.ok().eTag(etag(card.version())).body(card);
     }
 
+    @Operation(summary = "Change a card; If-Match with its ETag refuses a stale write")
     @PatchMapping("/cards/{cardId}")
     @Requires(Permission.CARDS_WRITE)
     @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(schema = @Schema(implementation = UpdateCard.class)))
@@ -184,6 +189,7 @@ class CardsController {
         return ResponseEntity.ok().eTag(etag(card.version())).body(card);
     }
 
+    @Operation(summary = "Delete a card")
     @DeleteMapping("/cards/{cardId}")
     @Requires(Permission.CARDS_WRITE)
     ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID cardId,
@@ -195,6 +201,7 @@ class CardsController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "Move a card to another stage or position")
     @PostMapping("/cards/{cardId}/move")
     @Requires(Permission.CARDS_WRITE)
     ResponseEntity<Cards.CardView> move(@PathVariable long accountId, @PathVariable UUID cardId,
@@ -207,6 +214,7 @@ class CardsController {
         return ResponseEntity.ok().eTag(etag(card.version())).body(card);
     }
 
+    @Operation(summary = "A card's history, newest first")
     @GetMapping("/cards/{cardId}/history")
     @Requires(Permission.CARDS_READ)
     HistoryList history(@PathVariable long accountId, @PathVariable UUID cardId,
@@ -231,12 +239,14 @@ class CardsController {
 
     // ---------------------------------------------------------------- checklist
 
+    @Operation(summary = "List a card's checklist items")
     @GetMapping("/cards/{cardId}/checklist")
     @Requires(Permission.CARDS_READ)
     ItemList checklist(@PathVariable long accountId, @PathVariable UUID cardId) {
         return new ItemList(checklists.list(Callers.requiredAccess().account(), cardId), null);
     }
 
+    @Operation(summary = "Add a checklist item to a card")
     @PostMapping("/cards/{cardId}/checklist")
     @Requires(Permission.CARDS_WRITE)
     ResponseEntity<Checklists.Item> addItem(@PathVariable long accountId, @PathVariable UUID cardId,
@@ -247,6 +257,7 @@ class CardsController {
         return ResponseEntity.status(HttpStatus.CREATED).body(item);
     }
 
+    @Operation(summary = "Change a checklist item")
     @PatchMapping("/cards/{cardId}/checklist/{itemId}")
     @Requires(Permission.CARDS_WRITE)
     Checklists.Item updateItem(@PathVariable long accountId, @PathVariable UUID cardId, @PathVariable UUID itemId,
@@ -256,6 +267,7 @@ class CardsController {
                 new Checklists.ItemPatch(request.text(), request.done(), request.required()), Actor.of(access));
     }
 
+    @Operation(summary = "Delete a checklist item")
     @DeleteMapping("/cards/{cardId}/checklist/{itemId}")
     @Requires(Permission.CARDS_WRITE)
     ResponseEntity<Void> removeItem(@PathVariable long accountId, @PathVariable UUID cardId, @PathVariable UUID itemId) {

@@ -94,6 +94,7 @@ class ProvidersController {
             @Nullable Boolean rotateWebhookSecret) {
     }
 
+    @Operation(summary = "List the account's WhatsApp numbers (providers)")
     @GetMapping
     @Requires(Permission.PROVIDERS_READ)
     ProviderList list(@PathVariable long accountId) {
@@ -127,6 +128,7 @@ class ProvidersController {
                 registrations.find(access.account(), created.provider().id()).orElse(null)));
     }
 
+    @Operation(summary = "Get a provider")
     @GetMapping("/{providerId}")
     @Requires(Permission.PROVIDERS_READ)
     ProviderView get(@PathVariable long accountId, @PathVariable UUID providerId) {
@@ -157,6 +159,7 @@ class ProvidersController {
         return view(updated, secretOf(updated), registrations.find(account, providerId).orElse(null));
     }
 
+    @Operation(summary = "Disconnect and delete a provider")
     @DeleteMapping("/{providerId}")
     @Requires(Permission.PROVIDERS_WRITE)
     ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID providerId) {

@@ -9,6 +9,7 @@ import com.whatpro.hub.platform.security.Callers;
 import com.whatpro.hub.platform.security.Permission;
 import com.whatpro.hub.platform.security.Requires;
 
+import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -66,12 +67,14 @@ class TeamsController {
     record AddMember(@NotNull UUID userId) {
     }
 
+    @Operation(summary = "List the account's teams")
     @GetMapping
     @Requires(Permission.TEAMS_READ)
     TeamList list(@PathVariable long accountId) {
         return new TeamList(teams.list(Callers.requiredAccess().account()).stream().map(TeamView::of).toList(), null);
     }
 
+    @Operation(summary = "Create a team")
     @PostMapping
     @Requires(Permission.TEAMS_WRITE)
     ResponseEntity<TeamView> create(@PathVariable long accountId, @Valid @RequestBody CreateTeam request) {
@@ -81,6 +84,7 @@ class TeamsController {
         return ResponseEntity.status(HttpStatus.CREATED).body(TeamView.of(team));
     }
 
+    @Operation(summary = "Get a team")
     @GetMapping("/{teamId}")
     @Requires(Permission.TEAMS_READ)
     TeamView get(@PathVariable long accountId, @PathVariable UUID teamId) {
@@ -88,6 +92,7 @@ class TeamsController {
                 .orElseThrow(() -> ApiProblem.notFound("team"));
     }
 
+    @Operation(summary = "Change a team")
     @PatchMapping("/{teamId}")
     @Requires(Permission.TEAMS_WRITE)
     TeamView update(@PathVariable long accountId, @PathVariable UUID teamId, @Valid @RequestBody UpdateTeam request) {
@@ -97,6 +102,7 @@ class TeamsController {
                 .map(TeamView::of).orElseThrow(() -> ApiProblem.notFound("team"));
     }
 
+    @Operation(summary = "Delete a team")
     @DeleteMapping("/{teamId}")
     @Requires(Permission.TEAMS_WRITE)
     ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID teamId) {
@@ -107,6 +113,7 @@ class TeamsController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "List a team's members")
     @GetMapping("/{teamId}/members")
     @Requires(Permission.TEAMS_READ)
     MemberList members(@PathVariable long accountId, @PathVariable UUID teamId) {
@@ -118,6 +125,7 @@ class TeamsController {
                 .map(m -> new MemberView(m.userId(), m.name(), m.email(), m.addedAt())).toList(), null);
     }
 
+    @Operation(summary = "Add members to a team")
     @PostMapping("/{teamId}/members")
     @Requires(Permission.TEAM_MEMBERS_WRITE)
     ResponseEntity<MemberList> addMember(@PathVariable long accountId, @PathVariable UUID teamId,
@@ -127,6 +135,7 @@ class TeamsController {
         return ResponseEntity.status(HttpStatus.CREATED).body(members(accountId, teamId));
     }
 
+    @Operation(summary = "Remove a member from a team")
     @DeleteMapping("/{teamId}/members/{userId}")
     @Requires(Permission.TEAM_MEMBERS_WRITE)
     ResponseEntity<Void> removeMember(@PathVariable long accountId, @PathVariable UUID teamId, @PathVariable UUID userId) {

@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** A route that exists only in the test classpath, to exercise what the framework does with bad input. */
 @RestController
+@io.swagger.v3.oas.annotations.Hidden
 @Public
 class ProbeController {
 

@@ -71,6 +71,13 @@ class DatabaseConfiguration {
         config.setMinimumIdle(Math.min(size, 4));
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(-1);
+        // surviving a failover of the primary: a connection idle for a moment is tested before it is lent (Hikari's
+        // default), idle ones are pinged every 30 s and every one is renewed after 10 min, so connections to a
+        // primary that went away are dropped instead of handed to requests
+        config.setKeepaliveTime(30_000);
+        config.setMaxLifetime(600_000);
+        config.setValidationTimeout(2_000);
+        config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "whatpro-hub");
         return new HikariDataSource(config);
