@@ -9,6 +9,6 @@ final class UnsafeSettingsFailureAnalyzer extends AbstractFailureAnalyzer<Unsafe
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, UnsafeSettingsException cause) {
         return new FailureAnalysis("WhatPro Hub refuses these settings:" + System.lineSeparator() + cause.getMessage(),
-                "Set " + cause.setting() + " (see the configuration table in README.md).", cause);
+                "Set " + cause.setting() + " (see the configuration table in docs/configuration.md).", cause);
     }
 }

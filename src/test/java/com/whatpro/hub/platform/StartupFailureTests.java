@@ -63,7 +63,7 @@ class StartupFailureTests {
                 .isInstanceOf(UnsafeSettingsException.class);
         String plain = output.getOut().substring(production.length());
         assertThat(plain.lines().filter(line -> !line.isBlank()).toList().getLast())
-                .isEqualTo("Set WHATPRO_PUBLIC_URL (see the configuration table in README.md).");
+                .isEqualTo("Set WHATPRO_PUBLIC_URL (see the configuration table in docs/configuration.md).");
         assertThat(plain.lines()).noneMatch(line -> line.startsWith("{"));
     }
 
