@@ -85,7 +85,15 @@ public final class RateLimiter implements Degradation, AutoCloseable {
 
     /** Connects to Redis now; if it does not answer, starts on local buckets and keeps trying. */
     public static RateLimiter start(String redisUrl, String keyPrefix, Duration probeEvery) {
+        return start(redisUrl, keyPrefix, probeEvery, null);
+    }
+
+    /** As {@link #start(String, String, Duration)}, letting a test see every command sent to Redis. */
+    static RateLimiter start(String redisUrl, String keyPrefix, Duration probeEvery, @Nullable CommandListener listener) {
         var limiter = new RateLimiter(redisUrl, keyPrefix, probeEvery);
+        if (listener != null) {
+            limiter.client.addListener(listener);
+        }
         if (!limiter.connect()) {
             log.warn("Redis is unreachable: rate limits use local buckets on this node until it answers");
         }
@@ -178,11 +186,6 @@ public final class RateLimiter implements Degradation, AutoCloseable {
     public Optional<String> degraded() {
         return isShared() ? Optional.empty()
                 : Optional.of("local buckets on this node: Redis is unreachable, so each node enforces the limits on its own");
-    }
-
-    /** Lets a test see every command sent to Redis. */
-    void listen(CommandListener listener) {
-        client.addListener(listener);
     }
 
     private String redisKey(String key, Rate rate) {

@@ -46,15 +46,16 @@ class RateLimiterTest {
 
     @Test
     void allTheLayersOfARequestAreDecidedInOneRoundTrip() {
+        var commands = new CopyOnWriteArrayList<String>();
+        CommandListener recorder = new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                commands.add(event.getCommand().getType().toString());
+            }
+        };
         try (var limiter = RateLimiter.start(TestInfrastructure.redisUrl(), "test-" + UUID.randomUUID() + ":",
-                Duration.ofMinutes(1))) {
-            var commands = new CopyOnWriteArrayList<String>();
-            limiter.listen(new CommandListener() {
-                @Override
-                public void commandStarted(CommandStartedEvent event) {
-                    commands.add(event.getCommand().getType().toString());
-                }
-            });
+                Duration.ofMinutes(1), recorder)) {
+            commands.clear(); // connecting loaded the script
             var layers = List.of(new RateLimiter.Layer("user:u1:admin", THREE_PER_MINUTE),
                     new RateLimiter.Layer("account:7", Rate.valueOf("2/1m")));
 
