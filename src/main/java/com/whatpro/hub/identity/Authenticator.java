@@ -1,12 +1,10 @@
 package com.whatpro.hub.identity;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import com.whatpro.hub.accounts.Accounts;
 import com.whatpro.hub.accounts.Entitlements;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
@@ -41,23 +39,20 @@ class Authenticator extends OncePerRequestFilter {
 
     static final String CREDENTIAL_REFUSED = Authenticator.class.getName() + ".refused";
     private static final Pattern ACCOUNT_ROUTE = Pattern.compile("^/api/v1/accounts/(\\d{1,18})(?:/.*)?$");
-    private static final Duration TOUCH_EVERY = Duration.ofSeconds(30);
     private static final String API_KEYS_FEATURE = "api_keys";
 
     private final AccessTokens accessTokens;
     private final SessionRegistry sessions;
     private final ApiKeys apiKeys;
-    private final Accounts accounts;
     private final ProblemWriter problems;
     private final RequestThrottle throttle;
     private final AccountPlans plans;
 
-    Authenticator(AccessTokens accessTokens, SessionRegistry sessions, ApiKeys apiKeys, Accounts accounts,
+    Authenticator(AccessTokens accessTokens, SessionRegistry sessions, ApiKeys apiKeys,
             ProblemWriter problems, RequestThrottle throttle, AccountPlans plans) {
         this.accessTokens = accessTokens;
         this.sessions = sessions;
         this.apiKeys = apiKeys;
-        this.accounts = accounts;
         this.problems = problems;
         this.throttle = throttle;
         this.plans = plans;
@@ -110,13 +105,18 @@ class Authenticator extends OncePerRequestFilter {
         run(authenticated, account, () -> chain.doFilter(request, response));
     }
 
-    /** A caller, and for a user on an account route, their role there (read with the session). */
-    private record Authenticated(Caller caller, @Nullable Role accountRole) {
+    /**
+     * A caller; for a user on an account route, their role there and that account's state; for
+     * an API key, whether its own account is active. Read with the credential, in one statement.
+     */
+    private record Authenticated(Caller caller, @Nullable Role accountRole, boolean accountFound,
+            boolean accountActive) {
     }
 
     private Optional<Authenticated> authenticate(String credential, @Nullable AccountId account) {
         if (ApiKeys.looksLikeKey(credential)) {
-            return apiKeys.authenticate(credential).map(key -> new Authenticated(key, null));
+            return apiKeys.authenticate(credential)
+                    .map(key -> new Authenticated(key.caller(), null, true, key.accountActive()));
         }
         var claims = accessTokens.verify(credential);
         if (claims.isEmpty()) {
@@ -124,27 +124,21 @@ class Authenticator extends OncePerRequestFilter {
         }
         var user = claims.get().userId();
         var session = claims.get().sessionId();
-        var state = Tenancy.callAsUser(user, () -> sessions.state(session, user, account));
+        var state = sessions.state(session, user, account);
         if (state.isEmpty() || !state.get().active()) {
             return Optional.empty();
         }
-        if (state.get().lastSeenAt().plus(TOUCH_EVERY).isBefore(accessTokens.now())) {
-            Tenancy.callAsUser(user, () -> {
-                sessions.touch(session);
-                return null;
-            });
-        }
         return Optional.of(new Authenticated(new Caller.User(user, session, state.get().superAdmin()),
-                state.get().accountRole()));
+                state.get().accountRole(), state.get().accountFound(), state.get().accountActive()));
     }
 
     private Optional<AccountAccess> access(Authenticated authenticated, AccountId account) {
         return switch (authenticated.caller()) {
-            case Caller.ApiKey key -> key.account().equals(account) && accounts.isActive(account)
+            case Caller.ApiKey key -> key.account().equals(account) && authenticated.accountActive()
                     ? Optional.of(new AccountAccess(account, key, null)) : Optional.empty();
-            case Caller.User user when user.superAdmin() -> accounts.find(account).isPresent()
+            case Caller.User user when user.superAdmin() -> authenticated.accountFound()
                     ? Optional.of(new AccountAccess(account, user, Role.SUPER_ADMIN)) : Optional.empty();
-            case Caller.User user -> authenticated.accountRole() != null && accounts.isActive(account)
+            case Caller.User user -> authenticated.accountRole() != null && authenticated.accountActive()
                     ? Optional.of(new AccountAccess(account, user, authenticated.accountRole())) : Optional.empty();
         };
     }

@@ -78,13 +78,20 @@ class RequestThrottle extends OncePerRequestFilter {
         if (shouldNotFilter(request)) {
             return true;
         }
+        var layers = layers(request);
+        if (layers.isEmpty()) {
+            return true;
+        }
+        // every layer in one round trip to Redis, in order, stopping at the first refusal
+        var verdicts = limiter.consume(layers.stream().map(layer -> new RateLimiter.Layer(layer.key(), layer.rate()))
+                .toList());
         Verdict tightest = null;
         String refusedBy = null;
-        for (var layer : layers(request)) {
-            var verdict = limiter.consume(layer.key(), layer.rate());
+        for (int i = 0; i < verdicts.size(); i++) {
+            var verdict = verdicts.get(i);
             tightest = tightest == null ? verdict : tightest.tighter(verdict);
             if (!verdict.allowed()) {
-                refusedBy = layer.scope();
+                refusedBy = layers.get(i).scope();
                 tightest = verdict;
                 break;
             }

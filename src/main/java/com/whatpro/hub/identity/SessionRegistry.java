@@ -19,7 +19,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -65,9 +64,11 @@ class SessionRegistry {
 
     /**
      * What a request's access token stands on, read fresh on every request: the session, the
-     * user's global role, and their role in the account the request is about (if any).
+     * user's global role, their role in the account the request is about (if any) and whether
+     * that account exists and is active.
      */
-    record SessionState(boolean active, boolean superAdmin, Instant lastSeenAt, @Nullable Role accountRole) {
+    record SessionState(boolean active, boolean superAdmin, Instant lastSeenAt, @Nullable Role accountRole,
+            boolean accountFound, boolean accountActive) {
     }
 
     @Transactional
@@ -147,27 +148,19 @@ class SessionRegistry {
     }
 
     /**
-     * The session behind an access token, in one read: revoked or expired sessions stop their
-     * tokens at once. Runs in the user's own scope, where their memberships are visible.
+     * The session behind an access token, read fresh on every request in one statement (one
+     * round trip, no transaction): revoked or expired sessions stop their tokens at once. With it
+     * come the user's global role, their role in {@code account} and that account's status; the
+     * session is marked seen at most every 30 s in the same statement.
      */
-    @Transactional(readOnly = true)
     Optional<SessionState> state(UUID sessionId, UUID userId, @Nullable AccountId account) {
-        return jdbc.sql("""
-                select s.revoked_at is null and s.expires_at > now() as active, u.is_super_admin, s.last_seen_at, m.role
-                from sessions s join users u on u.id = s.user_id
-                left join memberships m on m.user_id = s.user_id and m.account_id = :account
-                where s.id = :session and s.user_id = :user
-                """)
+        return jdbc.sql("select * from identity_session_state(:session, :user, :account)")
                 .param("session", sessionId).param("user", userId).param("account", account == null ? null : account.value())
-                .query((rs, n) -> new SessionState(rs.getBoolean(1), rs.getBoolean(2), rs.getTimestamp(3).toInstant(),
-                        rs.getString(4) == null ? null : Role.fromJson(rs.getString(4))))
+                .query((rs, n) -> new SessionState(rs.getBoolean("session_active"), rs.getBoolean("super_admin"),
+                        rs.getTimestamp("session_last_seen").toInstant(),
+                        rs.getString("account_role") == null ? null : Role.fromJson(rs.getString("account_role")),
+                        rs.getBoolean("account_found"), rs.getBoolean("account_active")))
                 .optional();
-    }
-
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
-    void touch(UUID sessionId) {
-        jdbc.sql("update sessions set last_seen_at = now() where id = :id and last_seen_at < now() - interval '30 seconds'")
-                .param("id", sessionId).update();
     }
 
     private boolean revokeSession(UUID sessionId, UUID userId, String reason, @Nullable UUID actor) {

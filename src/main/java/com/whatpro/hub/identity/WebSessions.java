@@ -115,9 +115,6 @@ public class WebSessions {
             if (state.isEmpty() || !state.get().active()) {
                 return Optional.<WebUser>empty();
             }
-            if (state.get().lastSeenAt().plusSeconds(30).isBefore(accessTokens.now())) {
-                sessions.touch(sessionId);
-            }
             return users.byId(userId).map(user -> new WebUser(user.id(), sessionId, user.email(), user.name(),
                     user.superAdmin(), memberships(userId)));
         });

@@ -1,6 +1,11 @@
 package com.whatpro.hub.platform.ratelimit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -11,29 +16,25 @@ import com.whatpro.hub.platform.web.Degradation;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.distributed.BucketProxy;
-import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.local.LocalBucket;
-import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.codec.RedisCodec;
-import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.command.CommandListener;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Token buckets that every node shares through Redis (Bucket4j, compare-and-swap on Lettuce).
+ * Token buckets that every node shares through Redis. All the buckets a request is charged to
+ * (its layers: IP, user or key, account) are decided by one Lua script in one round trip; each
+ * bucket refills greedily (capacity tokens spread evenly over the period).
  *
  * <p>Policy when Redis cannot be reached: the node keeps serving and counts in local, in-memory
  * buckets with the same limits (so each node enforces them on its own: a client spread over N
@@ -48,21 +49,23 @@ public final class RateLimiter implements Degradation, AutoCloseable {
     static final long TIMEOUT_MILLIS = 500;
     private static final int LOCAL_BUCKETS_SWEEP_ABOVE = 10_000;
     private static final int LOCAL_BUCKETS_MAX = 200_000;
-    private static final int REMOTE_PROXIES_MAX = 100_000;
+    private static final String SCRIPT = script();
 
     private final String keyPrefix;
     private final RedisClient client;
     private final ScheduledExecutorService probe;
-    private final ConcurrentHashMap<Rate, BucketConfiguration> configurations = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LocalBucket> local = new ConcurrentHashMap<>();
     private final Object connecting = new Object();
-    private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
     private volatile @Nullable Shared shared;
-
-    /** The buckets in Redis over one connection, and the proxies this node keeps for them. */
-    private record Shared(ProxyManager<String> proxies, ConcurrentHashMap<String, BucketProxy> buckets) {
-    }
     private volatile boolean closed;
+
+    /** The buckets in Redis over one connection, and the script's digest there. */
+    private record Shared(StatefulRedisConnection<String, String> connection, String digest) {
+    }
+
+    /** One bucket a request is charged to: {@code key} at {@code rate}. */
+    public record Layer(String key, Rate rate) {
+    }
 
     private RateLimiter(String redisUrl, String keyPrefix, Duration probeEvery) {
         this.keyPrefix = keyPrefix;
@@ -82,7 +85,15 @@ public final class RateLimiter implements Degradation, AutoCloseable {
 
     /** Connects to Redis now; if it does not answer, starts on local buckets and keeps trying. */
     public static RateLimiter start(String redisUrl, String keyPrefix, Duration probeEvery) {
+        return start(redisUrl, keyPrefix, probeEvery, null);
+    }
+
+    /** As {@link #start(String, String, Duration)}, letting a test see every command sent to Redis. */
+    static RateLimiter start(String redisUrl, String keyPrefix, Duration probeEvery, @Nullable CommandListener listener) {
         var limiter = new RateLimiter(redisUrl, keyPrefix, probeEvery);
+        if (listener != null) {
+            limiter.client.addListener(listener);
+        }
         if (!limiter.connect()) {
             log.warn("Redis is unreachable: rate limits use local buckets on this node until it answers");
         }
@@ -91,47 +102,74 @@ public final class RateLimiter implements Degradation, AutoCloseable {
 
     /** Takes one token from the bucket {@code key} of the given rate. */
     public Verdict consume(String key, Rate rate) {
-        var redis = shared;
-        if (redis != null) {
-            try {
-                return Verdict.of(rate, remoteBucket(redis, key, rate).tryConsumeAndReturnRemaining(1));
-            } catch (RuntimeException e) {
-                lost(redis, e);
-            }
+        return consume(List.of(new Layer(key, rate))).getFirst();
+    }
+
+    /**
+     * Takes one token from each layer in order, stopping at the first that refuses: the verdicts
+     * of the layers consulted, the last one the refusal if there was one. One Redis round trip.
+     */
+    public List<Verdict> consume(List<Layer> layers) {
+        if (layers.isEmpty()) {
+            return List.of();
         }
-        return Verdict.of(rate, localBucket(key, rate).tryConsumeAndReturnRemaining(1));
+        return charge(layers, 1);
     }
 
     /** Gives one token back (a failed login that turned out to be a good one). */
     public void refund(String key, Rate rate) {
+        charge(List.of(new Layer(key, rate)), -1);
+    }
+
+    private List<Verdict> charge(List<Layer> layers, int cost) {
         var redis = shared;
         if (redis != null) {
             try {
-                remoteBucket(redis, key, rate).addTokens(1);
-                return;
+                return remote(redis, layers, cost);
             } catch (RuntimeException e) {
                 lost(redis, e);
             }
         }
-        localBucket(key, rate).addTokens(1);
+        var verdicts = new ArrayList<Verdict>(layers.size());
+        for (var layer : layers) {
+            var bucket = localBucket(layer.key(), layer.rate());
+            if (cost < 0) {
+                bucket.addTokens(-cost);
+                continue;
+            }
+            var verdict = Verdict.of(layer.rate(), bucket.tryConsumeAndReturnRemaining(cost));
+            verdicts.add(verdict);
+            if (!verdict.allowed()) {
+                break;
+            }
+        }
+        return verdicts;
     }
 
-    /**
-     * One proxy per bucket and node, kept, with Bucket4j's batching: requests for the same bucket
-     * that arrive while one is on its way to Redis travel together in the next command, so a hot
-     * bucket (a busy account) costs one round trip per batch instead of compare-and-swap retries.
-     */
-    private BucketProxy remoteBucket(Shared redis, String key, Rate rate) {
-        var redisKey = redisKey(key, rate);
-        var bucket = redis.buckets().get(redisKey);
-        if (bucket != null) {
-            return bucket;
+    private List<Verdict> remote(Shared redis, List<Layer> layers, int cost) {
+        var keys = new String[layers.size()];
+        var args = new String[1 + 3 * layers.size()];
+        args[0] = Long.toString(System.currentTimeMillis());
+        for (int i = 0; i < layers.size(); i++) {
+            var layer = layers.get(i);
+            keys[i] = redisKey(layer.key(), layer.rate());
+            args[1 + 3 * i] = Long.toString(layer.rate().requests());
+            args[2 + 3 * i] = Long.toString(layer.rate().per().toMillis());
+            args[3 + 3 * i] = Integer.toString(cost);
         }
-        if (redis.buckets().size() >= REMOTE_PROXIES_MAX) {
-            redis.buckets().clear();
+        List<Long> answer;
+        try {
+            answer = redis.connection().sync().evalsha(redis.digest(), ScriptOutputType.MULTI, keys, args);
+        } catch (RedisNoScriptException e) {
+            // Redis restarted or flushed its scripts: send the script itself, which loads it again
+            answer = redis.connection().sync().eval(SCRIPT, ScriptOutputType.MULTI, keys, args);
         }
-        return redis.buckets().computeIfAbsent(redisKey, k -> redis.proxies().builder()
-                .withOptimization(Optimizations.batching()).build(k, () -> configuration(rate)));
+        var verdicts = new ArrayList<Verdict>(answer.size() / 4);
+        for (int i = 0; i + 3 < answer.size(); i += 4) {
+            verdicts.add(new Verdict(answer.get(i) == 1, layers.get(i / 4).rate(), answer.get(i + 1),
+                    Duration.ofMillis(answer.get(i + 2)), Duration.ofMillis(answer.get(i + 3))));
+        }
+        return verdicts;
     }
 
     /** True while the buckets are the shared ones in Redis. */
@@ -152,12 +190,9 @@ public final class RateLimiter implements Degradation, AutoCloseable {
 
     private String redisKey(String key, Rate rate) {
         // the rate is part of the key, so a changed setting starts fresh buckets instead of
-        // inheriting the old configuration stored with the old ones
-        return keyPrefix + key + ":" + rate.id();
-    }
-
-    private BucketConfiguration configuration(Rate rate) {
-        return configurations.computeIfAbsent(rate, r -> BucketConfiguration.builder().addLimit(bandwidth(r)).build());
+        // inheriting the old state; "tb" (token bucket hash) keeps them apart from the keys of
+        // the earlier Bucket4j buckets, which held another format
+        return keyPrefix + key + ":" + rate.id() + ":tb";
     }
 
     private static Bandwidth bandwidth(Rate rate) {
@@ -177,11 +212,7 @@ public final class RateLimiter implements Degradation, AutoCloseable {
                 return;
             }
             shared = null;
-            var old = connection;
-            connection = null;
-            if (old != null) {
-                old.closeAsync();
-            }
+            failed.connection().closeAsync();
         }
         log.warn("Redis stopped answering ({}): rate limits use local buckets on this node until it is back",
                 e.toString());
@@ -195,15 +226,15 @@ public final class RateLimiter implements Degradation, AutoCloseable {
             if (shared != null) {
                 return true;
             }
+            StatefulRedisConnection<String, String> opened = null;
             try {
-                var opened = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
-                connection = opened;
-                shared = new Shared(Bucket4jLettuce.casBasedBuilder(opened)
-                        .expirationAfterWrite(ExpirationAfterWriteStrategy
-                                .basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-                        .build(), new ConcurrentHashMap<>());
+                opened = client.connect();
+                shared = new Shared(opened, opened.sync().scriptLoad(SCRIPT));
                 return true;
             } catch (RuntimeException e) {
+                if (opened != null) {
+                    opened.closeAsync();
+                }
                 return false;
             }
         }
@@ -211,19 +242,16 @@ public final class RateLimiter implements Degradation, AutoCloseable {
 
     private void probe() {
         try {
-            var open = connection;
-            if (open == null) {
+            var current = shared;
+            if (current == null) {
                 if (connect()) {
                     log.info("Redis answers again: rate limits are shared by all nodes once more");
                 }
             } else {
                 try {
-                    open.sync().ping();
+                    current.connection().sync().ping();
                 } catch (RuntimeException e) {
-                    var current = shared;
-                    if (current != null) {
-                        lost(current, e);
-                    }
+                    lost(current, e);
                 }
             }
             sweepLocalBuckets();
@@ -245,16 +273,26 @@ public final class RateLimiter implements Degradation, AutoCloseable {
         return bucket.getAvailableTokens() >= capacity;
     }
 
+    private static String script() {
+        try (var in = RateLimiter.class.getResourceAsStream("buckets.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("buckets.lua is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
         probe.shutdownNow();
         synchronized (connecting) {
+            var open = shared;
             shared = null;
-            var open = connection;
-            connection = null;
             if (open != null) {
-                open.close();
+                open.connection().close();
             }
         }
         client.shutdown(Duration.ZERO, Duration.ofMillis(200));

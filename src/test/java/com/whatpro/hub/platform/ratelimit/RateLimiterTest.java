@@ -6,10 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.whatpro.hub.TcpForwarder;
 import com.whatpro.hub.TestInfrastructure;
+
+import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.event.command.CommandStartedEvent;
 
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +41,40 @@ class RateLimiterTest {
             assertThat(refused.limit()).isEqualTo(3);
             assertThat(one.isShared()).isTrue();
             assertThat(one.degraded()).isEmpty();
+        }
+    }
+
+    @Test
+    void allTheLayersOfARequestAreDecidedInOneRoundTrip() {
+        var commands = new CopyOnWriteArrayList<String>();
+        CommandListener recorder = new CommandListener() {
+            @Override
+            public void commandStarted(CommandStartedEvent event) {
+                commands.add(event.getCommand().getType().toString());
+            }
+        };
+        try (var limiter = RateLimiter.start(TestInfrastructure.redisUrl(), "test-" + UUID.randomUUID() + ":",
+                Duration.ofMinutes(1), recorder)) {
+            commands.clear(); // connecting loaded the script
+            var layers = List.of(new RateLimiter.Layer("user:u1:admin", THREE_PER_MINUTE),
+                    new RateLimiter.Layer("account:7", Rate.valueOf("2/1m")));
+
+            var first = limiter.consume(layers);
+            assertThat(commands).as("one command to Redis for both buckets").containsExactly("EVALSHA");
+            assertThat(first).extracting(Verdict::allowed).containsExactly(true, true);
+            assertThat(first).extracting(Verdict::remaining).containsExactly(2L, 1L);
+
+            limiter.consume(layers);
+            var third = limiter.consume(layers);
+            assertThat(commands).hasSize(3);
+            assertThat(third).as("the account refuses; the user's bucket was charged first")
+                    .extracting(Verdict::allowed).containsExactly(true, false);
+            assertThat(third.get(1).retryAfterSeconds()).isBetween(1L, 30L);
+
+            var fourth = limiter.consume(layers);
+            assertThat(fourth).as("the user's bucket refuses first; the account is not charged")
+                    .extracting(Verdict::allowed).containsExactly(false);
+            assertThat(limiter.consume("account:7", Rate.valueOf("2/1m")).allowed()).isFalse();
         }
     }
 
