@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(OutputCaptureExtension.class)
 class QueueObservabilityTests extends IntegrationTest {
 
-    static final long INBOX = 91;
+    static final long INBOX = 95;
     private static final Pattern TENANT_LABEL = Pattern.compile("[{,](account|account_id|tenant|tenant_id)=");
 
     @Autowired
@@ -150,7 +150,8 @@ class QueueObservabilityTests extends IntegrationTest {
         assertThat(scrape.status()).as(scrape.body()).isEqualTo(200);
         var lines = scrape.body().lines().filter(line -> !line.startsWith("#")).toList();
         assertThat(value(lines, "whatpro_gateway_claims_total{kind=\"inbound\"")).isGreaterThanOrEqualTo(1);
-        assertThat(lines).anyMatch(line -> line.startsWith("whatpro_gateway_jobs{kind=\"inbound\",state=\"pending\"}"));
+        assertThat(lines)
+                .anyMatch(line -> line.startsWith("whatpro_gateway_jobs{kind=\"inbound\",state=\"pending\"}"));
         assertThat(lines).anyMatch(line -> line.startsWith("whatpro_gateway_jobs{kind=\"send\",state=\"dead\"}"));
         assertThat(lines).anyMatch(line -> line.startsWith("whatpro_gateway_oldest_pending_seconds "));
         assertThat(lines).anyMatch(line -> line.startsWith("whatpro_gateway_lease_renewals_total "));
@@ -183,7 +184,8 @@ class QueueObservabilityTests extends IntegrationTest {
 
         var traceparent = Gateway.query("select traceparent from gateway_jobs where dedup_key like '%:message:"
                 + messageId + "'");
-        assertThat(traceparent).as("the webhook's trace is stored with its job").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+        assertThat(traceparent).as("the webhook's trace is stored with its job")
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
         var traceId = traceparent.split("-")[1];
         Eventually.until("the job's log line carries the webhook's trace id", () -> output.getAll().lines()
                 .anyMatch(line -> line.contains("attempt 1 done") && line.contains(traceId)));

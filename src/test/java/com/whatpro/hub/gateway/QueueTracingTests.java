@@ -40,7 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @ExtendWith(OutputCaptureExtension.class)
 class QueueTracingTests {
 
-    static final long INBOX = 93;
+    static final long INBOX = 97;
     static final WireMockServer COLLECTOR = collector();
 
     static {
