@@ -27,7 +27,8 @@ class GatewayStatsController {
      * finished and buried in the last five minutes.
      */
     record StatsView(long pending, long running, long deadLetters, long oldestPendingSeconds,
-            @JsonProperty("delivered_last_5m") long deliveredLast5m, @JsonProperty("failed_last_5m") long failedLast5m) {
+            @JsonProperty("delivered_last_5m") long deliveredLast5m,
+            @JsonProperty("failed_last_5m") long failedLast5m) {
     }
 
     @GetMapping
