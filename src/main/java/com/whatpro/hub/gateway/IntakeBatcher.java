@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -31,16 +32,20 @@ class IntakeBatcher implements SmartLifecycle {
 
     private final Jobs jobs;
     private final TransactionTemplate transactions;
+    private final JobTraces traces;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean running;
 
-    IntakeBatcher(Jobs jobs, PlatformTransactionManager transactions) {
+    IntakeBatcher(Jobs jobs, PlatformTransactionManager transactions, JobTraces traces) {
         this.jobs = jobs;
+        this.traces = traces;
         this.transactions = new TransactionTemplate(transactions);
     }
 
-    private record Pending(AccountId account, List<Jobs.NewJob> work, CompletableFuture<Integer> stored) {
+    /** @param traceparent the trace of the request that brought the work (its jobs continue it) */
+    private record Pending(AccountId account, List<Jobs.NewJob> work, @Nullable String traceparent,
+            CompletableFuture<Integer> stored) {
     }
 
     /**
@@ -52,7 +57,7 @@ class IntakeBatcher implements SmartLifecycle {
         if (!running) {
             return write(account, work);
         }
-        var pending = new Pending(account, work, new CompletableFuture<>());
+        var pending = new Pending(account, work, traces.current(), new CompletableFuture<>());
         queue.add(pending);
         try {
             return pending.stored().get();
@@ -100,9 +105,14 @@ class IntakeBatcher implements SmartLifecycle {
     /** One transaction for the account's pending webhooks; each learns how many of its own jobs were new. */
     private void writeTogether(AccountId account, List<Pending> pendings) {
         var work = new ArrayList<Jobs.NewJob>();
-        pendings.forEach(pending -> work.addAll(pending.work()));
+        var traceparents = new ArrayList<@Nullable String>();
+        pendings.forEach(pending -> {
+            work.addAll(pending.work());
+            pending.work().forEach(job -> traceparents.add(pending.traceparent()));
+        });
         try {
-            var added = Tenancy.callAs(account, () -> transactions.execute(status -> jobs.enqueue(account, work)));
+            var added = Tenancy.callAs(account, () -> transactions.execute(status -> jobs.enqueue(account, work,
+                    traceparents.toArray(String[]::new))));
             int index = 0;
             for (var pending : pendings) {
                 int stored = 0;

@@ -48,6 +48,8 @@ class JobWorker implements SmartLifecycle {
 
     private final Jobs jobs;
     private final JobHandlers handlers;
+    private final QueueMetrics metrics;
+    private final JobTraces traces;
     private final GatewaySettings.Worker settings;
     private final String node;
     private final Semaphore wake = new Semaphore(0);
@@ -63,9 +65,12 @@ class JobWorker implements SmartLifecycle {
     private volatile @Nullable Thread heartbeat;
     private volatile @Nullable ExecutorService executor;
 
-    JobWorker(Jobs jobs, JobHandlers handlers, Wakeups wakeups, GatewaySettings settings) {
+    JobWorker(Jobs jobs, JobHandlers handlers, Wakeups wakeups, GatewaySettings settings, QueueMetrics metrics,
+            JobTraces traces) {
         this.jobs = jobs;
         this.handlers = handlers;
+        this.metrics = metrics;
+        this.traces = traces;
         this.settings = settings.worker();
         this.node = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
         wakeups.onWake(this::wake);
@@ -168,6 +173,10 @@ class JobWorker implements SmartLifecycle {
                 lastAccountServed);
         // round robin: the next claim starts after the last account this one reached
         claimed.stream().mapToLong(job -> job.account().value()).max().ifPresent(last -> lastAccountServed = last);
+        metrics.claimed(claimed);
+        claimed.stream().filter(Jobs.Claimed::stolen).forEach(job -> log.info(
+                "Gateway job {} ({}) was claimed again after its previous holder's lease ran out", job.id(),
+                job.kind().key()));
         return claimed;
     }
 
@@ -215,6 +224,7 @@ class JobWorker implements SmartLifecycle {
             var holding = List.copyOf(held.values());
             try {
                 var renewed = jobs.renew(holding, settings.lease());
+                metrics.renewed(renewed.size());
                 holding.stream().filter(job -> !renewed.contains(job.id()) && held.containsKey(job.id()))
                         .forEach(job -> log.warn("Gateway job {} ({}) lost its lease; another node may run it",
                                 job.id(), job.kind().key()));
@@ -231,9 +241,10 @@ class JobWorker implements SmartLifecycle {
     void process(Jobs.Claimed job) {
         boolean succeeded = false;
         try {
-            succeeded = Tenancy.callAs(job.account(), () -> {
+            succeeded = traces.inJob(job, () -> Tenancy.callAs(job.account(), () -> {
                 try {
                     handlers.handle(job);
+                    log.debug("Gateway job {} ({}) attempt {} done", job.id(), job.kind().key(), job.attempts());
                     return true;
                 } catch (RuntimeException failure) {
                     if (!crashed) {
@@ -241,7 +252,7 @@ class JobWorker implements SmartLifecycle {
                     }
                     return false;
                 }
-            });
+            }));
         } catch (RuntimeException e) {
             log.warn("Recording the outcome of gateway job {} failed; it comes due again after its lease: {}",
                     job.id(), e.toString());
@@ -288,6 +299,7 @@ class JobWorker implements SmartLifecycle {
         }
         log.debug("Gateway job {} ({}) attempt {} failed, again in {}: {}", job.id(), job.kind().key(),
                 job.attempts(), delay, reason);
+        metrics.retried(job);
         jobs.retry(job, delay, reason);
     }
 
@@ -295,6 +307,7 @@ class JobWorker implements SmartLifecycle {
         var reason = error == null ? "failed" : error;
         log.warn("Gateway job {} ({}) is a dead letter: {}", job.id(), job.kind().key(), reason);
         if (jobs.dead(job, reason)) {
+            metrics.buried(job);
             handlers.buried(job, reason);
         }
     }

@@ -48,10 +48,12 @@ class Jobs {
     private final Wakeups wakeups;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
+    private final JobTraces traces;
 
     Jobs(JdbcClient jdbc, JsonMapper json, Wakeups wakeups, ApplicationEventPublisher events,
-            PlatformTransactionManager transactions) {
+            PlatformTransactionManager transactions, JobTraces traces) {
         this.jdbc = jdbc;
+        this.traces = traces;
         this.events = events;
         this.json = json;
         this.wakeups = wakeups;
@@ -75,7 +77,7 @@ class Jobs {
 
     /** A job a worker claimed. */
     record Claimed(UUID id, AccountId account, JobKind kind, String payload, int attempts,
-            @Nullable String orderingKey, UUID claimToken, long seq) {
+            @Nullable String orderingKey, UUID claimToken, long seq, @Nullable String traceparent, boolean stolen) {
     }
 
     record DeadLetter(UUID id, JobKind kind, int attempts, @Nullable String lastError, JsonNode payload,
@@ -90,6 +92,18 @@ class Jobs {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     boolean[] enqueue(AccountId account, List<NewJob> jobs) {
+        var traceparent = traces.current();
+        var traceparents = new String[jobs.size()];
+        java.util.Arrays.fill(traceparents, traceparent);
+        return enqueue(account, jobs, traceparents);
+    }
+
+    /**
+     * Likewise, each job carrying the trace it continues ({@code traceparents[i]}, W3C; null: none), for work gathered
+     * from several requests.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    boolean[] enqueue(AccountId account, List<NewJob> jobs, @Nullable String[] traceparents) {
         var ids = new UUID[jobs.size()];
         var kinds = new String[jobs.size()];
         var dedups = new String[jobs.size()];
@@ -106,17 +120,19 @@ class Jobs {
             notBefore[i] = job.notBefore() == null ? null : job.notBefore().toString();
         }
         var added = new java.util.HashSet<>(jdbc.sql("""
-                insert into gateway_jobs (id, account_id, kind, dedup_key, ordering_key, payload, next_attempt_at)
-                select id, :account, kind, dedup, ordering, cast(payload as jsonb), coalesce(at, now())
+                insert into gateway_jobs (id, account_id, kind, dedup_key, ordering_key, payload, next_attempt_at,
+                                          traceparent)
+                select id, :account, kind, dedup, ordering, cast(payload as jsonb), coalesce(at, now()), traceparent
                 from unnest(cast(:ids as uuid[]), cast(:kinds as text[]), cast(:dedups as text[]),
-                            cast(:orderings as text[]), cast(:payloads as text[]), cast(:ats as timestamptz[]))
-                     as job(id, kind, dedup, ordering, payload, at)
+                            cast(:orderings as text[]), cast(:payloads as text[]), cast(:ats as timestamptz[]),
+                            cast(:traceparents as text[]))
+                     as job(id, kind, dedup, ordering, payload, at, traceparent)
                 on conflict (account_id, dedup_key) do nothing
                 returning id
                 """)
                 .param("account", account.value()).param("ids", ids).param("kinds", kinds).param("dedups", dedups)
                 .param("orderings", orderings).param("payloads", payloads).param("ats", notBefore)
-                .query(UUID.class).list());
+                .param("traceparents", traceparents).query(UUID.class).list());
         var result = new boolean[jobs.size()];
         for (int i = 0; i < ids.length; i++) {
             result[i] = added.contains(ids[i]);
@@ -161,11 +177,12 @@ class Jobs {
                         on b.account_id = a.account_id
                     where a.account_id is not null and :perAccount - coalesce(b.busy, 0) > 0
                 ), candidates as (
-                    select c.id, c.account_id, r.room,
+                    select c.id, c.account_id, r.room, c.claim_token,
                            row_number() over (partition by c.account_id order by c.next_attempt_at, c.seq) as turn
                     from room r
                     cross join lateral (
-                        select j.id, j.account_id, j.next_attempt_at, j.seq, j.ordering_key from gateway_jobs j
+                        select j.id, j.account_id, j.next_attempt_at, j.seq, j.ordering_key, j.claim_token
+                        from gateway_jobs j
                         where j.status = 'pending' and j.account_id = r.account_id and j.next_attempt_at <= now()
                         order by j.next_attempt_at, j.seq limit :window) c
                     where c.ordering_key is null or not exists (
@@ -173,7 +190,7 @@ class Jobs {
                         where e.status = 'pending' and e.account_id = c.account_id and e.ordering_key = c.ordering_key
                           and e.seq < c.seq)
                 ), picked as (
-                    select id from candidates where turn <= room
+                    select id, claim_token is not null as stolen from candidates where turn <= room
                     order by turn, account_id > :after desc, account_id limit :max
                 )
                 update gateway_jobs j
@@ -181,7 +198,8 @@ class Jobs {
                     claimed_by = :node, claim_token = :token
                 from picked p
                 where j.id = p.id and j.status = 'pending'
-                returning j.id, j.account_id, j.kind, j.payload::text, j.attempts, j.ordering_key, j.seq
+                returning j.id, j.account_id, j.kind, j.payload::text, j.attempts, j.ordering_key, j.seq, j.traceparent,
+                          p.stolen
                 """)
                 .param("perAccount", perAccount).param("busyAccounts", busyAccounts)
                 .param("busyCounts", busyCounts).param("window", WINDOW).param("after", after)
@@ -189,7 +207,7 @@ class Jobs {
                 .query((rs, n) -> new Claimed(rs.getObject("id", UUID.class),
                         AccountId.of(rs.getLong("account_id")), JobKind.of(rs.getString("kind")),
                         rs.getString("payload"), rs.getInt("attempts"), rs.getString("ordering_key"), token,
-                        rs.getLong("seq")))
+                        rs.getLong("seq"), rs.getString("traceparent"), rs.getBoolean("stolen")))
                 .list();
         }));
         return Objects.requireNonNull(claimed).stream().sorted(Comparator.comparingLong(Claimed::seq)).toList();
@@ -320,6 +338,59 @@ class Jobs {
             wakeups.signal();
         }
         return replayed;
+    }
+
+    /** How an account's queue stands (see {@link #stats}). */
+    record Stats(long pending, long running, long deadLetters, long oldestPendingSeconds, long deliveredLast5m,
+            long failedLast5m) {
+    }
+
+    /**
+     * The account's queue now: jobs waiting (due or not yet), running (claimed, lease alive), dead letters, the age of
+     * its oldest unfinished job (waiting or running; 0 when none), and the jobs finished (done) and buried (dead) in
+     * the last five minutes. Reads only the account's pending jobs and its recent finished ones, through their indexes.
+     */
+    @Transactional(readOnly = true)
+    Stats stats(AccountId account) {
+        return jdbc.sql("""
+                with live as (
+                    select created_at, claim_token is not null and next_attempt_at > now() as running
+                    from gateway_jobs where account_id = :account and status = 'pending')
+                select
+                    (select count(*) filter (where not running) from live) as pending,
+                    (select count(*) filter (where running) from live) as running,
+                    (select count(*) from gateway_jobs where account_id = :account and status = 'dead') as dead,
+                    (select coalesce(floor(extract(epoch from now() - min(created_at))), 0) from live) as oldest,
+                    (select count(*) from gateway_jobs where account_id = :account and status = 'done'
+                        and finished_at > now() - interval '5 minutes') as delivered,
+                    (select count(*) from gateway_jobs where account_id = :account and status = 'dead'
+                        and finished_at > now() - interval '5 minutes') as failed
+                """)
+                .param("account", account.value())
+                .query((rs, n) -> new Stats(rs.getLong("pending"), rs.getLong("running"), rs.getLong("dead"),
+                        rs.getLong("oldest"), rs.getLong("delivered"), rs.getLong("failed")))
+                .single();
+    }
+
+    /** Jobs of one kind in one state, across all accounts ({@code state}: pending, running or dead). */
+    record Count(JobKind kind, String state, long jobs, double oldestSeconds) {
+    }
+
+    /** The whole queue by kind and state in one grouped read (for metrics); finished work is not counted. */
+    List<Count> counts() {
+        var counts = Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
+                select kind, state, count(*) as jobs, extract(epoch from now() - min(created_at)) as oldest
+                from (select kind, created_at,
+                             case when status = 'dead' then 'dead'
+                                  when claim_token is not null and next_attempt_at > now() then 'running'
+                                  else 'pending' end as state
+                      from gateway_jobs where status in ('pending', 'dead')) jobs
+                group by kind, state
+                """)
+                .query((rs, n) -> new Count(JobKind.of(rs.getString("kind")), rs.getString("state"),
+                        rs.getLong("jobs"), rs.getDouble("oldest")))
+                .list()));
+        return Objects.requireNonNull(counts);
     }
 
     /** Deletes finished work older than {@code retention}, a batch at a time; returns how many. */

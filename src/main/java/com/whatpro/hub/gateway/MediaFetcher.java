@@ -31,7 +31,7 @@ class MediaFetcher {
 
     MediaFetcher(GatewaySettings settings, OutboundPolicy policy) {
         this.settings = settings;
-        this.client = new OutboundHttp(policy, settings.mediaTimeout(), settings.mediaTimeout());
+        this.client = new OutboundHttp(policy, settings.mediaTimeout(), settings.mediaTimeout(), "media");
     }
 
     Optional<NewAttachment> fetch(URI url, @Nullable String mimeType, @Nullable String fileName) {

@@ -23,7 +23,7 @@ public final class RestChatwootClient implements ChatwootClient {
 
     public RestChatwootClient(ChatwootSettings settings, OutboundPolicy policy, long maxResponseBytes) {
         var outbound = new OutboundHttp(policy.trusting(settings.url()), settings.connectTimeout(),
-                settings.readTimeout());
+                settings.readTimeout(), "chatwoot");
         var total = settings.connectTimeout().plus(settings.readTimeout());
         var requests = outbound.requestFactory(() -> OutboundHttp.Limits.of(total, maxResponseBytes));
         this.http = new ChatwootHttp(RestClient.builder().requestFactory(requests).build());

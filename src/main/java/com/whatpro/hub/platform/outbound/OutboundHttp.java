@@ -25,6 +25,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.ClientHttpRequestFactory;
@@ -49,12 +50,22 @@ public final class OutboundHttp implements Closeable {
     private final OutboundPolicy policy;
     private final Duration readTimeout;
     private final CloseableHttpClient client;
+    private final String target;
 
     /**
      * @param connectTimeout the longest wait for one connection, within each call's own deadline
      * @param readTimeout the longest silence while waiting for the answer or any part of its body, within the deadline
      */
     public OutboundHttp(OutboundPolicy policy, Duration connectTimeout, Duration readTimeout) {
+        this(policy, connectTimeout, readTimeout, "other");
+    }
+
+    /**
+     * Likewise, for calls to {@code target}: the tag of their timer and the name of their span (chatwoot, provider,
+     * media…; never anything a tenant chose).
+     */
+    public OutboundHttp(OutboundPolicy policy, Duration connectTimeout, Duration readTimeout, String target) {
+        this.target = target;
         this.policy = policy;
         this.readTimeout = readTimeout;
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
@@ -141,6 +152,39 @@ public final class OutboundHttp implements Closeable {
      *         server cannot be reached
      */
     public Response send(String method, URI uri, HttpHeaders headers, byte @Nullable [] body, Limits limits)
+            throws OutboundException {
+        var observation = Observation.createNotStarted("whatpro.outbound", policy.observations())
+                .contextualName(target + " " + method.toUpperCase(Locale.ROOT))
+                .lowCardinalityKeyValue("target", target)
+                .start();
+        try (var scope = observation.openScope()) {
+            var response = sendFollowing(method, uri, headers, body, limits);
+            observation.lowCardinalityKeyValue("outcome", outcome(response.status()));
+            return response;
+        } catch (OutboundException e) {
+            observation.lowCardinalityKeyValue("outcome", e.kind().name().toLowerCase(Locale.ROOT));
+            observation.error(e);
+            throw e;
+        } catch (RuntimeException e) {
+            observation.lowCardinalityKeyValue("outcome", "error");
+            observation.error(e);
+            throw e;
+        } finally {
+            observation.stop();
+        }
+    }
+
+    private static String outcome(int status) {
+        if (status >= 200 && status < 300) {
+            return "success";
+        }
+        if (status >= 300 && status < 400) {
+            return "redirection";
+        }
+        return status >= 400 && status < 500 ? "client_error" : "server_error";
+    }
+
+    private Response sendFollowing(String method, URI uri, HttpHeaders headers, byte @Nullable [] body, Limits limits)
             throws OutboundException {
         var current = uri;
         var currentMethod = method.toUpperCase(Locale.ROOT);

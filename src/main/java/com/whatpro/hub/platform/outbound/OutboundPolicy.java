@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import com.whatpro.hub.platform.ApiProblem;
@@ -56,9 +57,28 @@ public final class OutboundPolicy {
             refused("ff00::/8", "a multicast address"));
 
     private final List<Allowed> allowed;
+    private final ObservationRegistry observations;
+
+    private OutboundPolicy(List<Allowed> allowed, ObservationRegistry observations) {
+        this.allowed = List.copyOf(allowed);
+        this.observations = observations;
+    }
 
     private OutboundPolicy(List<Allowed> allowed) {
-        this.allowed = List.copyOf(allowed);
+        this(allowed, ObservationRegistry.NOOP);
+    }
+
+    /**
+     * This policy, with every call made under it observed: a timer by target and outcome, and a span in the current
+     * trace.
+     */
+    public OutboundPolicy observedBy(ObservationRegistry registry) {
+        return new OutboundPolicy(allowed, registry);
+    }
+
+    /** Where calls made under this policy are observed ({@link ObservationRegistry#NOOP}: nowhere). */
+    public ObservationRegistry observations() {
+        return observations;
     }
 
     /** The policy with no exceptions. */
@@ -94,7 +114,7 @@ public final class OutboundPolicy {
         }
         var rules = new ArrayList<>(allowed);
         rules.add(Allowed.of(bare(operatorUrl.getHost()), port(operatorUrl)));
-        return new OutboundPolicy(rules);
+        return new OutboundPolicy(rules, observations);
     }
 
     /**

@@ -57,7 +57,7 @@ final class ProviderHttp {
     }
 
     ProviderHttp(ProviderTimeouts timeouts, OutboundPolicy policy, long maxResponseBytes, Clock clock) {
-        this.client = new OutboundHttp(policy, timeouts.connect(), timeouts.read());
+        this.client = new OutboundHttp(policy, timeouts.connect(), timeouts.read(), "provider");
         this.callTimeout = timeouts.connect().plus(timeouts.read());
         this.maxResponseBytes = maxResponseBytes;
         this.clock = clock;

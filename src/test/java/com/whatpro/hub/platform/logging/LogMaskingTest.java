@@ -27,6 +27,8 @@ class LogMaskingTest {
     private static final String PATH_SECRET = "pAtHsEcReT_9x";
     private static final String QUERY_TOKEN = "qUeRyToKeN77";
     private static final String CAUSE_TOKEN = "cAuSeToKeN55";
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+    private static final String SPAN_ID = "00f067aa0ba902b7";
 
     @Test
     void masksPlainTextLines() {
@@ -49,6 +51,16 @@ class LogMaskingTest {
         assertMasked(written);
         assertThat(written).contains("java.lang.IllegalStateException")
                 .contains("java.io.IOException: redirected to https://media.test/f?token=***");
+    }
+
+    @Test
+    void keepsTheTraceIdOfTheLineInPlainAndJsonLines() {
+        // tracing puts the current trace in the MDC; Spring Boot's plain pattern prints it as [traceId-spanId]
+        var plain = logThrough(pattern("%level [%X{traceId:-}-%X{spanId:-}] %m%n%ex"), new MockEnvironment());
+        assertThat(plain).contains("[" + TRACE_ID + "-" + SPAN_ID + "] POST");
+        var json = logThrough(structured("logstash"), new MockEnvironment());
+        assertThat(json).contains("\"traceId\":\"" + TRACE_ID + "\"").contains("\"spanId\":\"" + SPAN_ID + "\"");
+        assertMasked(json);
     }
 
     private static void assertMasked(String written) {
@@ -77,6 +89,8 @@ class LogMaskingTest {
         LogMasking.install(context);
 
         MDC.put("probe", "https://x.test/cb?secret=" + QUERY_TOKEN);
+        MDC.put("traceId", TRACE_ID);
+        MDC.put("spanId", SPAN_ID);
         try {
             logger.info("POST {} 404", "/api/v1/webhooks/providers/0193/" + PATH_SECRET);
             logger.warn("Provider call failed", new IllegalStateException(
@@ -84,6 +98,8 @@ class LogMaskingTest {
                     new IOException("redirected to https://media.test/f?token=" + CAUSE_TOKEN)));
         } finally {
             MDC.remove("probe");
+            MDC.remove("traceId");
+            MDC.remove("spanId");
         }
         context.stop();
         return out.toString(StandardCharsets.UTF_8);
