@@ -298,12 +298,16 @@ public class Providers {
 
     @Transactional
     public boolean delete(AccountId account, UUID id, @Nullable UUID actor) {
+        return delete(account, id, actor, Map.of());
+    }
+
+    boolean delete(AccountId account, UUID id, @Nullable UUID actor, Map<String, Object> changes) {
         var deleted = jdbc.sql("delete from providers where account_id = :account and id = :id")
                 .param("account", account.value()).param("id", id).update() > 0;
         targets.evict(id);
         recent.evictIf(key -> key.id().equals(id));
         if (deleted) {
-            events.publishEvent(new ProviderChanged(account, id, "provider.deleted", Map.of(), actor));
+            events.publishEvent(new ProviderChanged(account, id, "provider.deleted", changes, actor));
         }
         return deleted;
     }
