@@ -439,7 +439,11 @@ public class Providers {
         if (connecting && state.hasCode()) {
             qr = state.qrCode() == null ? null : QrCodes.dataUrl(state.qrCode());
             pairing = state.pairingCode();
-            expires = clock.instant().plus(adapters.forType(was.type()).codeLifetime(qr == null));
+            if (!Objects.equals(qr, was.qrCode()) || !Objects.equals(pairing, was.pairingCode())
+                    || !"connecting".equals(was.status())) {
+                // a code polled again keeps the expiry it had
+                expires = clock.instant().plus(adapters.forType(was.type()).codeLifetime(qr == null));
+            }
         } else {
             qr = connecting ? was.qrCode() : null;
             pairing = connecting ? was.pairingCode() : null;

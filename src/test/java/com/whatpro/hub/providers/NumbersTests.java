@@ -19,7 +19,10 @@ import static org.awaitility.Awaitility.await;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.SecondNode;
+import com.whatpro.hub.TcpForwarder;
 import com.whatpro.hub.TestHttp;
+import com.whatpro.hub.TestInfrastructure;
 import com.whatpro.hub.providers.adapters.PostmanCollection;
 import com.whatpro.hub.providers.adapters.SpecValidator;
 import com.whatpro.hub.providers.adapters.WebhookSetContracts;
@@ -329,6 +332,55 @@ class NumbersTests extends IntegrationTest {
         assertThat(statuses).containsExactlyInAnyOrder(201, 403);
         evolution.verify(1, postRequestedFor(urlPathEqualTo("/instance/create")));
         assertThat(admin.get(providers()).json().get("items")).hasSize(3);
+    }
+
+    @Test
+    void streamsOnEveryNodeFollowTheNumberAndNoRequestWaitsForRedis() throws Exception {
+        stubCreate("INSTANCE-TOKEN-NODES");
+        evolution.stubFor(get(urlPathEqualTo("/instance/connect/nodes")).willReturn(okJson(
+                "{\"pairingCode\": null, \"code\": \"2@nodes\", \"base64\": \"" + PNG + "\", \"count\": 1}")));
+        evolution.stubFor(delete(urlPathEqualTo("/instance/logout/nodes")).willReturn(okJson(
+                "{\"status\": \"SUCCESS\", \"error\": false, \"response\": {\"message\": \"Instance logged out\"}}")));
+        var created = admin.post(providers(), provision("Nodes", "nodes", evolution.baseUrl()));
+        var events = providers() + "/" + created.json().get("id").asString() + "/events";
+        var redis = URI.create(TestInfrastructure.redisUrl());
+        try (var line = new TcpForwarder(redis.getHost(), redis.getPort());
+                var other = SecondNode.start("--whatpro.redis.url=redis://127.0.0.1:" + line.port(),
+                        "--whatpro.gateway.worker.enabled=false", "--whatpro.providers.health-check-poll=1h",
+                        "--whatpro.public-url=" + PUBLIC_URL)) {
+            var otherPort = other.http().request("/").build().uri().getPort();
+            var otherAdmin = other.http().bearer(tenant.admin().token());
+            try (var here = ConnectionEvents.open(port, events, tenant.admin().token());
+                    var there = ConnectionEvents.open(otherPort, events, tenant.admin().token())) {
+                here.next(event -> true, WAIT);
+                there.next(event -> true, WAIT);
+                await().atMost(WAIT).until(() -> otherAdmin.get(events.replace("/events", "/connection")).status() == 200);
+
+                assertThat(otherAdmin.post(events.replace("/events", "/connect"), Map.of()).status()).isEqualTo(200);
+                assertThat(here.next(event -> PNG.equals(event.path("qr_code").asString(null)), WAIT)
+                        .get("status").asString()).as("the QR code asked for on the other node").isEqualTo("connecting");
+
+                connectionStateIs("open");
+                webhook(created, evolutionEvent("connection.update", "nodes", JSON.readTree("""
+                        {"instance": "nodes", "wuid": "5511977776666@s.whatsapp.net", "profileName": "Nodes",
+                         "state": "open", "statusReason": 200}""")));
+                assertThat(there.next(event -> event.get("status").asString().equals("connected"), WAIT)
+                        .get("phone_number").asString()).as("a webhook this node handled, seen on the other")
+                        .isEqualTo("+5511977776666");
+
+                line.cut();
+                connectionStateIs("close");
+                var started = System.nanoTime();
+                var logout = otherAdmin.post(events.replace("/events", "/logout"), "");
+                var took = Duration.ofNanos(System.nanoTime() - started);
+
+                assertThat(logout.status()).as(logout.body()).isEqualTo(202);
+                assertThat(took).as("a logout while Redis is unreachable").isLessThan(Duration.ofMillis(500));
+                assertThat(there.next(event -> event.get("status").asString().equals("disconnected"), WAIT))
+                        .as("the node's own subscribers still hear it").isNotNull();
+                line.restore();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ uazapi
