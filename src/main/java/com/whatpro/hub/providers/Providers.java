@@ -206,7 +206,8 @@ public class Providers {
             credentials = adapters.forType(request.type()).provision(new ProviderAdapter.Provisioning(baseUrl,
                     instanceName, request.adminKey(), request.webhookToken(), webhookUrl));
         } catch (ProviderException e) {
-            throw ProviderProblems.of(e);
+            throw ProviderProblems.of(e, webhookUrl == null ? null : webhookUrl.toString(), secret, request.adminKey(),
+                    request.webhookToken());
         }
         try {
             jdbc.sql("""
