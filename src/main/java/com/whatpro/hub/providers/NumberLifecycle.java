@@ -34,7 +34,7 @@ class NumberLifecycle {
     }
 
     /** @param phoneE164 for a pairing code instead of a QR code */
-    Optional<Providers.Connection> connect(AccountId account, UUID id, @Nullable String phoneE164, UUID actor) {
+    Optional<Providers.NumberConnection> connect(AccountId account, UUID id, @Nullable String phoneE164, UUID actor) {
         var endpoint = endpoint(account, id);
         if (endpoint.isEmpty()) {
             return Optional.empty();

@@ -381,18 +381,18 @@ public class Providers {
      * @param qrCode a {@code data:image/png;base64,…} URL
      * @param detail the provider's words, or why the hub flags the number
      */
-    public record Connection(String status, @Nullable String qrCode, @Nullable String pairingCode,
+    public record NumberConnection(String status, @Nullable String qrCode, @Nullable String pairingCode,
             @Nullable Instant expiresAt, @Nullable String phoneNumber, @Nullable String profileName,
             @Nullable String detail, @Nullable Instant updatedAt) {
 
         @Override
         public String toString() {
-            return "Connection[" + status + ", " + phoneNumber + ", " + updatedAt + "]";
+            return "NumberConnection[" + status + ", " + phoneNumber + ", " + updatedAt + "]";
         }
     }
 
     @Transactional(readOnly = true)
-    public Optional<Connection> connection(AccountId account, UUID id) {
+    public Optional<NumberConnection> connection(AccountId account, UUID id) {
         return jdbc.sql("""
                 select status, status_detail, qr_code, pairing_code, code_expires_at, phone_number, profile_name,
                     connection_updated_at
@@ -403,7 +403,7 @@ public class Providers {
                     var expires = instant(rs.getTimestamp("code_expires_at"));
                     var fresh = "connecting".equals(rs.getString("status")) && expires != null
                             && expires.isAfter(clock.instant());
-                    return new Connection(rs.getString("status"), fresh ? rs.getString("qr_code") : null,
+                    return new NumberConnection(rs.getString("status"), fresh ? rs.getString("qr_code") : null,
                             fresh ? rs.getString("pairing_code") : null, fresh ? expires : null,
                             rs.getString("phone_number"), rs.getString("profile_name"), rs.getString("status_detail"),
                             instant(rs.getTimestamp("connection_updated_at")));

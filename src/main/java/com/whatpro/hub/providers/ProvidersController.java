@@ -212,7 +212,7 @@ class ProvidersController {
             description = "qr_code is a data:image/png;base64 URL; expires_at tells how long the code can be used "
                     + "(new ones follow on GET connection and the events stream). Answers connected when already "
                     + "linked. Evolution gives a pairing code only from a closed instance: log out first.")
-    Providers.Connection connect(@PathVariable long accountId, @PathVariable UUID providerId,
+    Providers.NumberConnection connect(@PathVariable long accountId, @PathVariable UUID providerId,
             @Valid @RequestBody(required = false) @Nullable ConnectRequest request) {
         var access = Callers.requiredAccess();
         String phone = null;
@@ -230,7 +230,7 @@ class ProvidersController {
     @GetMapping("/{providerId}/connection")
     @Requires(Permission.PROVIDERS_READ)
     @Operation(summary = "The number's connection: state, QR or pairing code while connecting, phone and profile")
-    Providers.Connection connection(@PathVariable long accountId, @PathVariable UUID providerId) {
+    Providers.NumberConnection connection(@PathVariable long accountId, @PathVariable UUID providerId) {
         return providers.connection(Callers.requiredAccess().account(), providerId)
                 .orElseThrow(() -> ApiProblem.notFound("provider"));
     }
