@@ -75,6 +75,9 @@ class NumbersTests extends IntegrationTest {
     @RegisterExtension
     static WireMockExtension uazapi = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
 
+    @org.springframework.beans.factory.annotation.Autowired
+    ProviderHealth health;
+
     private Fixtures fixtures;
     private Fixtures.Tenant tenant;
     private TestHttp admin;
@@ -151,8 +154,8 @@ class NumbersTests extends IntegrationTest {
 
             assertThat(qr.status()).as(qr.body()).isEqualTo(200);
             assertThat(qr.json().get("status").asString()).isEqualTo("connecting");
-            assertThat(ImageIO.read(new ByteArrayInputStream(png(qr.json().get("qr_code").asString()))).getWidth())
-                    .as("the QR code text drawn as a PNG").isGreaterThanOrEqualTo(100);
+            assertThat(decodeQr(qr.json().get("qr_code").asString())).as("the QR code text drawn as a PNG")
+                    .isEqualTo("2@y8eK+bjtEjUWy9/FOM7AQ0vQiZvDyWsVUqO6f8l5XyxHZ3F1JkIg==");
             assertThat(Instant.parse(qr.json().get("expires_at").asString()))
                     .isBetween(Instant.now().plusSeconds(30), Instant.now().plusSeconds(46));
             evolution.verify(getRequestedFor(urlPathEqualTo("/instance/connect/sales-1"))
@@ -383,6 +386,45 @@ class NumbersTests extends IntegrationTest {
         }
     }
 
+    @Test
+    void pollingCatchesAConnectionWhoseWebhookNeverCame() throws Exception {
+        stubCreate("INSTANCE-TOKEN-POLLED");
+        evolution.stubFor(get(urlPathEqualTo("/instance/connect/polled")).willReturn(okJson(
+                "{\"pairingCode\": null, \"code\": \"2@polled\", \"base64\": \"" + PNG + "\", \"count\": 1}")));
+        var id = admin.post(providers(), provision("Polled", "polled", evolution.baseUrl())).json().get("id")
+                .asString();
+        admin.post(providers() + "/" + id + "/connect", Map.of());
+        assertThat(ProvidersTests.column("select next_check_at <= now() + interval '10 seconds' from providers"
+                + " where id = '" + id + "'")).as("a connecting number is asked again within seconds").isEqualTo("t");
+
+        try (var stream = ConnectionEvents.open(port, providers() + "/" + id + "/events", tenant.admin().token())) {
+            stream.next(event -> true, WAIT);
+            connectionStateIs("open");
+            ProvidersTests.sql("update providers set next_check_at = now() where id = '" + id + "'");
+            while (health.checkDue() > 0) {
+                // other tests' numbers may be due too
+            }
+
+            assertThat(stream.next(event -> event.get("status").asString().equals("connected"), WAIT)
+                    .get("qr_code").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void cloudApiNumbersAreNotPairedThroughTheHub() {
+        var created = admin.post(providers(), Map.of("name", "Meta", "type", "cloud_api", "credentials", Map.of(
+                "access_token", "META-TOKEN", "app_secret", "s", "verify_token", "v", "phone_number_id", "1234567890")));
+        var number = providers() + "/" + created.json().get("id").asString();
+
+        for (var operation : List.of("/connect", "/logout", "/restart")) {
+            var answer = admin.post(number + operation, Map.of());
+            assertThat(answer.status()).as(operation).isEqualTo(422);
+            assertThat(answer.json().get("type").asString()).endsWith("unsupported");
+        }
+        assertThat(admin.get(number + "/connection").json().get("status").asString()).isIn("unknown", "error");
+        assertThat(admin.delete(number).status()).as("removed from the hub only").isEqualTo(204);
+    }
+
     // ------------------------------------------------------------------ uazapi
 
     @Test
@@ -564,6 +606,15 @@ class NumbersTests extends IntegrationTest {
         var answer = http().send(http().request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
         assertThat(answer.status()).as(answer.body()).isBetween(200, 299);
+    }
+
+    /** Reads the QR code in a PNG data URL back, as a phone's camera would. */
+    private static String decodeQr(String dataUrl) throws Exception {
+        var image = ImageIO.read(new ByteArrayInputStream(png(dataUrl)));
+        var pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+        var bitmap = new com.google.zxing.BinaryBitmap(new com.google.zxing.common.HybridBinarizer(
+                new com.google.zxing.RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels)));
+        return new com.google.zxing.qrcode.QRCodeReader().decode(bitmap).getText();
     }
 
     private static byte[] png(String dataUrl) {
