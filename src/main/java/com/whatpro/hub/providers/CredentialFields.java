@@ -49,6 +49,43 @@ final class CredentialFields {
         return credentials;
     }
 
+    /** The provider's admin credential and the webhook token, as {@code provision: true} takes them. */
+    record AdminKey(String key, @Nullable String webhookToken) {
+
+        @Override
+        public String toString() {
+            return "AdminKey[(redacted)]";
+        }
+    }
+
+    private static final Map<ProviderType, String> ADMIN_FIELD = Map.of(ProviderType.EVOLUTION, "api_key",
+            ProviderType.UAZAPI, "admin_token");
+
+    /**
+     * {@code evolution}: {@code api_key} (the server's global key), {@code webhook_token?}; {@code uazapi}:
+     * {@code admin_token}, {@code webhook_token?}.
+     *
+     * @throws ApiProblem 422 as {@link #parse} does
+     */
+    static AdminKey parseAdmin(ProviderType type, Map<String, ?> raw) {
+        var errors = new ArrayList<ApiProblem.FieldError>();
+        var field = ADMIN_FIELD.get(type);
+        if (field == null) {
+            throw ApiProblem.invalid("provision", "is for evolution and uazapi; Cloud API numbers are set up in Meta");
+        }
+        var allowed = Set.of(field, "webhook_token");
+        raw.keySet().stream().filter(key -> !allowed.contains(key)).sorted().forEach(key ->
+                errors.add(new ApiProblem.FieldError("credentials." + key, "is not taken when provisioning "
+                        + type.jsonName() + "; expected " + allowed.stream().sorted().toList())));
+        var reader = new Reader(raw, errors);
+        var key = new AdminKey(reader.required(field), reader.optional("webhook_token"));
+        if (!errors.isEmpty()) {
+            throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "validation", "Invalid input",
+                    "The request has invalid fields.", errors, Map.of());
+        }
+        return key;
+    }
+
     private static ProviderCredentials cloudApi(Reader reader, List<ApiProblem.FieldError> errors) {
         String accessToken = reader.required("access_token");
         String appSecret = reader.required("app_secret");

@@ -12,6 +12,10 @@ import org.jspecify.annotations.Nullable;
  * @param chatwootInboxId the Chatwoot inbox its conversations live in, when set on the provider itself
  * @param status the last known state; null until the first health check or connection event
  * @param lastEventAt when its last webhook arrived (kept up to date within seconds)
+ * @param phoneNumber the linked number in E.164, once the provider said it
+ * @param profileName the linked number's WhatsApp profile name, once the provider said it
+ * @param provisioned whether the hub created the instance at the provider
+ * @param connectionUpdatedAt when the connection (state, codes, phone or profile) last changed
  */
 public record Provider(
         UUID id,
@@ -26,5 +30,9 @@ public record Provider(
         @Nullable Instant checkedAt,
         @Nullable Instant lastEventAt,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        @Nullable String phoneNumber,
+        @Nullable String profileName,
+        boolean provisioned,
+        @Nullable Instant connectionUpdatedAt) {
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Talks to one kind of WhatsApp provider. Implementations are stateless and thread-safe; everything about a
@@ -66,4 +67,74 @@ public interface ProviderAdapter {
      * @param rawBody the body exactly as received
      */
     boolean verifyWebhook(ProviderEndpoint endpoint, Map<String, String> headers, byte[] rawBody);
+
+    /**
+     * What the hub needs to create an instance at the provider.
+     *
+     * @param adminKey the provider's admin credential (Evolution's global {@code apikey}, uazapi's {@code admintoken});
+     *        used for the create only, never stored
+     * @param webhookToken the token the instance's webhooks are to carry, if any
+     * @param webhookUrl the hub's secret webhook URL, set on the instance as it is created; null when the hub knows no
+     *        public address
+     */
+    record Provisioning(URI baseUrl, String instanceName, String adminKey, @Nullable String webhookToken,
+            @Nullable URI webhookUrl) {
+
+        @Override
+        public String toString() {
+            return "Provisioning[" + baseUrl + ", " + instanceName + "]";
+        }
+    }
+
+    /**
+     * Creates the instance at the provider, with its webhook already pointing at {@code webhookUrl}, or adopts the
+     * instance of that name when one exists. Safe to repeat: never makes a second instance of one name.
+     *
+     * @return the instance's own credentials, which later calls use
+     */
+    default ProviderCredentials provision(Provisioning provisioning) {
+        throw unsupported("provisioning");
+    }
+
+    /**
+     * Starts linking the number: a QR code, or with {@code phoneE164} a pairing code. Answers {@code connected} when
+     * the number is linked already.
+     */
+    default ConnectionState connect(ProviderEndpoint endpoint, @Nullable String phoneE164) {
+        throw unsupported("connecting by QR code or pairing code");
+    }
+
+    /** How long a QR code (or a pairing code) of this provider can be used. */
+    default java.time.Duration codeLifetime(boolean pairingCode) {
+        return java.time.Duration.ofSeconds(45);
+    }
+
+    /** Unlinks WhatsApp from the instance; the instance stays. Done when the number is not linked. */
+    default void logout(ProviderEndpoint endpoint) {
+        throw unsupported("logging out");
+    }
+
+    /** Restarts the instance's WhatsApp session. */
+    default void restart(ProviderEndpoint endpoint) {
+        throw unsupported("restarting");
+    }
+
+    /** Deletes the instance at the provider. Done when it no longer exists. */
+    default void deleteInstance(ProviderEndpoint endpoint) {
+        throw unsupported("deleting the instance");
+    }
+
+    private ProviderRejected unsupported(String what) {
+        return new ProviderRejected(type(), 0, Unsupported.CODE, type().jsonName() + " does not support " + what
+                + " through the hub");
+    }
+
+    /** The provider code of a {@link ProviderRejected} for an operation this provider does not have. */
+    final class Unsupported {
+
+        public static final String CODE = "unsupported";
+
+        private Unsupported() {
+        }
+    }
 }

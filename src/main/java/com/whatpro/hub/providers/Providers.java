@@ -7,6 +7,8 @@ import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.ExpiringCache;
 import com.whatpro.hub.platform.Ids;
+import com.whatpro.hub.platform.PlatformSettings;
+import com.whatpro.hub.platform.web.PublicUrls;
 import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.crypto.CredentialCipher;
 import com.whatpro.hub.platform.crypto.Secrets;
@@ -61,11 +63,16 @@ public class Providers {
     private final ExpiringCache<Owned, Provider> recent;
     private final ConcurrentHashMap<UUID, Instant> lastEvents = new ConcurrentHashMap<>();
     private final OutboundPolicy outbound;
+    private final PlatformSettings platform;
+    private final ConnectionStream stream;
 
     Providers(JdbcClient jdbc, CredentialCipher cipher, JsonMapper json, Entitlements entitlements, Accounts accounts,
             ProviderAdapters adapters, ApplicationEventPublisher events, PlatformTransactionManager transactions,
-            ProvidersSettings settings, Clock clock, OutboundPolicy outbound) {
+            ProvidersSettings settings, Clock clock, OutboundPolicy outbound, PlatformSettings platform,
+            ConnectionStream stream) {
         this.jdbc = jdbc;
+        this.platform = platform;
+        this.stream = stream;
         this.outbound = outbound;
         this.cipher = cipher;
         this.json = json;
@@ -157,6 +164,74 @@ public class Providers {
         return new Created(provider, secret);
     }
 
+    /**
+     * A provider whose instance the hub creates at the provider.
+     *
+     * @param instanceName the instance's name at the provider; an existing instance of that name is adopted
+     * @param adminKey Evolution's global API key or uazapi's admin token: used for the create only, never stored
+     */
+    public record NewProvision(String name, ProviderType type, @Nullable URI baseUrl, @Nullable String instanceName,
+            @Nullable Long chatwootInboxId, String adminKey, @Nullable String webhookToken) {
+
+        @Override
+        public String toString() {
+            return "NewProvision[" + name + ", " + type + ", " + instanceName + "]";
+        }
+    }
+
+    /**
+     * Creates the instance at the provider with the hub's webhook already set (or adopts the one of that name), then
+     * the provider, counting against {@code max_providers} before anything is created at the provider: the account
+     * row stays locked until the provider is stored, so provisions racing for the last slot count one after another.
+     */
+    @Transactional
+    public Created provision(AccountId account, NewProvision request, @Nullable UUID actor) {
+        if (request.type() == ProviderType.CLOUD_API) {
+            throw ApiProblem.invalid("provision", "is for evolution and uazapi; Cloud API numbers are set up in Meta");
+        }
+        var baseUrl = baseUrl(request.type(), request.baseUrl());
+        var instanceName = request.instanceName() == null || request.instanceName().isBlank()
+                ? request.name().strip() : request.instanceName().strip();
+        entitlements.ensureRoom(account, Limit.PROVIDERS, () -> count(account));
+        if (jdbc.sql("select count(*) from providers where account_id = :account and lower(name) = lower(:name)")
+                .param("account", account.value()).param("name", request.name().strip()).query(Long.class).single() > 0) {
+            throw ApiProblem.conflict("provider-exists", "A provider with this name already exists.");
+        }
+        var id = Ids.newId();
+        var secret = Secrets.newUrlSecret();
+        var webhookUrl = PublicUrls.configured(platform, WebhookRegistrations.webhookPath(id, secret)).map(URI::create)
+                .orElse(null);
+        ProviderCredentials credentials;
+        try {
+            credentials = adapters.forType(request.type()).provision(new ProviderAdapter.Provisioning(baseUrl,
+                    instanceName, request.adminKey(), request.webhookToken(), webhookUrl));
+        } catch (ProviderException e) {
+            throw ProviderProblems.of(e, webhookUrl == null ? null : webhookUrl.toString(), secret, request.adminKey(),
+                    request.webhookToken());
+        }
+        try {
+            jdbc.sql("""
+                    insert into providers (id, account_id, name, type, base_url, instance_name, chatwoot_inbox_id,
+                        credentials, webhook_secret_hash, webhook_secret, provisioned, status, connection_updated_at)
+                    values (:id, :account, :name, :type, :base, :instance, :inbox, :credentials, :hash, :secret, true,
+                        'disconnected', now())
+                    """)
+                    .param("id", id).param("account", account.value()).param("name", request.name().strip())
+                    .param("type", request.type().jsonName()).param("base", baseUrl.toString())
+                    .param("instance", instanceName).param("inbox", request.chatwootInboxId())
+                    .param("credentials", encryptCredentials(account, id, credentials))
+                    .param("hash", Secrets.sha256(secret)).param("secret", cipher.encrypt(secret, secretData(account, id)))
+                    .update();
+        } catch (DuplicateKeyException e) {
+            throw ApiProblem.conflict("provider-exists", "A provider with this name already exists.");
+        }
+        var provider = find(account, id).orElseThrow();
+        events.publishEvent(new ProviderChanged(account, id, "provider.created",
+                Map.of("name", provider.name(), "type", provider.type().jsonName(), "provisioned", true,
+                        "instance_name", instanceName), actor));
+        return new Created(provider, secret);
+    }
+
     @Transactional
     public Optional<Provider> update(AccountId account, UUID id, ProviderUpdate update, @Nullable UUID actor) {
         var found = find(account, id);
@@ -224,12 +299,16 @@ public class Providers {
 
     @Transactional
     public boolean delete(AccountId account, UUID id, @Nullable UUID actor) {
+        return delete(account, id, actor, Map.of());
+    }
+
+    boolean delete(AccountId account, UUID id, @Nullable UUID actor, Map<String, Object> changes) {
         var deleted = jdbc.sql("delete from providers where account_id = :account and id = :id")
                 .param("account", account.value()).param("id", id).update() > 0;
         targets.evict(id);
         recent.evictIf(key -> key.id().equals(id));
         if (deleted) {
-            events.publishEvent(new ProviderChanged(account, id, "provider.deleted", Map.of(), actor));
+            events.publishEvent(new ProviderChanged(account, id, "provider.deleted", changes, actor));
         }
         return deleted;
     }
@@ -296,15 +375,111 @@ public class Providers {
         lastEvents.put(providerId, clock.instant());
     }
 
+    /**
+     * A number's connection as clients see it. Codes are shown only while connecting and until they expire.
+     *
+     * @param qrCode a {@code data:image/png;base64,…} URL
+     * @param detail the provider's words, or why the hub flags the number
+     */
+    public record NumberConnection(String status, @Nullable String qrCode, @Nullable String pairingCode,
+            @Nullable Instant expiresAt, @Nullable String phoneNumber, @Nullable String profileName,
+            @Nullable String detail, @Nullable Instant updatedAt) {
+
+        @Override
+        public String toString() {
+            return "NumberConnection[" + status + ", " + phoneNumber + ", " + updatedAt + "]";
+        }
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<NumberConnection> connection(AccountId account, UUID id) {
+        return jdbc.sql("""
+                select status, status_detail, qr_code, pairing_code, code_expires_at, phone_number, profile_name,
+                    connection_updated_at
+                from providers where account_id = :account and id = :id
+                """)
+                .param("account", account.value()).param("id", id)
+                .query((rs, n) -> {
+                    var expires = instant(rs.getTimestamp("code_expires_at"));
+                    var fresh = "connecting".equals(rs.getString("status")) && expires != null
+                            && expires.isAfter(clock.instant());
+                    return new NumberConnection(rs.getString("status"), fresh ? rs.getString("qr_code") : null,
+                            fresh ? rs.getString("pairing_code") : null, fresh ? expires : null,
+                            rs.getString("phone_number"), rs.getString("profile_name"), rs.getString("status_detail"),
+                            instant(rs.getTimestamp("connection_updated_at")));
+                }).optional();
+    }
+
     /** Records what the provider said about its connection (a connection webhook or a health check). */
     @Transactional
     public void recordState(AccountId account, UUID id, ConnectionState state) {
+        var before = jdbc.sql("""
+                select type, status, status_detail, qr_code, pairing_code, phone_number, profile_name
+                from providers where account_id = :account and id = :id for update
+                """)
+                .param("account", account.value()).param("id", id)
+                .query((rs, n) -> new Recorded(ProviderType.fromJson(rs.getString("type")), rs.getString("status"),
+                        rs.getString("status_detail"), rs.getString("qr_code"), rs.getString("pairing_code"),
+                        rs.getString("phone_number"), rs.getString("profile_name")))
+                .optional();
+        if (before.isEmpty()) {
+            return;
+        }
+        var was = before.get();
+        var status = state.status().jsonName();
+        var detail = truncate(state.detail());
+        if ("refused".equals(was.status()) && state.status() == ConnectionState.Status.DISCONNECTED) {
+            // after giving up, Evolution closes the instance: the number stays refused until connected again
+            status = was.status();
+            detail = was.detail();
+        }
+        var connecting = state.status() == ConnectionState.Status.CONNECTING;
+        String qr;
+        String pairing;
+        Instant expires = null;
+        if (connecting && state.hasCode()) {
+            qr = state.qrCode() == null ? null : QrCodes.dataUrl(state.qrCode());
+            pairing = state.pairingCode();
+            if (!Objects.equals(qr, was.qrCode()) || !Objects.equals(pairing, was.pairingCode())
+                    || !"connecting".equals(was.status())) {
+                // a code polled again keeps the expiry it had
+                expires = clock.instant().plus(adapters.forType(was.type()).codeLifetime(qr == null));
+            }
+        } else {
+            qr = connecting ? was.qrCode() : null;
+            pairing = connecting ? was.pairingCode() : null;
+        }
+        var phone = state.phoneNumber() != null ? state.phoneNumber() : was.phoneNumber();
+        var profile = state.profileName() != null ? state.profileName() : was.profileName();
+        var changed = !status.equals(was.status()) || !Objects.equals(qr, was.qrCode())
+                || !Objects.equals(pairing, was.pairingCode()) || !Objects.equals(phone, was.phoneNumber())
+                || !Objects.equals(profile, was.profileName()) || !Objects.equals(detail, was.detail());
         jdbc.sql("""
-                update providers set status = :status, status_detail = :detail, checked_at = now()
+                update providers set status = :status, status_detail = :detail, checked_at = now(),
+                    qr_code = :qr, pairing_code = :pairing,
+                    code_expires_at = case when :connecting then coalesce(:expires, code_expires_at) end,
+                    phone_number = :phone, profile_name = :profile,
+                    connection_updated_at = case when :changed then now() else connection_updated_at end,
+                    next_check_at = case when :connecting then least(next_check_at, now() + interval '10 seconds')
+                        else next_check_at end
                 where account_id = :account and id = :id
                 """)
-                .param("status", state.status().jsonName()).param("detail", truncate(state.detail()))
+                .param("status", status).param("detail", detail).param("qr", qr).param("pairing", pairing)
+                .param("connecting", connecting)
+                .param("expires", expires == null ? null : Timestamp.from(expires))
+                .param("phone", phone).param("profile", profile).param("changed", changed)
                 .param("account", account.value()).param("id", id).update();
+        if (!status.equals(was.status())) {
+            events.publishEvent(new ProviderChanged(account, id, "provider.connection_changed",
+                    Map.of("status", java.util.Arrays.asList(was.status(), status)), null));
+        }
+        if (changed) {
+            connection(account, id).ifPresent(now -> stream.publish(account, id, json.writeValueAsString(now)));
+        }
+    }
+
+    private record Recorded(ProviderType type, String status, @Nullable String detail, @Nullable String qrCode,
+            @Nullable String pairingCode, @Nullable String phoneNumber, @Nullable String profileName) {
     }
 
     /** Writes the webhook arrival times noted since the last call; run every few seconds by {@link ProviderMaintenance}. */
@@ -473,7 +648,8 @@ public class Providers {
 
     private static final String SELECT = """
             select id, account_id, name, type, base_url, instance_name, chatwoot_inbox_id, status, status_detail,
-                checked_at, last_event_at, created_at, updated_at
+                checked_at, last_event_at, created_at, updated_at, phone_number, profile_name, provisioned,
+                connection_updated_at
             from providers""";
 
     private static Provider provider(ResultSet rs, int row) throws SQLException {
@@ -484,7 +660,8 @@ public class Providers {
                 "unknown".equals(status) ? null : ConnectionState.Status.valueOf(status.toUpperCase(Locale.ROOT)),
                 rs.getString("status_detail"), instant(rs.getTimestamp("checked_at")),
                 instant(rs.getTimestamp("last_event_at")), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(), rs.getString("phone_number"), rs.getString("profile_name"),
+                rs.getBoolean("provisioned"), instant(rs.getTimestamp("connection_updated_at")));
     }
 
     private static @Nullable Instant instant(@Nullable Timestamp timestamp) {

@@ -21,7 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,7 +35,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/v1/accounts/{accountId}/providers")
@@ -41,10 +49,16 @@ class ProvidersController {
     private final ProviderHealth health;
     private final WebhookRegistrations registrations;
     private final PlatformSettings settings;
+    private final NumberLifecycle lifecycle;
+    private final ConnectionStream stream;
+    private final JsonMapper json;
 
     ProvidersController(Providers providers, ProviderHealth health, WebhookRegistrations registrations,
-            PlatformSettings settings) {
+            PlatformSettings settings, NumberLifecycle lifecycle, ConnectionStream stream, JsonMapper json) {
         this.providers = providers;
+        this.lifecycle = lifecycle;
+        this.stream = stream;
+        this.json = json;
         this.health = health;
         this.registrations = registrations;
         this.settings = settings;
@@ -56,11 +70,19 @@ class ProvidersController {
      * @param webhookUrl only for those who may change the provider
      * @param webhookRegistration whether {@code webhook_url} is registered at the provider; null for a provider
      *        created before the hub registered webhooks, until it is registered
+     * @param status connected, connecting, disconnected, refused, error, or unknown before the first word of it
+     * @param provisioned whether the hub created the instance at the provider
      */
     record ProviderView(UUID id, String name, ProviderType type, String baseUrl, @Nullable String instanceName,
             @Nullable Long chatwootInboxId, String status, @Nullable String statusDetail, @Nullable Instant checkedAt,
             @Nullable Instant lastEventAt, @Nullable String webhookUrl,
-            @Nullable RegistrationView webhookRegistration, Instant createdAt, Instant updatedAt) {
+            @Nullable RegistrationView webhookRegistration, Instant createdAt, Instant updatedAt,
+            @Nullable String phoneNumber, @Nullable String profileName, boolean provisioned,
+            @Nullable Instant connectionUpdatedAt) {
+    }
+
+    /** @param phoneNumber for a pairing code to enter on that phone instead of a QR code, e.g. +5511999999999 */
+    record ConnectRequest(@Nullable @Size(max = 32) String phoneNumber) {
     }
 
     /**
@@ -82,7 +104,8 @@ class ProvidersController {
             @Nullable @Size(max = 2000) String baseUrl,
             @Nullable @Size(max = 200) String instanceName,
             @Nullable @Positive Long chatwootInboxId,
-            @NotNull Map<String, Object> credentials) {
+            @NotNull Map<String, Object> credentials,
+            @Nullable Boolean provision) {
     }
 
     record UpdateProvider(
@@ -111,7 +134,10 @@ class ProvidersController {
     @Operation(summary = "Connect a WhatsApp number",
             description = "The answer carries the webhook URL. With WHATPRO_PUBLIC_URL set, the hub registers it at "
                     + "the provider (Evolution API, uazapi) right after the create; webhook_registration tells how "
-                    + "that went. Cloud API webhooks are configured by hand in the Meta app.")
+                    + "that went. Cloud API webhooks are configured by hand in the Meta app. With provision: true "
+                    + "(evolution, uazapi) the hub creates the instance at the provider with its webhook already set, "
+                    + "or adopts the instance of that instance_name: credentials are then Evolution's global api_key "
+                    + "or uazapi's admin_token, used once and never stored.")
     ResponseEntity<ProviderView> create(@PathVariable long accountId, @Valid @RequestBody CreateProvider request) {
         var access = Callers.requiredAccess();
         ProviderType type;
@@ -119,6 +145,15 @@ class ProvidersController {
             type = ProviderType.fromJson(request.type());
         } catch (IllegalArgumentException e) {
             throw ApiProblem.invalid("type", "must be one of evolution, uazapi, cloud_api");
+        }
+        if (Boolean.TRUE.equals(request.provision())) {
+            var admin = CredentialFields.parseAdmin(type, request.credentials());
+            var provisioned = providers.provision(access.account(), new Providers.NewProvision(request.name(), type,
+                    uri(request.baseUrl()), request.instanceName(), request.chatwootInboxId(), admin.key(),
+                    admin.webhookToken()), access.caller().id());
+            return ResponseEntity.status(HttpStatus.CREATED).body(view(provisioned.provider(),
+                    provisioned.webhookSecret(),
+                    registrations.find(access.account(), provisioned.provider().id()).orElse(null)));
         }
         var credentials = CredentialFields.parse(type, request.credentials());
         var created = providers.create(access.account(), new Providers.NewProvider(request.name(), type,
@@ -162,12 +197,87 @@ class ProvidersController {
     @Operation(summary = "Disconnect and delete a provider")
     @DeleteMapping("/{providerId}")
     @Requires(Permission.PROVIDERS_WRITE)
-    ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID providerId) {
+    @Operation(summary = "Delete a number; a provisioned one's instance at the provider too",
+            description = "keep_instance=true keeps the instance at the provider. When the provider refuses to delete "
+                    + "the instance, nothing is deleted (502 provider-rejected).")
+    ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID providerId,
+            @RequestParam(name = "keep_instance", defaultValue = "false") boolean keepInstance) {
         var access = Callers.requiredAccess();
-        if (!providers.delete(access.account(), providerId, access.caller().id())) {
+        if (!lifecycle.delete(access.account(), providerId, keepInstance, access.caller().id())) {
             throw ApiProblem.notFound("provider");
         }
         return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{providerId}/connect")
+    @Requires(Permission.PROVIDERS_WRITE)
+    @Operation(summary = "Start linking the number: a QR code, or a pairing code for phone_number",
+            description = "qr_code is a data:image/png;base64 URL; expires_at tells how long the code can be used "
+                    + "(new ones follow on GET connection and the events stream). Answers connected when already "
+                    + "linked. Evolution gives a pairing code only from a closed instance: log out first.")
+    Providers.NumberConnection connect(@PathVariable long accountId, @PathVariable UUID providerId,
+            @Valid @RequestBody(required = false) @Nullable ConnectRequest request) {
+        var access = Callers.requiredAccess();
+        String phone = null;
+        if (request != null && request.phoneNumber() != null && !request.phoneNumber().isBlank()) {
+            try {
+                phone = PhoneNumbers.toE164(request.phoneNumber());
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.invalid("phone_number", "must be a phone number in E.164, e.g. +5511999999999");
+            }
+        }
+        return lifecycle.connect(access.account(), providerId, phone, access.caller().id())
+                .orElseThrow(() -> ApiProblem.notFound("provider"));
+    }
+
+    @GetMapping("/{providerId}/connection")
+    @Requires(Permission.PROVIDERS_READ)
+    @Operation(summary = "The number's connection: state, QR or pairing code while connecting, phone and profile")
+    Providers.NumberConnection connection(@PathVariable long accountId, @PathVariable UUID providerId) {
+        return providers.connection(Callers.requiredAccess().account(), providerId)
+                .orElseThrow(() -> ApiProblem.notFound("provider"));
+    }
+
+    @GetMapping(path = "/{providerId}/events",
+            produces = {MediaType.TEXT_EVENT_STREAM_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
+    @Requires(Permission.PROVIDERS_READ)
+    @Operation(summary = "Server-Sent Events of the number: connection.updated with the connection, first as it is "
+            + "now, then whenever its state, code, phone or profile changes")
+    SseEmitter events(@PathVariable long accountId, @PathVariable UUID providerId, HttpServletRequest request,
+            HttpServletResponse response) {
+        var account = Callers.requiredAccess().account();
+        var now = providers.connection(account, providerId).orElseThrow(() -> ApiProblem.notFound("provider"));
+        // the stream ends with an async dispatch that passes the route guard again: keep the caller for it
+        new RequestAttributeSecurityContextRepository().saveContext(SecurityContextHolder.getContext(), request,
+                response);
+        response.setHeader("X-Accel-Buffering", "no");
+        response.setHeader("Cache-Control", "no-cache");
+        return stream.subscribe(account, providerId, json.writeValueAsString(now));
+    }
+
+    @PostMapping("/{providerId}/logout")
+    @Requires(Permission.PROVIDERS_WRITE)
+    @Operation(summary = "Unlink WhatsApp from the number at the provider; the instance stays",
+            description = "202: Evolution finishes the logout after answering; the state follows on the events "
+                    + "stream.")
+    ResponseEntity<Void> logout(@PathVariable long accountId, @PathVariable UUID providerId) {
+        var access = Callers.requiredAccess();
+        if (!lifecycle.logout(access.account(), providerId, access.caller().id())) {
+            throw ApiProblem.notFound("provider");
+        }
+        return ResponseEntity.accepted().build();
+    }
+
+    @PostMapping("/{providerId}/restart")
+    @Requires(Permission.PROVIDERS_WRITE)
+    @Operation(summary = "Restart the number's WhatsApp session at the provider (Evolution)",
+            description = "Only a connected or connecting Evolution instance restarts; uazapi has no restart (422).")
+    ResponseEntity<Void> restart(@PathVariable long accountId, @PathVariable UUID providerId) {
+        var access = Callers.requiredAccess();
+        if (!lifecycle.restart(access.account(), providerId, access.caller().id())) {
+            throw ApiProblem.notFound("provider");
+        }
+        return ResponseEntity.accepted().build();
     }
 
     @PostMapping("/{providerId}/health-check")
@@ -213,7 +323,8 @@ class ProvidersController {
                 provider.status() == null ? "unknown" : provider.status().jsonName(), provider.statusDetail(),
                 provider.checkedAt(), provider.lastEventAt(), url,
                 registration == null ? null : registrationView(registration, url), provider.createdAt(),
-                provider.updatedAt());
+                provider.updatedAt(), provider.phoneNumber(), provider.profileName(), provider.provisioned(),
+                provider.connectionUpdatedAt());
     }
 
     private static RegistrationView registrationView(WebhookRegistration registration, @Nullable String webhookUrl) {

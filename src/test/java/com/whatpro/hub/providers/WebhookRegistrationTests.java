@@ -59,7 +59,7 @@ class WebhookRegistrationTests extends IntegrationTest {
     static final String PUBLIC_URL = "https://hub.example.test";
     private static final String WEBHOOK_URL = PUBLIC_URL + "/api/v1/webhooks/providers/[0-9a-f-]{36}/[A-Za-z0-9_-]{43}";
     private static final List<String> EVOLUTION_EVENTS = List.of("MESSAGES_UPSERT", "MESSAGES_UPDATE",
-            "CONNECTION_UPDATE", "CHATS_SET", "CHATS_UPSERT", "CHATS_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT",
+            "CONNECTION_UPDATE", "QRCODE_UPDATED", "CHATS_SET", "CHATS_UPSERT", "CHATS_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT",
             "CONTACTS_UPDATE");
     private static final List<String> UAZAPI_EVENTS = List.of("messages", "messages_update", "connection", "chats",
             "contacts");

@@ -38,7 +38,7 @@ final class EvolutionAdapter implements ProviderAdapter {
      * contact events that show the phone behind a LID. Any other event would only be received and dropped.
      */
     static final List<String> WEBHOOK_EVENTS = List.of("MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE",
-            "CHATS_SET", "CHATS_UPSERT", "CHATS_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT", "CONTACTS_UPDATE");
+            "QRCODE_UPDATED", "CHATS_SET", "CHATS_UPSERT", "CHATS_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT", "CONTACTS_UPDATE");
 
     private final ProviderHttp http;
     private final EvolutionWebhookParser parser;
@@ -65,9 +65,9 @@ final class EvolutionAdapter implements ProviderAdapter {
         }
         return switch (state == null ? "" : state) {
             case "open" -> ConnectionState.connected("open");
-            case "connecting" -> ConnectionState.disconnected("connecting");
+            case "connecting" -> ConnectionState.connecting("connecting");
             case "close" -> ConnectionState.disconnected("close");
-            case "refused" -> ConnectionState.error("refused");
+            case "refused" -> ConnectionState.refused("refused");
             default -> ConnectionState.error("unknown connection state '" + state + "'");
         };
     }
@@ -92,6 +92,138 @@ final class EvolutionAdapter implements ProviderAdapter {
         WEBHOOK_EVENTS.forEach(webhook.putArray("events")::add);
         http.post(TYPE, endpoint.resolve("/webhook/set/" + instance(endpoint)), headers(endpoint), body, ERRORS);
         return new WebhookSetup.Registered(WEBHOOK_EVENTS);
+    }
+
+    /**
+     * "Create Instance" with the server's global key and the webhook in the body, so it exists before the first QR
+     * code. A name already in use (403) is adopted: its token is read with "Fetch Instances". The answer's
+     * {@code hash} is the instance token (a string in 2.3, {@code {apikey}} before).
+     */
+    @Override
+    public ProviderCredentials provision(Provisioning provisioning) {
+        var admin = Map.of("apikey", provisioning.adminKey());
+        ObjectNode body = Json.object()
+                .put("instanceName", provisioning.instanceName())
+                .put("qrcode", false)
+                .put("integration", "WHATSAPP-BAILEYS");
+        if (provisioning.webhookUrl() != null) {
+            ObjectNode webhook = body.putObject("webhook")
+                    .put("url", provisioning.webhookUrl().toString())
+                    .put("byEvents", false)
+                    .put("base64", false);
+            if (provisioning.webhookToken() != null) {
+                webhook.putObject("headers").put(WebhookTokens.HEADER, provisioning.webhookToken());
+            }
+            WEBHOOK_EVENTS.forEach(webhook.putArray("events")::add);
+        }
+        String token;
+        try {
+            JsonNode answer = succeeded(http.post(TYPE, resolve(provisioning.baseUrl(), "/instance/create"), admin, body,
+                    ERRORS));
+            JsonNode hash = answer.path("hash");
+            token = hash.isObject() ? Json.text(hash, "apikey") : Json.text(hash);
+        } catch (ProviderRejected e) {
+            if (e.httpStatus() != 403 || e.providerMessage() == null || !e.providerMessage().contains("already in use")) {
+                throw e;
+            }
+            token = null;
+        }
+        if (token == null) {
+            token = adopt(provisioning, admin);
+        }
+        return new ProviderCredentials.Evolution(token, provisioning.webhookToken());
+    }
+
+    private String adopt(Provisioning provisioning, Map<String, String> admin) {
+        JsonNode instances = http.get(TYPE, resolve(provisioning.baseUrl(), "/instance/fetchInstances?instanceName="
+                + Paths.segment(provisioning.instanceName())), admin, ERRORS);
+        return Json.elements(instances).stream()
+                .map(item -> item.has("instance") ? item.path("instance") : item)
+                .filter(item -> provisioning.instanceName().equals(Json.firstText(item, "name", "instanceName")))
+                .map(item -> Json.firstText(item, "token", "apikey"))
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElseThrow(() -> new ProviderRejected(TYPE, 200, null, "the instance '" + provisioning.instanceName()
+                        + "' exists but its token cannot be read with this key"));
+    }
+
+    /**
+     * "Instance Connect": from {@code close} a new QR code (and with {@code number} a pairing code); while
+     * {@code connecting} the current ones, the number ignored; {@code open} when linked. Failures come as HTTP 200
+     * {@code {error: true}}.
+     */
+    @Override
+    public ConnectionState connect(ProviderEndpoint endpoint, @Nullable String phoneE164) {
+        String query = phoneE164 == null ? "" : "?number=" + PhoneNumbers.toProviderNumber(TYPE, phoneE164);
+        JsonNode answer = succeeded(http.get(TYPE, endpoint.resolve("/instance/connect/" + instance(endpoint) + query),
+                headers(endpoint), ERRORS));
+        if ("open".equals(Json.text(answer.path("instance"), "state"))) {
+            return ConnectionState.connected("open");
+        }
+        return qrCode(answer);
+    }
+
+    /** {@code {pairingCode, code, base64, count}}, as "Instance Connect" and {@code qrcode.updated} carry it. */
+    static ConnectionState qrCode(JsonNode qrcode) {
+        String image = Json.text(qrcode, "base64");
+        String qr = image != null && image.startsWith("data:image/png;base64,") ? image : Json.text(qrcode, "code");
+        String pairingCode = Json.text(qrcode, "pairingCode");
+        if (qr == null && pairingCode == null) {
+            return ConnectionState.connecting("connecting; the QR code follows by webhook");
+        }
+        return ConnectionState.pairing(qr, pairingCode);
+    }
+
+    @Override
+    public Duration codeLifetime(boolean pairingCode) {
+        return Duration.ofSeconds(45);
+    }
+
+    /** "Logout Instance": answers before the logout is done; 400 when the number is not connected (done). */
+    @Override
+    public void logout(ProviderEndpoint endpoint) {
+        try {
+            succeeded(http.delete(TYPE, endpoint.resolve("/instance/logout/" + instance(endpoint)), headers(endpoint),
+                    ERRORS));
+        } catch (ProviderRejected e) {
+            if (e.httpStatus() != 400) {
+                throw e;
+            }
+        }
+    }
+
+    /** "Restart Instance": only while open or connecting; from close Evolution answers 200 {@code {error: true}}. */
+    @Override
+    public void restart(ProviderEndpoint endpoint) {
+        succeeded(http.post(TYPE, endpoint.resolve("/instance/restart/" + instance(endpoint)), headers(endpoint),
+                ERRORS));
+    }
+
+    /** "Delete Instance" (logs out first); an instance that no longer exists (404) is done. */
+    @Override
+    public void deleteInstance(ProviderEndpoint endpoint) {
+        try {
+            succeeded(http.delete(TYPE, endpoint.resolve("/instance/delete/" + instance(endpoint)), headers(endpoint),
+                    ERRORS));
+        } catch (ProviderRejected e) {
+            if (e.httpStatus() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /** Evolution reports some failures as HTTP 200 with {@code error: true}. */
+    private static JsonNode succeeded(JsonNode answer) {
+        if (Json.flag(answer.path("error"))) {
+            ErrorReply reply = ERRORS.read(answer);
+            throw new ProviderRejected(TYPE, 200, null, reply.message() == null ? "error: true" : reply.message());
+        }
+        return answer;
+    }
+
+    private static URI resolve(URI baseUrl, String path) {
+        String base = baseUrl.toString();
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
     }
 
     @Override

@@ -58,6 +58,7 @@ final class EvolutionWebhookParser {
             case "messages.upsert" -> Json.elements(data).forEach(item -> message(item).ifPresent(events::add));
             case "messages.update" -> Json.elements(data).forEach(item -> status(item, sentAt).ifPresent(events::add));
             case "connection.update" -> Json.elements(data).forEach(item -> events.add(connection(item)));
+            case "qrcode.updated" -> events.add(qrCode(data));
             case "chats.set", "chats.upsert", "chats.update", "contacts.set", "contacts.upsert", "contacts.update" ->
                     Json.elements(data).forEach(item -> lidMapping(item, sentAt).ifPresent(events::add));
             default -> {
@@ -262,14 +263,29 @@ final class EvolutionWebhookParser {
         };
     }
 
-    /** {@code data: {instance, wuid, state: open|connecting|close|refused, statusReason}}. */
+    /**
+     * {@code data: {qrcode: {instance, pairingCode, code, base64}}}, or, when Evolution gives up after
+     * {@code QRCODE_LIMIT} codes, {@code {message, statusCode}} (a {@code connection.update} refused follows).
+     */
+    private static ConnectionUpdate qrCode(JsonNode data) {
+        if (data.path("qrcode").isObject()) {
+            return new ConnectionUpdate(EvolutionAdapter.qrCode(data.path("qrcode")));
+        }
+        String message = Json.text(data, "message");
+        return new ConnectionUpdate(ConnectionState.refused(message == null ? "QR code limit reached" : message));
+    }
+
+    /** {@code data: {instance, wuid, profileName, state: open|connecting|close|refused, statusReason}}. */
     private static ConnectionUpdate connection(JsonNode data) {
         String state = Json.text(data, "state");
         String reason = Json.text(data, "statusReason");
         String detail = state == null ? null : reason == null ? state : state + " (status reason " + reason + ")";
         return new ConnectionUpdate(switch (state == null ? "" : state) {
-            case "open" -> ConnectionState.connected(detail);
-            case "connecting", "close" -> ConnectionState.disconnected(detail);
+            case "open" -> ConnectionState.connected(detail, UazapiAdapter.phone(data.path("wuid"), data),
+                    Json.text(data, "profileName"));
+            case "connecting" -> ConnectionState.connecting(detail);
+            case "close" -> ConnectionState.disconnected(detail);
+            case "refused" -> ConnectionState.refused(detail);
             default -> ConnectionState.error(detail == null ? "unknown connection state" : detail);
         });
     }

@@ -71,6 +71,14 @@ final class ProviderHttp {
         return exchange(provider, "POST", uri, headers, body, errors);
     }
 
+    JsonNode post(ProviderType provider, URI uri, Map<String, String> headers, ErrorReader errors) {
+        return exchange(provider, "POST", uri, headers, null, errors);
+    }
+
+    JsonNode delete(ProviderType provider, URI uri, Map<String, String> headers, ErrorReader errors) {
+        return exchange(provider, "DELETE", uri, headers, null, errors);
+    }
+
     private JsonNode exchange(ProviderType provider, String method, URI uri, Map<String, String> headers,
             @Nullable JsonNode body, ErrorReader errors) {
         var response = send(provider, method, uri, "application/json", headers, body,

@@ -61,11 +61,12 @@ final class UazapiAdapter implements ProviderAdapter {
         String instanceStatus = Json.text(instance, "status");
         if (Json.flag(status.path("connected")) && Json.flag(status.path("loggedIn"))
                 || "connected".equals(instanceStatus) && !status.has("connected")) {
-            return ConnectionState.connected(Json.firstText(instance, "profileName", "name"));
+            String profile = Json.firstText(instance, "profileName", "name");
+            return ConnectionState.connected(profile, phone(status.path("jid"), instance), profile);
         }
         String reason = Json.text(instance, "lastDisconnectReason");
         return switch (instanceStatus == null ? "" : instanceStatus) {
-            case "connecting" -> ConnectionState.disconnected("connecting");
+            case "connecting" -> codes(instance);
             case "disconnected", "connected" -> ConnectionState.disconnected(reason != null ? reason : "disconnected");
             default -> ConnectionState.error("unknown instance status '" + instanceStatus + "'");
         };
@@ -81,6 +82,105 @@ final class UazapiAdapter implements ProviderAdapter {
         EXCLUDED_MESSAGES.forEach(body.putArray("excludeMessages")::add);
         http.post(TYPE, endpoint.resolve("/webhook"), headers(endpoint), body, ERRORS);
         return new WebhookSetup.Registered(WEBHOOK_EVENTS);
+    }
+
+    /**
+     * Adopts the instance of this name from {@code GET /instance/all} (names are not unique at uazapi, so the hub
+     * looks before it creates), else {@code POST /instance/init}; both with the server's {@code admintoken}. The
+     * webhook is then set with the instance's own token.
+     */
+    @Override
+    public ProviderCredentials provision(Provisioning provisioning) {
+        var admin = Map.of("admintoken", provisioning.adminKey());
+        JsonNode all = http.get(TYPE, resolve(provisioning.baseUrl(), "/instance/all"), admin, ERRORS);
+        String token = Json.elements(all).stream()
+                .filter(item -> provisioning.instanceName().equals(Json.text(item, "name")))
+                .map(item -> Json.text(item, "token"))
+                .filter(java.util.Objects::nonNull)
+                .findFirst().orElse(null);
+        if (token == null) {
+            JsonNode created = http.post(TYPE, resolve(provisioning.baseUrl(), "/instance/init"), admin,
+                    Json.object().put("name", provisioning.instanceName()), ERRORS);
+            token = Json.firstText(created, "token");
+            if (token == null) {
+                token = Json.text(created.path("instance"), "token");
+            }
+            if (token == null) {
+                throw new ProviderRejected(TYPE, 200, null, "the answer to /instance/init carries no token");
+            }
+        }
+        var credentials = new ProviderCredentials.Uazapi(token, provisioning.webhookToken());
+        if (provisioning.webhookUrl() != null) {
+            registerWebhook(new ProviderEndpoint(provisioning.baseUrl(), provisioning.instanceName(), credentials),
+                    provisioning.webhookUrl());
+        }
+        return credentials;
+    }
+
+    /** {@code POST /instance/connect}: a QR code, or with {@code phone} a pairing code. */
+    @Override
+    public ConnectionState connect(ProviderEndpoint endpoint, @Nullable String phoneE164) {
+        ObjectNode body = Json.object();
+        if (phoneE164 != null) {
+            body.put("phone", PhoneNumbers.toProviderNumber(TYPE, phoneE164));
+        }
+        JsonNode answer = http.post(TYPE, endpoint.resolve("/instance/connect"), headers(endpoint), body, ERRORS);
+        JsonNode instance = answer.path("instance");
+        if (Json.flag(answer.path("connected")) && Json.flag(answer.path("loggedIn"))) {
+            String profile = Json.firstText(instance, "profileName", "name");
+            return ConnectionState.connected(profile, phone(answer.path("jid"), instance), profile);
+        }
+        return codes(instance);
+    }
+
+    @Override
+    public Duration codeLifetime(boolean pairingCode) {
+        return pairingCode ? Duration.ofMinutes(5) : Duration.ofMinutes(2);
+    }
+
+    /** {@code POST /instance/disconnect}: the session ends, the instance stays. */
+    @Override
+    public void logout(ProviderEndpoint endpoint) {
+        http.post(TYPE, endpoint.resolve("/instance/disconnect"), headers(endpoint), ERRORS);
+    }
+
+    /** {@code DELETE /instance}; one that no longer exists (404) is done. */
+    @Override
+    public void deleteInstance(ProviderEndpoint endpoint) {
+        try {
+            http.delete(TYPE, endpoint.resolve("/instance"), headers(endpoint), ERRORS);
+        } catch (ProviderRejected e) {
+            if (e.httpStatus() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    /** An {@code Instance} while connecting: {@code qrcode} (a data URL) and {@code paircode}. */
+    static ConnectionState codes(JsonNode instance) {
+        String qr = Json.text(instance, "qrcode");
+        String pairingCode = Json.text(instance, "paircode");
+        return qr == null && pairingCode == null ? ConnectionState.connecting("connecting")
+                : ConnectionState.pairing(qr, pairingCode);
+    }
+
+    /** The linked phone in E.164, from {@code jid.user}, an {@code owner} or a JID string. */
+    static @Nullable String phone(JsonNode jid, JsonNode instance) {
+        String user = jid.isObject() ? Json.text(jid, "user") : Json.text(jid);
+        if (user == null) {
+            user = Json.text(instance, "owner");
+        }
+        if (user == null) {
+            return null;
+        }
+        String digits = user.contains("@") ? user.substring(0, user.indexOf('@')) : user;
+        digits = digits.contains(":") ? digits.substring(0, digits.indexOf(':')) : digits;
+        return digits.matches("\\d{8,15}") ? "+" + digits : null;
+    }
+
+    private static URI resolve(URI baseUrl, String path) {
+        String base = baseUrl.toString();
+        return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
     }
 
     @Override

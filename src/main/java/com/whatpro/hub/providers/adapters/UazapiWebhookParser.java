@@ -46,7 +46,8 @@ final class UazapiWebhookParser {
                 case "messages" -> message(root.path("message"), root.path("chat")).<List<ProviderEvent>>map(List::of)
                         .orElse(List.of());
                 case "messages_update" -> receipts(root);
-                case "connection" -> List.of(connection(root.path("instance").isObject() ? root.path("instance") : root));
+                case "connection" -> List.of(connection(root.path("instance").isObject() ? root.path("instance") : root,
+                        root));
                 case "chats", "contacts" -> lidMapping(root.path("chat")).<List<ProviderEvent>>map(List::of)
                         .orElse(List.of());
                 default -> List.of();
@@ -58,7 +59,8 @@ final class UazapiWebhookParser {
             case "message", "messages" -> message(data, data.path("chat")).<List<ProviderEvent>>map(List::of)
                     .orElse(List.of());
             case "status", "messages_update" -> statuses(data);
-            case "connection" -> List.of(connection(data.path("instance").isObject() ? data.path("instance") : data));
+            case "connection" -> List.of(connection(data.path("instance").isObject() ? data.path("instance") : data,
+                    data));
             default -> List.of();
         };
     }
@@ -287,14 +289,16 @@ final class UazapiWebhookParser {
     }
 
     /** An {@code Instance}: {@code status} connected|connecting|disconnected, {@code lastDisconnectReason}. */
-    private static ConnectionUpdate connection(JsonNode instance) {
+    private static ConnectionUpdate connection(JsonNode instance, JsonNode envelope) {
         String status = Json.firstText(instance, "status", "state");
         if (status == null && instance.has("connected")) {
             status = Json.flag(instance.path("connected")) ? "connected" : "disconnected";
         }
         return new ConnectionUpdate(switch (status == null ? "" : status.toLowerCase(Locale.ROOT)) {
-            case "connected", "open" -> ConnectionState.connected(Json.firstText(instance, "profileName", "name"));
-            case "connecting" -> ConnectionState.disconnected("connecting");
+            case "connected", "open" -> ConnectionState.connected(Json.firstText(instance, "profileName", "name"),
+                    UazapiAdapter.phone(instance.path("jid"), Json.text(instance, "owner") != null ? instance : envelope),
+                    Json.text(instance, "profileName"));
+            case "connecting" -> UazapiAdapter.codes(instance);
             case "disconnected", "close" -> ConnectionState.disconnected(
                     Optional.ofNullable(Json.text(instance, "lastDisconnectReason")).orElse("disconnected"));
             default -> ConnectionState.error(status == null ? "unknown connection status" : status);

@@ -122,7 +122,7 @@ class EvolutionAdapterTests {
     }
 
     @ParameterizedTest
-    @CsvSource({"open, CONNECTED", "connecting, DISCONNECTED", "close, DISCONNECTED", "refused, ERROR"})
+    @CsvSource({"open, CONNECTED", "connecting, CONNECTING", "close, DISCONNECTED", "refused, REFUSED"})
     void mapsTheConnectionState(String state, ConnectionState.Status expected) {
         evolution.stubFor(get("/instance/connectionState/" + INSTANCE_PATH).willReturn(okJson(
                 "{\"instance\": {\"instanceName\": \"acme sales\", \"state\": \"" + state + "\"}}")));

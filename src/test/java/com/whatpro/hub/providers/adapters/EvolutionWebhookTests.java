@@ -266,7 +266,7 @@ class EvolutionWebhookTests {
     }
 
     @ParameterizedTest
-    @CsvSource({"open, CONNECTED", "connecting, DISCONNECTED", "close, DISCONNECTED", "refused, ERROR"})
+    @CsvSource({"connecting, CONNECTING", "close, DISCONNECTED", "refused, REFUSED"})
     void mapsConnectionUpdates(String state, ConnectionState.Status expected) {
         List<ProviderEvent> events = parse(envelope("connection.update", """
                 {"instance": "acme", "wuid": "5511888888888@s.whatsapp.net", "profileName": "Acme",
@@ -277,10 +277,32 @@ class EvolutionWebhookTests {
     }
 
     @Test
+    void anOpenConnectionNamesTheLinkedPhoneAndProfile() {
+        List<ProviderEvent> events = parse(envelope("connection.update", """
+                {"instance": "acme", "wuid": "5511888888888@s.whatsapp.net", "profileName": "Acme",
+                 "profilePictureUrl": null, "state": "open", "statusReason": 200}"""));
+
+        assertThat(events).singleElement().isEqualTo(new ConnectionUpdate(ConnectionState.connected(
+                "open (status reason 200)", "+5511888888888", "Acme")));
+    }
+
+    @Test
+    void readsANewQrCodeAndTheEndOfTheQrCodes() {
+        assertThat(parse(envelope("qrcode.updated", """
+                {"qrcode": {"instance": "acme", "pairingCode": "WZYEH1YY", "code": "2@abc",
+                 "base64": "data:image/png;base64,iVBOR"}}"""))).singleElement()
+                .isEqualTo(new ConnectionUpdate(ConnectionState.pairing("data:image/png;base64,iVBOR", "WZYEH1YY")));
+        assertThat(parse(envelope("qrcode.updated", "{\"qrcode\": {\"code\": \"2@abc\"}}"))).singleElement()
+                .isEqualTo(new ConnectionUpdate(ConnectionState.pairing("2@abc", null)));
+        assertThat(parse(envelope("qrcode.updated",
+                "{\"message\": \"QR code limit reached, please login again\", \"statusCode\": 500}"))).singleElement()
+                .isEqualTo(new ConnectionUpdate(ConnectionState.refused("QR code limit reached, please login again")));
+    }
+
+    @Test
     void ignoresEventsTheHubDoesNotUse() {
         assertThat(parse(envelope("presence.update",
                 "{\"id\": \"5511999999999@s.whatsapp.net\", \"presences\": {}}"))).isEmpty();
-        assertThat(parse(envelope("qrcode.updated", "{\"qrcode\": {\"code\": \"2@abc\"}}"))).isEmpty();
     }
 
     @Test

@@ -24,7 +24,28 @@ import tools.jackson.databind.node.MissingNode;
 public final class PostmanCollection {
 
     /** @param body the example body, comments dropped; a missing node when the request has none */
-    record Entry(String name, String method, String pathTemplate, Set<String> bodyKeys, JsonNode body) {
+    record Entry(String name, String method, String pathTemplate, Set<String> bodyKeys, JsonNode body,
+            String rawBody) {
+
+        /** The keys the example body shows, commented out ones ("(Optional)") included, at any depth. */
+        Set<String> documentedKeys() {
+            var keys = new LinkedHashSet<String>(bodyKeys);
+            var matcher = java.util.regex.Pattern.compile("\"(\\w+)\"\\s*:").matcher(rawBody);
+            while (matcher.find()) {
+                keys.add(matcher.group(1));
+            }
+            return keys;
+        }
+
+        /** The upper-case names the example body lists (event names, commented out ones included). */
+        Set<String> documentedNames() {
+            var names = new LinkedHashSet<String>();
+            var matcher = java.util.regex.Pattern.compile("\"([A-Z][A-Z_]+)\"").matcher(rawBody);
+            while (matcher.find()) {
+                names.add(matcher.group(1));
+            }
+            return names;
+        }
     }
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -80,6 +101,29 @@ public final class PostmanCollection {
         }
     }
 
+    /**
+     * Asserts the logged request is "Create Instance": method, path and header as {@link #assertConforms} checks
+     * them, and only keys the collection's example shows, counting those it shows commented out as optional; the
+     * webhook's events among the names it lists.
+     */
+    public void assertCreateInstanceConforms(LoggedRequest request) {
+        Entry entry = entry("Create Instance");
+        assertThat(request.getMethod().getName()).isEqualTo(entry.method());
+        assertThat(URI.create(request.getUrl()).getRawPath()).isEqualTo(entry.pathTemplate());
+        assertThat(request.containsHeader(authHeader)).as("Create Instance carries header %s", authHeader).isTrue();
+        JsonNode sent = MAPPER.readTree(request.getBodyAsString());
+        assertThat(entry.documentedKeys()).as("keys the collection shows for Create Instance")
+                .containsAll(sent.propertyNames());
+        assertThat(sent.propertyNames()).contains("instanceName", "integration");
+        JsonNode webhook = sent.path("webhook");
+        if (!webhook.isMissingNode()) {
+            assertThat(entry.documentedKeys()).containsAll(webhook.propertyNames());
+            assertThat(webhook.path("url").isString()).isTrue();
+            webhook.path("events").forEach(event -> assertThat(entry.documentedNames()).contains(event.asString()));
+            webhook.path("headers").forEach(value -> assertThat(value.isString()).isTrue());
+        }
+    }
+
     private static void collect(JsonNode items, List<Entry> into) {
         for (JsonNode item : items) {
             if (item.has("item")) {
@@ -96,6 +140,7 @@ public final class PostmanCollection {
             }
             Set<String> keys = new LinkedHashSet<>();
             JsonNode example = MissingNode.getInstance();
+            String rawBody = request.path("body").path("raw").asString("");
             if ("raw".equals(request.path("body").path("mode").asString(""))) {
                 String body = withoutComments(request.path("body").path("raw").asString());
                 if (!body.isBlank()) {
@@ -106,7 +151,8 @@ public final class PostmanCollection {
                     }
                 }
             }
-            into.add(new Entry(item.path("name").asString(), request.path("method").asString(), path, keys, example));
+            into.add(new Entry(item.path("name").asString(), request.path("method").asString(), path, keys, example,
+                    rawBody));
         }
     }
 

@@ -109,7 +109,8 @@ class UazapiAdapterTests {
                  "status": {"connected": true, "loggedIn": true,
                  "jid": {"user": "5511999999999", "agent": 0, "device": 0, "server": "s.whatsapp.net"}}}""")));
 
-        assertThat(adapter.state(endpoint())).isEqualTo(ConnectionState.connected("Meu WhatsApp"));
+        assertThat(adapter.state(endpoint())).isEqualTo(ConnectionState.connected("Meu WhatsApp", "+5511999999999",
+                "Meu WhatsApp"));
     }
 
     @Test
@@ -122,12 +123,13 @@ class UazapiAdapterTests {
     }
 
     @Test
-    void reportsConnectingAsNotYetConnected() {
+    void reportsConnectingWithTheQrCode() {
         uazapi.stubFor(get("/instance/status").willReturn(okJson("""
                 {"instance": {"status": "connecting", "qrcode": "data:image/png;base64,iVBOR"},
                  "status": {"connected": false, "loggedIn": false}}""")));
 
-        assertThat(adapter.state(endpoint())).isEqualTo(ConnectionState.disconnected("connecting"));
+        assertThat(adapter.state(endpoint())).as("connecting, with the QR code on offer")
+                .isEqualTo(ConnectionState.pairing("data:image/png;base64,iVBOR", null));
     }
 
     @Test

@@ -285,7 +285,7 @@ class UazapiWebhookTests {
                     {"EventType": "connection", "token": "instance-token",
                      "instance": {"id": "r183e2ef9597845", "name": "acme", "status": "connected",
                       "profileName": "Acme Loja"}}""")).singleElement()
-                    .isEqualTo(new ConnectionUpdate(ConnectionState.connected("Acme Loja")));
+                    .isEqualTo(new ConnectionUpdate(ConnectionState.connected("Acme Loja", null, "Acme Loja")));
         }
 
         @Test

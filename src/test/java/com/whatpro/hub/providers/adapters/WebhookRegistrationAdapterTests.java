@@ -77,13 +77,13 @@ class WebhookRegistrationAdapterTests {
         var setup = evolution.registerWebhook(evolutionAt(URI.create(provider.baseUrl()), null), WEBHOOK_URL);
 
         assertThat(setup).isEqualTo(new WebhookSetup.Registered(List.of("MESSAGES_UPSERT", "MESSAGES_UPDATE",
-                "CONNECTION_UPDATE", "CHATS_SET", "CHATS_UPSERT", "CHATS_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT",
+                "CONNECTION_UPDATE", "QRCODE_UPDATED", "CHATS_SET", "CHATS_UPSERT", "CHATS_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT",
                 "CONTACTS_UPDATE")));
         provider.verify(postRequestedFor(urlPathEqualTo("/webhook/set/acme%20sales"))
                 .withHeader("apikey", equalTo(API_KEY))
                 .withRequestBody(equalToJson("""
                         {"webhook": {"enabled": true, "url": "%s", "byEvents": false, "base64": false,
-                         "events": ["MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE", "CHATS_SET",
+                         "events": ["MESSAGES_UPSERT", "MESSAGES_UPDATE", "CONNECTION_UPDATE", "QRCODE_UPDATED", "CHATS_SET",
                                     "CHATS_UPSERT", "CHATS_UPDATE", "CONTACTS_SET", "CONTACTS_UPSERT",
                                     "CONTACTS_UPDATE"]}}"""
                         .formatted(WEBHOOK_URL))));

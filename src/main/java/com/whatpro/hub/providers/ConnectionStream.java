@@ -1,0 +1,265 @@
+package com.whatpro.hub.providers;
+
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.PlatformSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.backoff.FixedBackOff;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Live {@code connection.updated} events of each number, across nodes, as kanban's board stream does it: a change is
+ * handed, after its transaction commits, to this node's subscribers at once and to a bounded queue that one virtual
+ * thread publishes on a Redis channel every node listens to. A request never waits for Redis; when Redis is away the
+ * other nodes' subscribers miss the event and see the state on their next read (every stream starts with it).
+ */
+@Component
+class ConnectionStream implements MessageListener, SmartLifecycle {
+
+    static final String EVENT = "connection.updated";
+    private static final Logger log = LoggerFactory.getLogger(ConnectionStream.class);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(20);
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
+    private static final Duration RETRY = Duration.ofSeconds(2);
+
+    private final String node = UUID.randomUUID().toString();
+    private final String channel;
+    private final StringRedisTemplate redis;
+    private final RedisConnectionFactory connections;
+    private final BlockingQueue<String> outgoing = new ArrayBlockingQueue<>(1_000);
+    private final Map<UUID, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    private volatile @Nullable RedisMessageListenerContainer container;
+    private volatile @Nullable Thread sender;
+    private volatile boolean running;
+
+    ConnectionStream(StringRedisTemplate redis, RedisConnectionFactory connections, PlatformSettings settings) {
+        this.redis = redis;
+        this.connections = connections;
+        this.channel = settings.redis().keyPrefix() + "providers:connection";
+    }
+
+    /** Sends the number's connection (as JSON) to its subscribers on every node once the transaction commits. */
+    void publish(AccountId account, UUID provider, String connectionJson) {
+        Runnable send = () -> {
+            deliver(account, provider, connectionJson);
+            if (!outgoing.offer(node + "|" + account.value() + "|" + provider + "|" + connectionJson)) {
+                log.warn("Connection events queue is full; other nodes miss an update of provider {}", provider);
+            }
+        };
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    send.run();
+                }
+            });
+        } else {
+            send.run();
+        }
+    }
+
+    @Override
+    public void onMessage(Message message, byte @Nullable [] pattern) {
+        var parts = new String(message.getBody(), StandardCharsets.UTF_8).split("\\|", 4);
+        if (parts.length != 4 || parts[0].equals(node)) {
+            return;
+        }
+        try {
+            deliver(AccountId.of(Long.parseLong(parts[1])), UUID.fromString(parts[2]), parts[3]);
+        } catch (IllegalArgumentException e) {
+            // not one of ours
+        }
+    }
+
+    private void deliver(AccountId account, UUID provider, String data) {
+        var local = subscribers.get(provider);
+        if (local != null) {
+            local.forEach(subscriber -> subscriber.offer(account, data));
+        }
+    }
+
+    /** Opens a stream of one number's connection for a caller already allowed to read it, starting with its state now. */
+    SseEmitter subscribe(AccountId account, UUID provider, String currentJson) {
+        var emitter = new SseEmitter(TIMEOUT.toMillis());
+        var subscriber = new Subscriber(account, provider, emitter);
+        subscribers.computeIfAbsent(provider, p -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        subscriber.offer(account, currentJson);
+        emitter.onCompletion(subscriber::close);
+        emitter.onTimeout(subscriber::close);
+        emitter.onError(error -> subscriber.close());
+        Thread.ofVirtual().name("connection-events-" + provider).start(subscriber::run);
+        return emitter;
+    }
+
+    private final class Subscriber {
+
+        private final AccountId account;
+        private final UUID provider;
+        private final SseEmitter emitter;
+        private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(32);
+        private volatile boolean closed;
+        private volatile @Nullable Thread thread;
+
+        Subscriber(AccountId account, UUID provider, SseEmitter emitter) {
+            this.account = account;
+            this.provider = provider;
+            this.emitter = emitter;
+        }
+
+        void offer(AccountId from, String data) {
+            if (closed || !from.equals(account)) {
+                return;
+            }
+            if (!queue.offer(data)) {
+                // a reader this slow only needs the newest state
+                queue.clear();
+                queue.offer(data);
+            }
+        }
+
+        void close() {
+            closed = true;
+            subscribers.computeIfPresent(provider, (id, set) -> {
+                set.remove(this);
+                return set.isEmpty() ? null : set;
+            });
+            var running = thread;
+            if (running != null) {
+                running.interrupt();
+            }
+        }
+
+        void run() {
+            thread = Thread.currentThread();
+            try {
+                emitter.send(SseEmitter.event().reconnectTime(3_000).comment("connected"));
+                while (!closed) {
+                    var data = queue.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (closed) {
+                        break;
+                    }
+                    if (data == null) {
+                        emitter.send(SseEmitter.event().comment("heartbeat"));
+                    } else {
+                        emitter.send(SseEmitter.event().name(EVENT).data(data));
+                    }
+                }
+            } catch (InterruptedException e) {
+                // closed
+            } catch (IOException | IllegalStateException e) {
+                emitter.completeWithError(e);
+            } catch (RuntimeException e) {
+                log.warn("Connection event stream of provider {} failed", provider, e);
+                emitter.completeWithError(e);
+            } finally {
+                close();
+            }
+        }
+    }
+
+    private void send() {
+        while (running) {
+            try {
+                var message = outgoing.poll(1, TimeUnit.SECONDS);
+                if (message != null) {
+                    redis.convertAndSend(channel, message);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.debug("Cannot publish a connection event to Redis: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        sender = Thread.ofVirtual().name("connection-events-sender").start(this::send);
+        Thread.ofVirtual().name("connection-events-subscription").start(() -> {
+            while (running && !subscribe()) {
+                try {
+                    Thread.sleep(RETRY);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private boolean subscribe() {
+        var candidate = new RedisMessageListenerContainer();
+        candidate.setConnectionFactory(connections);
+        candidate.addMessageListener(this, new ChannelTopic(channel));
+        candidate.setRecoveryBackoff(new FixedBackOff(RETRY.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS));
+        try {
+            candidate.afterPropertiesSet();
+            candidate.start();
+            if (!running) {
+                candidate.destroy();
+                return true;
+            }
+            container = candidate;
+            return true;
+        } catch (Exception e) {
+            try {
+                candidate.destroy();
+            } catch (Exception ignored) {
+                // it never fully started
+            }
+            return false;
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        var thread = sender;
+        if (thread != null) {
+            thread.interrupt();
+        }
+        subscribers.values().forEach(set -> set.forEach(subscriber -> {
+            subscriber.close();
+            try {
+                subscriber.emitter.complete();
+            } catch (RuntimeException e) {
+                // already gone
+            }
+        }));
+        var current = container;
+        if (current != null) {
+            try {
+                current.destroy();
+            } catch (Exception e) {
+                log.debug("Stopping the Redis subscription failed: {}", e.toString());
+            }
+            container = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
