@@ -111,7 +111,7 @@ final class CloudApiAdapter implements ProviderAdapter {
     public SendResult sendTemplate(ProviderEndpoint endpoint, String toE164, TemplateMessage template) {
         ObjectNode body = message(toE164, "template");
         ObjectNode object = body.putObject("template").put("name", template.name());
-        object.putObject("language").put("code", template.language());
+        object.putObject("language").put("policy", "deterministic").put("code", template.language());
         if (template.components() != null && !template.components().isEmpty()) {
             object.set("components", template.components());
         }
