@@ -286,6 +286,35 @@ class NumbersInboxesTemplatesTests extends IntegrationTest {
     }
 
     @Test
+    void anAgentsReplyMetaRefusesWithItsReEngagementErrorFailsInChatwootWithAPrivateNote() {
+        var number = cloudNumber("Loja Campo", null);
+        var inbox = inboxOf(number);
+        var seeded = chatwoot.seedConversation(chatwootAccount, inbox, "Eva", "+5511977770008");
+        var reply = chatwoot.seedReply(chatwootAccount, seeded.id(), "hello again");
+        Gateway.openServiceWindow(tenant.id(), number.id(), "+5511977770008");
+        var refusal = providers.fail("POST", "/v23.0/" + number.key() + "/messages", 400, """
+                {"error": {"message": "(#131047) Re-engagement message", "type": "OAuthException", "code": 131047,
+                 "fbtrace_id": "AbCdEg"}}""");
+        try {
+            var body = Gateway.JSON.writeValueAsString(Gateway.chatwootReply(chatwootAccount, inbox, seeded.id(),
+                    reply.id(), "hello again", "+5511977770008"));
+            Gateway.post(http(), chatwootWebhook, body,
+                    Gateway.chatwootHeaders(null, UUID.randomUUID().toString(), body));
+
+            var shown = Eventually.value("the reply shows failed and a note explains it",
+                    () -> chatwoot.messages(chatwootAccount),
+                    list -> list.stream().anyMatch(FakeChatwoot.Message::privateNote)
+                            && list.stream().anyMatch(m -> m.id() == reply.id() && m.status().equals("failed")));
+            assertThat(shown).filteredOn(FakeChatwoot.Message::privateNote).singleElement()
+                    .satisfies(m -> assertThat(m.content()).contains("24 hours"));
+            assertThat(shown).filteredOn(m -> m.id() == reply.id()).singleElement()
+                    .satisfies(m -> assertThat(m.externalError()).contains("24 hours"));
+        } finally {
+            providers.remove(refusal);
+        }
+    }
+
+    @Test
     void aFailedStatusWithMetasReEngagementErrorIsToldAsOutsideTheWindow() {
         var number = cloudNumber("Loja Vale", null);
         Gateway.openServiceWindow(tenant.id(), number.id(), "+5511977770007");
