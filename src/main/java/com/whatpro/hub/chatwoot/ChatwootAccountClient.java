@@ -48,4 +48,13 @@ public interface ChatwootAccountClient {
     List<ChatwootAgent> teamMembers(long teamId);
 
     List<ChatwootInbox> inboxes();
+
+    /**
+     * Creates an API-channel inbox whose webhook (every message an agent writes there) goes to {@code webhookUrl}.
+     * Needs an administrator's token.
+     */
+    ChatwootInbox createApiInbox(String name, java.net.URI webhookUrl);
+
+    /** Points an API-channel inbox's webhook at {@code webhookUrl}. */
+    void setInboxWebhook(long inboxId, java.net.URI webhookUrl);
 }

@@ -42,10 +42,12 @@ class InboundBridge {
     private final ChatwootStatuses statuses;
     private final ChatwootPosts posts;
     private final TransactionTemplate transactions;
+    private final ServiceWindows windows;
 
     InboundBridge(Providers providers, Messages messages, ChatwootConnections connections,
             Conversations conversations, InboundMedia media, WhatsAppContacts contacts, ChatwootStatuses statuses,
-            ChatwootPosts posts, PlatformTransactionManager transactions) {
+            ChatwootPosts posts, PlatformTransactionManager transactions, ServiceWindows windows) {
+        this.windows = windows;
         this.posts = posts;
         this.providers = providers;
         this.messages = messages;
@@ -116,9 +118,15 @@ class InboundBridge {
         }
     }
 
-    /** Records the message once; tells whether it is new, an echo of the hub's own send, or already in Chatwoot. */
+    /**
+     * Records the message once; tells whether it is new, an echo of the hub's own send, or already in Chatwoot. A
+     * contact's message opens the service window ({@link ServiceWindows}).
+     */
     private Recorded record(AccountId account, Provider provider, InboundMessage message, WhatsAppContact contact) {
         return Objects.requireNonNull(transactions.execute(status -> {
+            if (!message.fromMe()) {
+                windows.opened(account, provider.id(), contact.address(), message.timestamp());
+            }
             var inserted = messages.insert(account, new Messages.NewMessage(
                     message.fromMe() ? Messages.Direction.OUTBOUND : Messages.Direction.INBOUND,
                     message.fromMe() ? Messages.Origin.PHONE : Messages.Origin.WHATSAPP,

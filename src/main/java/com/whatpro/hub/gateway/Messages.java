@@ -45,7 +45,7 @@ class Messages {
             @Nullable String providerMessageId, String contactPhone, @Nullable String contactName,
             @Nullable String text, @Nullable JsonNode media, @Nullable Long chatwootConversationId,
             @Nullable Long chatwootMessageId, @Nullable String errorCode, @Nullable String errorMessage,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt, @Nullable JsonNode template) {
 
         /** The status of an outgoing message; empty for one received. */
         Optional<MessageStatus> outboundStatus() {
@@ -54,11 +54,23 @@ class Messages {
         }
     }
 
-    /** A message to record; {@code contactPhone} as in {@link Message}. */
+    /**
+     * A message to record; {@code contactPhone} as in {@link Message}.
+     *
+     * @param template a template message ({@link com.whatpro.hub.providers.TemplateMessage}); null for text or media
+     */
     record NewMessage(Direction direction, Origin origin, String status, UUID providerId,
             @Nullable String providerMessageId, String contactPhone, @Nullable String contactName,
             @Nullable String text, @Nullable Object media, @Nullable Long chatwootConversationId,
-            @Nullable Long chatwootMessageId, int chatwootPart) {
+            @Nullable Long chatwootMessageId, int chatwootPart, @Nullable Object template) {
+
+        NewMessage(Direction direction, Origin origin, String status, UUID providerId,
+                @Nullable String providerMessageId, String contactPhone, @Nullable String contactName,
+                @Nullable String text, @Nullable Object media, @Nullable Long chatwootConversationId,
+                @Nullable Long chatwootMessageId, int chatwootPart) {
+            this(direction, origin, status, providerId, providerMessageId, contactPhone, contactName, text, media,
+                    chatwootConversationId, chatwootMessageId, chatwootPart, null);
+        }
     }
 
     /** Filters of a listing; null: any. */
@@ -78,9 +90,9 @@ class Messages {
         var inserted = jdbc.sql("""
                 insert into gateway_messages (id, account_id, direction, origin, status, provider_id,
                     provider_message_id, contact_phone, contact_name, text, media, chatwoot_conversation_id,
-                    chatwoot_message_id, chatwoot_part)
+                    chatwoot_message_id, chatwoot_part, template)
                 values (:id, :account, :direction, :origin, :status, :provider, :providerMessage, :phone, :name, :text,
-                    cast(:media as jsonb), :conversation, :chatwootMessage, :part)
+                    cast(:media as jsonb), :conversation, :chatwootMessage, :part, cast(:template as jsonb))
                 on conflict do nothing
                 """)
                 .param("id", id).param("account", account.value()).param("direction", name(message.direction()))
@@ -91,6 +103,7 @@ class Messages {
                 .param("media", message.media() == null ? null : json.writeValueAsString(message.media()))
                 .param("conversation", message.chatwootConversationId())
                 .param("chatwootMessage", message.chatwootMessageId()).param("part", message.chatwootPart())
+                .param("template", message.template() == null ? null : json.writeValueAsString(message.template()))
                 .update() > 0;
         return inserted ? Optional.of(id) : Optional.empty();
     }
@@ -258,12 +271,13 @@ class Messages {
     private static final String SELECT = """
             select id, direction, origin, status, provider_id, provider_message_id, contact_phone, contact_name, text,
                 media::text as media, chatwoot_conversation_id, chatwoot_message_id, error_code, error_message,
-                created_at, updated_at
+                created_at, updated_at, template::text as template
             from gateway_messages
             """;
 
     private Message message(ResultSet rs, int row) throws SQLException {
         var media = rs.getString("media");
+        var template = rs.getString("template");
         return new Message(rs.getObject("id", UUID.class),
                 Direction.valueOf(rs.getString("direction").toUpperCase(Locale.ROOT)),
                 Origin.valueOf(rs.getString("origin").toUpperCase(Locale.ROOT)), rs.getString("status"),
@@ -272,6 +286,6 @@ class Messages {
                 media == null ? null : json.readTree(media), rs.getObject("chatwoot_conversation_id", Long.class),
                 rs.getObject("chatwoot_message_id", Long.class), rs.getString("error_code"),
                 rs.getString("error_message"), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                rs.getTimestamp("updated_at").toInstant(), template == null ? null : json.readTree(template));
     }
 }

@@ -44,8 +44,13 @@ class MessagesController {
     private final Outbox outbox;
     private final Providers providers;
     private final OutboundPolicy outbound;
+    private final ServiceWindows windows;
+    private final TemplateSends templates;
 
-    MessagesController(Messages messages, Outbox outbox, Providers providers, OutboundPolicy outbound) {
+    MessagesController(Messages messages, Outbox outbox, Providers providers, OutboundPolicy outbound,
+            ServiceWindows windows, TemplateSends templates) {
+        this.windows = windows;
+        this.templates = templates;
         this.outbound = outbound;
         this.messages = messages;
         this.outbox = outbox;
@@ -57,8 +62,20 @@ class MessagesController {
             @Nullable @Size(max = 255) String mimeType) {
     }
 
+    /**
+     * A Cloud API message template, by name and language as synced from the number's WhatsApp Business Account.
+     *
+     * @param components the parameters in Meta's send format, e.g.
+     *        {@code [{"type":"body","parameters":[{"type":"text","text":"Ana"}]}]}; a template with named parameters
+     *        gives each one's {@code parameter_name}
+     */
+    record TemplateRequest(@NotBlank @Size(max = 512) String name, @NotBlank @Size(max = 20) String language,
+            @Nullable JsonNode components) {
+    }
+
     record SendRequest(@NotNull UUID providerId, @NotBlank @Size(max = 32) String to,
-            @Nullable @Size(max = 4096) String text, @Nullable @Valid MediaRequest media) {
+            @Nullable @Size(max = 4096) String text, @Nullable @Valid MediaRequest media,
+            @Nullable @Valid TemplateRequest template) {
     }
 
     record Queued(UUID id, String status) {
@@ -72,7 +89,7 @@ class MessagesController {
             @Nullable String providerMessageId, @Nullable String contactPhone, @Nullable String contactLid,
             @Nullable String contactName, @Nullable String text, @Nullable JsonNode media,
             @Nullable Long chatwootConversationId, @Nullable Long chatwootMessageId, @Nullable ErrorView error,
-            Instant createdAt, Instant updatedAt) {
+            Instant createdAt, Instant updatedAt, @Nullable JsonNode template) {
 
         static MessageView of(Messages.Message m) {
             var lid = Lids.isLid(m.contactPhone());
@@ -82,22 +99,28 @@ class MessagesController {
                     m.chatwootConversationId(), m.chatwootMessageId(),
                     m.errorCode() == null && m.errorMessage() == null ? null
                             : new ErrorView(m.errorCode(), m.errorMessage()),
-                    m.createdAt(), m.updatedAt());
+                    m.createdAt(), m.updatedAt(), m.template());
         }
     }
 
     @PostMapping
     @Requires(Permission.MESSAGES_SEND)
-    @Operation(summary = "Send a WhatsApp message (text or media by URL); queued under the number's send limits",
-            description = "With a Chatwoot connection, once the provider took the message it is also posted in the "
+    @Operation(summary = "Send a WhatsApp message (text, media by URL or a Cloud API template); queued under the "
+            + "number's send limits",
+            description = "Give exactly one of text, media and template. A Cloud API number sends text or media only "
+                    + "within 24 hours of the contact's last message (422 outside-service-window otherwise); "
+                    + "templates (synced with POST …/providers/{id}/templates/sync) go out at any time. "
+                    + "With a Chatwoot connection, once the provider took the message it is also posted in the "
                     + "contact's Chatwoot conversation as an outgoing message with source_id whatpro:api:{id} "
                     + "(media as its caption and link), and its delivery statuses show there; the send never waits "
                     + "for Chatwoot. A message the provider refuses is not posted there.")
     ResponseEntity<Queued> send(@PathVariable long accountId, @Valid @RequestBody SendRequest request) {
         var account = Callers.requiredAccess().account();
         var hasText = request.text() != null && !request.text().isBlank();
-        if (hasText == (request.media() != null)) {
-            throw ApiProblem.invalid(request.media() == null ? "text" : "media", "give either text or media");
+        var given = (hasText ? 1 : 0) + (request.media() != null ? 1 : 0) + (request.template() != null ? 1 : 0);
+        if (given != 1) {
+            throw ApiProblem.invalid(request.media() == null ? request.template() == null ? "text" : "template"
+                    : "media", "give exactly one of text, media and template");
         }
         String to;
         try {
@@ -107,8 +130,18 @@ class MessagesController {
         }
         var provider = providers.find(account, request.providerId())
                 .orElseThrow(() -> ApiProblem.invalid("provider_id", "no such provider in this account"));
-        var id = outbox.queueDirect(account, provider, to, new Outbox.Outgoing(hasText ? request.text() : null,
-                request.media() == null ? null : media(request.media())));
+        Outbox.Outgoing outgoing;
+        if (request.template() != null) {
+            outgoing = templates.outgoing(account, provider, request.template());
+        } else {
+            if (!windows.allowsFreeForm(account, provider, to)) {
+                throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, ServiceWindows.OUTSIDE_WINDOW,
+                        "Outside the service window", ServiceWindows.explanation());
+            }
+            outgoing = new Outbox.Outgoing(hasText ? request.text() : null,
+                    request.media() == null ? null : media(request.media()));
+        }
+        var id = outbox.queueDirect(account, provider, to, outgoing);
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new Queued(id, "pending"));
     }
 

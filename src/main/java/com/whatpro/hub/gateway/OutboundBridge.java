@@ -14,13 +14,16 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Chatwoot to WhatsApp: an agent's message in a conversation goes out through the conversation's number. The
  * number is the one the contact wrote to (the hub opened the conversation), else the one provider whose Chatwoot
  * inbox the conversation is in; conversations in other inboxes are none of the gateway's business. It goes to the
  * contact's phone, or to its LID while WhatsApp hides the phone. Intake already dropped incoming messages, private
- * notes and messages carrying the hub's own origin mark.
+ * notes and messages carrying the hub's own origin mark. A Cloud API number outside the contact's service window
+ * ({@link ServiceWindows}) sends nothing; a private note in the conversation says why.
  */
 @Component
 class OutboundBridge {
@@ -29,8 +32,15 @@ class OutboundBridge {
     private final ChatwootConnections connections;
     private final Providers providers;
     private final Outbox outbox;
+    private final ServiceWindows windows;
+    private final Jobs jobs;
+    private final TransactionTemplate transactions;
 
-    OutboundBridge(Conversations conversations, ChatwootConnections connections, Providers providers, Outbox outbox) {
+    OutboundBridge(Conversations conversations, ChatwootConnections connections, Providers providers, Outbox outbox,
+            ServiceWindows windows, Jobs jobs, PlatformTransactionManager transactions) {
+        this.windows = windows;
+        this.jobs = jobs;
+        this.transactions = new TransactionTemplate(transactions);
         this.conversations = conversations;
         this.connections = connections;
         this.providers = providers;
@@ -44,6 +54,12 @@ class OutboundBridge {
         }
         var parts = parts(message);
         if (parts.isEmpty()) {
+            return;
+        }
+        if (!windows.allowsFreeForm(account, target.get().provider(), target.get().address())) {
+            // Meta would refuse it (131047): the agents are told in the conversation instead
+            transactions.executeWithoutResult(status -> jobs.enqueue(account, List.of(ChatwootNotes.job(
+                    message.conversationId(), "Not sent on WhatsApp: " + ServiceWindows.explanation()))));
             return;
         }
         outbox.queueFromChatwoot(account, target.get().provider(), target.get().address(), message.conversationId(),

@@ -5,6 +5,7 @@ import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.providers.MediaMessage;
 import com.whatpro.hub.providers.Provider;
+import com.whatpro.hub.providers.TemplateMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,8 +39,15 @@ class Outbox {
         this.transactions = new TransactionTemplate(transactions);
     }
 
-    /** One message to send: text, or media with an optional caption. */
-    record Outgoing(@Nullable String text, @Nullable MediaMessage media) {
+    /**
+     * One message to send: text, media with an optional caption, or a template (whose {@code text} only describes it,
+     * for listings and Chatwoot).
+     */
+    record Outgoing(@Nullable String text, @Nullable MediaMessage media, @Nullable TemplateMessage template) {
+
+        Outgoing(@Nullable String text, @Nullable MediaMessage media) {
+            this(text, media, null);
+        }
     }
 
     /**
@@ -51,7 +59,8 @@ class Outbox {
     UUID queueDirect(AccountId account, Provider provider, String toE164, Outgoing outgoing) {
         entitlements.recordMessages(account, 1);
         var id = messages.insert(account, new Messages.NewMessage(Messages.Direction.OUTBOUND, Messages.Origin.API,
-                "pending", provider.id(), null, toE164, null, outgoing.text(), outgoing.media(), null, null, 0))
+                "pending", provider.id(), null, toE164, null, outgoing.text(), outgoing.media(), null, null, 0,
+                outgoing.template()))
                 .orElseThrow();
         schedule(account, provider, toE164, id);
         return id;

@@ -6,6 +6,7 @@ import com.whatpro.hub.providers.MessageStatus;
 import com.whatpro.hub.providers.ProviderAdapters;
 import com.whatpro.hub.providers.ProviderRejected;
 import com.whatpro.hub.providers.Providers;
+import com.whatpro.hub.providers.TemplateMessage;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -58,7 +59,10 @@ class Sender {
         var adapter = adapters.forType(endpoint.get().type());
         lease.ensureHeld();
         try {
-            var result = message.media() == null
+            var result = message.template() != null
+                    ? adapter.sendTemplate(endpoint.get(), message.contactPhone(),
+                            json.treeToValue(message.template(), TemplateMessage.class))
+                    : message.media() == null
                     ? adapter.sendText(endpoint.get(), message.contactPhone(), message.text() == null ? "" : message.text())
                     : adapter.sendMedia(endpoint.get(), message.contactPhone(),
                             json.treeToValue(message.media(), MediaMessage.class));
@@ -71,6 +75,10 @@ class Sender {
                 }
             });
         } catch (ProviderRejected rejected) {
+            if (ServiceWindows.OUTSIDE_WINDOW_CODE.equals(rejected.providerCode())) {
+                fail(account, message, ServiceWindows.OUTSIDE_WINDOW, ServiceWindows.explanation());
+                return;
+            }
             fail(account, message, rejected.providerCode() != null ? rejected.providerCode()
                     : "http_" + rejected.httpStatus(), rejected.getMessage());
         }
@@ -94,6 +102,11 @@ class Sender {
             messages.status(account, message.id(), MessageStatus.FAILED, code, reason);
             if (message.chatwootMessageId() != null) {
                 jobs.enqueue(account, List.of(ChatwootStatuses.job(message.id(), message.chatwootMessageId())));
+            }
+            if (ServiceWindows.OUTSIDE_WINDOW.equals(code) && message.chatwootConversationId() != null
+                    && message.origin() == Messages.Origin.CHATWOOT) {
+                jobs.enqueue(account, List.of(ChatwootNotes.job(message.chatwootConversationId(),
+                        "Not sent on WhatsApp: " + ServiceWindows.explanation())));
             }
         });
     }

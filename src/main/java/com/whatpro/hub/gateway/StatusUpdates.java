@@ -49,10 +49,18 @@ class StatusUpdates {
             if (current.isEmpty() || !current.get().canMoveTo(update.status())) {
                 return;
             }
-            messages.status(account, message.get().id(), update.status(), update.errorCode(), update.errorMessage());
+            var outsideWindow = ServiceWindows.OUTSIDE_WINDOW_CODE.equals(update.errorCode());
+            messages.status(account, message.get().id(), update.status(),
+                    outsideWindow ? ServiceWindows.OUTSIDE_WINDOW : update.errorCode(),
+                    outsideWindow ? ServiceWindows.explanation() : update.errorMessage());
             var inChatwoot = message.get().chatwootMessageId();
             if (inChatwoot != null) {
                 jobs.enqueue(account, List.of(ChatwootStatuses.job(message.get().id(), inChatwoot)));
+            }
+            var conversation = message.get().chatwootConversationId();
+            if (outsideWindow && conversation != null && message.get().origin() == Messages.Origin.CHATWOOT) {
+                jobs.enqueue(account, List.of(ChatwootNotes.job(conversation,
+                        "Not sent on WhatsApp: " + ServiceWindows.explanation())));
             }
         });
     }

@@ -16,7 +16,7 @@ import org.springframework.http.HttpStatus;
  *   <li>{@code evolution}: {@code api_key}, {@code webhook_token?}</li>
  *   <li>{@code uazapi}: {@code token}, {@code webhook_token?}</li>
  *   <li>{@code cloud_api}: {@code access_token}, {@code app_secret}, {@code verify_token}, {@code phone_number_id},
- *       {@code api_version?}</li>
+ *       {@code api_version?}, {@code waba_id?}</li>
  * </ul>
  */
 final class CredentialFields {
@@ -25,7 +25,7 @@ final class CredentialFields {
             ProviderType.EVOLUTION, Set.of("api_key", "webhook_token"),
             ProviderType.UAZAPI, Set.of("token", "webhook_token"),
             ProviderType.CLOUD_API, Set.of("access_token", "app_secret", "verify_token", "phone_number_id",
-                    "api_version"));
+                    "api_version", "waba_id"));
 
     private CredentialFields() {
     }
@@ -92,6 +92,11 @@ final class CredentialFields {
         String verifyToken = reader.required("verify_token");
         String phoneNumberId = reader.required("phone_number_id");
         String version = reader.optional("api_version");
+        String wabaId = reader.optional("waba_id");
+        if (wabaId != null && !wabaId.matches("\\d{1,30}")) {
+            errors.add(new ApiProblem.FieldError("credentials.waba_id", "must be the digits of the WhatsApp Business Account id"));
+            wabaId = null;
+        }
         if (!phoneNumberId.isEmpty() && !phoneNumberId.matches("\\d{1,30}")) {
             errors.add(new ApiProblem.FieldError("credentials.phone_number_id", "must be the digits of the phone number id"));
             phoneNumberId = "0";
@@ -104,7 +109,7 @@ final class CredentialFields {
             phoneNumberId = "0";
         }
         return new ProviderCredentials.CloudApi(accessToken, appSecret, verifyToken, phoneNumberId,
-                version == null ? ProviderCredentials.CloudApi.DEFAULT_API_VERSION : version);
+                version == null ? ProviderCredentials.CloudApi.DEFAULT_API_VERSION : version, wabaId);
     }
 
     /** The stored form: the same fields, absent ones left out. */
@@ -125,6 +130,7 @@ final class CredentialFields {
                 map.put("verify_token", cloud.verifyToken());
                 map.put("phone_number_id", cloud.phoneNumberId());
                 map.put("api_version", cloud.apiVersion());
+                putIfPresent(map, "waba_id", cloud.wabaId());
             }
         }
         return map;

@@ -41,6 +41,22 @@ public interface ProviderAdapter {
     SendResult sendMedia(ProviderEndpoint endpoint, String toE164, MediaMessage media);
 
     /**
+     * Sends an approved message template, which WhatsApp delivers also outside the 24-hour customer service window.
+     * Only the Cloud API has templates; the others refuse.
+     */
+    default SendResult sendTemplate(ProviderEndpoint endpoint, String toE164, TemplateMessage template) {
+        throw new ProviderRejected(type(), 0, null, "message templates are a Cloud API feature");
+    }
+
+    /**
+     * The message templates of the number's WhatsApp Business Account. Only the Cloud API has templates (and needs
+     * the account's id in the credentials); the others refuse.
+     */
+    default java.util.List<MessageTemplate> templates(ProviderEndpoint endpoint) {
+        throw new ProviderRejected(type(), 0, null, "message templates are a Cloud API feature");
+    }
+
+    /**
      * Downloads the file of an inbound message's media by its {@code providerMediaId}, through the provider's API
      * (never from {@code media.url()}, which the caller fetches itself).
      *

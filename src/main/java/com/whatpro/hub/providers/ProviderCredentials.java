@@ -50,9 +50,10 @@ public sealed interface ProviderCredentials {
      * @param verifyToken the token Meta echoes in the webhook subscription handshake
      * @param phoneNumberId the Cloud API phone number id messages are sent from
      * @param apiVersion the Graph API version, {@value #DEFAULT_API_VERSION} unless set
+     * @param wabaId the WhatsApp Business Account the number belongs to, whose message templates the hub lists
      */
-    record CloudApi(String accessToken, String appSecret, String verifyToken, String phoneNumberId, String apiVersion)
-            implements ProviderCredentials {
+    record CloudApi(String accessToken, String appSecret, String verifyToken, String phoneNumberId, String apiVersion,
+            @Nullable String wabaId) implements ProviderCredentials {
 
         public static final String DEFAULT_API_VERSION = "v23.0";
 
@@ -63,6 +64,14 @@ public sealed interface ProviderCredentials {
             if (!phoneNumberId.matches("\\d+")) {
                 throw new IllegalArgumentException("a phone number id is digits, got '" + phoneNumberId + "'");
             }
+            if (wabaId != null && !wabaId.matches("\\d+")) {
+                throw new IllegalArgumentException("a WhatsApp Business Account id is digits");
+            }
+        }
+
+        public CloudApi(String accessToken, String appSecret, String verifyToken, String phoneNumberId,
+                String apiVersion) {
+            this(accessToken, appSecret, verifyToken, phoneNumberId, apiVersion, null);
         }
 
         public CloudApi(String accessToken, String appSecret, String verifyToken, String phoneNumberId) {
@@ -78,7 +87,7 @@ public sealed interface ProviderCredentials {
         public String toString() {
             return "CloudApi[accessToken=" + redacted(accessToken) + ", appSecret=" + redacted(appSecret)
                     + ", verifyToken=" + redacted(verifyToken) + ", phoneNumberId=" + phoneNumberId
-                    + ", apiVersion=" + apiVersion + "]";
+                    + ", apiVersion=" + apiVersion + ", wabaId=" + wabaId + "]";
         }
     }
 

@@ -218,7 +218,24 @@ public final class ChatwootContract {
         for (var derived : DERIVED) {
             merge(published, json.readTree(resource(derived)), derived);
         }
+        dropChannelDiscriminators(published);
         return json.writeValueAsString(published);
+    }
+
+    /**
+     * The inbox payloads choose their {@code channel} by a discriminator on {@code type}, which the validator's JSON
+     * Schema engine refuses ("'discriminator' field 'type' must be defined as a string property") and then validates
+     * nothing. Without it the {@code oneOf} still holds: each alternative's {@code type} is a one-value enum, so
+     * exactly the named channel's schema must match.
+     */
+    private static void dropChannelDiscriminators(ObjectNode published) {
+        var schemas = published.path("components").path("schemas");
+        for (var name : List.of("inbox_create_payload", "inbox_update_payload")) {
+            var channel = schemas.path(name).path("properties").path("channel");
+            if (channel instanceof ObjectNode node && node.has("oneOf")) {
+                node.remove("discriminator");
+            }
+        }
     }
 
     /** Adds the derived document's operations to the published one; a new path comes with its parameters. */

@@ -63,6 +63,10 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
             @Nullable String sourceId, int attachments, String status, @Nullable String externalError) {
     }
 
+    /** An inbox; {@code webhookUrl} where an API channel sends its agents' messages. */
+    record Inbox(long id, String name, String channelType, @Nullable String webhookUrl) {
+    }
+
     /** A request to the (unpublished) status route, as it came, and how it was answered. */
     record StatusUpdate(long conversationId, long messageId, @Nullable String status, @Nullable String externalError,
             int answered) {
@@ -74,6 +78,7 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         final List<Message> messages = new ArrayList<>();
         final List<StatusUpdate> statusUpdates = new ArrayList<>();
         final java.util.Set<Long> otherChannelInboxes = ConcurrentHashMap.newKeySet();
+        final List<Inbox> inboxes = new ArrayList<>();
         volatile JsonNode agents = JSON.createArrayNode();
         volatile JsonNode teams = JSON.createArrayNode();
         final Map<Long, JsonNode> teamMembers = new ConcurrentHashMap<>();
@@ -130,6 +135,22 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
     /** Makes an inbox one that is not an API channel (e.g. Chatwoot's own WhatsApp channel): no statuses there. */
     void notAnApiInbox(long account, long inboxId) {
         account(account).otherChannelInboxes.add(inboxId);
+    }
+
+    List<Inbox> inboxes(long account) {
+        synchronized (account(account)) {
+            return List.copyOf(account(account).inboxes);
+        }
+    }
+
+    /** Puts an inbox there as if an administrator had made it in Chatwoot. */
+    Inbox seedInbox(long account, String name, String channelType) {
+        var state = account(account);
+        synchronized (state) {
+            var inbox = new Inbox(ids.incrementAndGet(), name, channelType, null);
+            state.inboxes.add(inbox);
+            return inbox;
+        }
     }
 
     List<Conversation> conversations(long account) {
@@ -347,6 +368,37 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
                 && parts[2].equals("messages")) {
             return updateStatus(state, Long.parseLong(parts[1]), Long.parseLong(parts[3]), request);
         }
+        if (method.equals("GET") && path.equals("inboxes")) {
+            var answer = JSON.createObjectNode();
+            var payload = answer.putArray("payload");
+            state.inboxes.forEach(inbox -> payload.add(inbox(inbox)));
+            return answer;
+        }
+        if (method.equals("POST") && path.equals("inboxes")) {
+            var body = JSON.readTree(request.getBodyAsString());
+            if (!"api".equals(text(body.path("channel"), "type"))) {
+                throw new Refused(422, "only API channels in this fake");
+            }
+            var inbox = new Inbox(ids.incrementAndGet(), text(body, "name"), "Channel::Api",
+                    text(body.path("channel"), "webhook_url"));
+            state.inboxes.add(inbox);
+            return inbox(inbox);
+        }
+        if (method.equals("PATCH") && parts.length == 2 && parts[0].equals("inboxes")) {
+            long id = Long.parseLong(parts[1]);
+            var body = JSON.readTree(request.getBodyAsString());
+            for (int i = 0; i < state.inboxes.size(); i++) {
+                var inbox = state.inboxes.get(i);
+                if (inbox.id() == id) {
+                    var webhook = text(body.path("channel"), "webhook_url");
+                    inbox = new Inbox(id, inbox.name(), inbox.channelType(),
+                            webhook == null ? inbox.webhookUrl() : webhook);
+                    state.inboxes.set(i, inbox);
+                    return inbox(inbox);
+                }
+            }
+            throw new Refused(404, "Resource could not be found");
+        }
         if (method.equals("GET") && path.equals("agents")) {
             return state.agents;
         }
@@ -430,6 +482,16 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
             contactInbox.put("source_id", source);
             contactInbox.putObject("inbox").put("id", inbox).put("channel_type", "Channel::Api");
         });
+        return node;
+    }
+
+    private static ObjectNode inbox(Inbox inbox) {
+        var node = JSON.createObjectNode().put("id", inbox.id()).put("channel_id", inbox.id() + 7)
+                .put("name", inbox.name()).put("channel_type", inbox.channelType())
+                .put("greeting_enabled", false).put("enable_auto_assignment", true);
+        if (inbox.webhookUrl() != null) {
+            node.put("webhook_url", inbox.webhookUrl());
+        }
         return node;
     }
 

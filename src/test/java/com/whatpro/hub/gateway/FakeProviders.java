@@ -39,7 +39,7 @@ final class FakeProviders implements ResponseDefinitionTransformerV2 {
     private static final String NAME = "fake-providers";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Pattern EVOLUTION = Pattern.compile("/(instance/connectionState|message/sendText|message/sendMedia)/(.+)");
-    private static final Pattern CLOUD = Pattern.compile("/(v\\d+\\.\\d+)/(\\d+)(/messages)?");
+    private static final Pattern CLOUD = Pattern.compile("/(v\\d+\\.\\d+)/(\\d+)(/messages|/message_templates)?");
     private static final PostmanCollection POSTMAN = PostmanCollection.evolution();
     private static final SpecValidator UAZAPI = SpecValidator.uazapi();
     private static final SpecValidator CLOUD_API = SpecValidator.cloudApi();
@@ -48,6 +48,7 @@ final class FakeProviders implements ResponseDefinitionTransformerV2 {
     private final WireMockServer server;
     private final Map<String, List<Sent>> sent = new ConcurrentHashMap<>();
     private final Map<String, String> states = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> templates = new ConcurrentHashMap<>();
     private final FakeProviderMedia media = new FakeProviderMedia(POSTMAN, UAZAPI, CLOUD_API);
 
     /** A message a provider accepted: who it was for (the key), the body, and the id it was given. */
@@ -85,6 +86,11 @@ final class FakeProviders implements ResponseDefinitionTransformerV2 {
     /** What the connection state answer says for this key: Evolution's state or uazapi's status. */
     void state(String key, String state) {
         states.put(key, state);
+    }
+
+    /** What {@code GET /{version}/{wabaId}/message_templates} answers: Meta's {@code data} list. */
+    void templates(String wabaId, JsonNode data) {
+        templates.put(wabaId, data);
     }
 
     /** Every request to paths matching {@code pathRegex} is answered with this status and body until removed. */
@@ -165,6 +171,12 @@ final class FakeProviders implements ResponseDefinitionTransformerV2 {
         var cloud = CLOUD.matcher(path);
         if (cloud.matches()) {
             var phoneNumberId = cloud.group(2);
+            if ("/message_templates".equals(cloud.group(3))) {
+                var body = JSON.createObjectNode();
+                body.set("data", templates.getOrDefault(phoneNumberId, JSON.createArrayNode()));
+                body.putObject("paging").putObject("cursors").put("before", "MAZDZD").put("after", "MjQZD");
+                return respond(event, 200, body);
+            }
             if (cloud.group(3) == null) {
                 return respond(event, 200, JSON.createObjectNode().put("id", phoneNumberId)
                         .put("display_phone_number", "+1 555-0100").put("quality_rating", "GREEN"));

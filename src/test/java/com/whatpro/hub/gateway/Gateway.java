@@ -102,6 +102,13 @@ final class Gateway {
                 URI.create(json.get("webhook_url").asString()).getPath(), key, json);
     }
 
+    /** The contact wrote to the number just now, as far as the service window goes. */
+    static void openServiceWindow(long account, UUID provider, String e164) {
+        sql("insert into gateway_service_windows (account_id, provider_id, contact_address, last_inbound_at) values ("
+                + account + ", '" + provider + "', '" + e164 + "', now()) on conflict (account_id, provider_id, "
+                + "contact_address) do update set last_inbound_at = now()");
+    }
+
     /** Connects the account to the fake Chatwoot; returns the path of the hub's Chatwoot webhook URL. */
     static String connectChatwoot(TestHttp http, String adminToken, long account, long chatwootAccount,
             @Nullable Long inbox, @Nullable String webhookSecret) {

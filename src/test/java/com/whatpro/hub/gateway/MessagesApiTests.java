@@ -43,6 +43,7 @@ class MessagesApiTests extends IntegrationTest {
     void anApiKeyWithMessagesSendSendsTextThroughCloudApi() {
         var provider = Gateway.cloudApi(http(), tenant.admin().token(), tenant.id(), "s", "v", null);
         var key = fixtures.apiKey(tenant.admin().token(), tenant.id(), "messages:send");
+        Gateway.openServiceWindow(tenant.id(), provider.id(), "+16315551181");
 
         var response = http().bearer(key).post(messages(), Map.of("provider_id", provider.id().toString(),
                 "to", "+1 (631) 555-1181", "text", "Your order shipped: https://example.com/t/1"));
@@ -156,6 +157,8 @@ class MessagesApiTests extends IntegrationTest {
     void cloudApiSendsToOneRecipientWaitSixSecondsApartInsteadOfFailing() throws Exception {
         var provider = Gateway.cloudApi(http(), tenant.admin().token(), tenant.id(), "s", "v", null);
         var admin = http().bearer(tenant.admin().token());
+        Gateway.openServiceWindow(tenant.id(), provider.id(), "+16315550001");
+        Gateway.openServiceWindow(tenant.id(), provider.id(), "+16315550002");
         var ids = new java.util.ArrayList<String>();
         for (var text : List.of("one", "two", "three")) {
             ids.add(admin.post(messages(), Map.of("provider_id", provider.id().toString(), "to", "+16315550001",

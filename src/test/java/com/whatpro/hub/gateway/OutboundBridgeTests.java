@@ -209,6 +209,7 @@ class OutboundBridgeTests extends IntegrationTest {
     void aFailureIsKeptWithTheProvidersErrorAndShownOnTheMessageInChatwoot() {
         var cloud = Gateway.cloudApi(http(), tenant.admin().token(), tenant.id(), "app-secret-o", "v", 88L);
         var seeded = chatwoot.seedConversation(chatwootAccount, 88, "Kim", "+16315551181");
+        Gateway.openServiceWindow(tenant.id(), cloud.id(), "+16315551181");
         var reply = chatwoot.seedReply(chatwootAccount, seeded.id(), "are you there?");
         deliver(Gateway.chatwootReply(chatwootAccount, 88, seeded.id(), reply.id(), "are you there?", "+16315551181"));
         var sent = Eventually.value("the reply reaches Meta", () -> providers.sent(cloud.key()), list -> !list.isEmpty())

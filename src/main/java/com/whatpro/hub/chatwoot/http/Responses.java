@@ -141,13 +141,16 @@ final class Responses {
 
     /** {@code {"payload": [inbox, …]}} */
     static List<ChatwootInbox> inboxes(JsonNode list) {
-        return elements(list, "payload").stream()
-                .map(inbox -> new ChatwootInbox(
-                        requiredLong(inbox, "id"),
-                        requiredText(inbox, "name"),
-                        requiredText(inbox, "channel_type"),
-                        optionalText(inbox, "phone_number")))
-                .toList();
+        return elements(list, "payload").stream().map(Responses::inbox).toList();
+    }
+
+    /** An inbox object. */
+    static ChatwootInbox inbox(JsonNode inbox) {
+        return new ChatwootInbox(
+                requiredLong(inbox, "id"),
+                requiredText(inbox, "name"),
+                requiredText(inbox, "channel_type"),
+                optionalText(inbox, "phone_number"));
     }
 
     private static List<JsonNode> array(JsonNode list) {

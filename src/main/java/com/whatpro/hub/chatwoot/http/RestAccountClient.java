@@ -152,4 +152,18 @@ final class RestAccountClient implements ChatwootAccountClient {
     public List<ChatwootInbox> inboxes() {
         return http.get(endpoints.of("inboxes"), token, "list inboxes", Responses::inboxes);
     }
+
+    @Override
+    public ChatwootInbox createApiInbox(String name, java.net.URI webhookUrl) {
+        var body = object(
+                "name", name,
+                "channel", object("type", "api", "webhook_url", webhookUrl.toString()));
+        return http.postJson(endpoints.of("inboxes"), token, body, "create an inbox", Responses::inbox);
+    }
+
+    @Override
+    public void setInboxWebhook(long inboxId, java.net.URI webhookUrl) {
+        var body = object("channel", object("webhook_url", webhookUrl.toString()));
+        http.patchJson(endpoints.of("inboxes", Long.toString(inboxId)), token, body, "update an inbox");
+    }
 }

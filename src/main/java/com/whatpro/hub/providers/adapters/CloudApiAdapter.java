@@ -4,6 +4,8 @@ import com.whatpro.hub.providers.ConnectionState;
 import com.whatpro.hub.providers.DownloadedMedia;
 import com.whatpro.hub.providers.InboundMessage;
 import com.whatpro.hub.providers.MediaMessage;
+import com.whatpro.hub.providers.MessageTemplate;
+import com.whatpro.hub.providers.TemplateMessage;
 import com.whatpro.hub.providers.PhoneNumbers;
 import com.whatpro.hub.providers.ProviderAdapter;
 import com.whatpro.hub.providers.ProviderCredentials;
@@ -16,6 +18,7 @@ import com.whatpro.hub.providers.WebhookSetup;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +40,8 @@ final class CloudApiAdapter implements ProviderAdapter {
      */
     private static final Set<String> TEMPORARY = Set.of("1", "2", "4", "80007", "130429", "131056", "131000",
             "131016", "133004");
+
+    private static final int TEMPLATE_PAGES = 20;
 
     // the answer describing a media file is a few hundred bytes
     private static final long DESCRIPTION_LIMIT = 64 * 1024;
@@ -99,6 +104,52 @@ final class CloudApiAdapter implements ProviderAdapter {
             object.put("filename", media.fileName());
         }
         return send(endpoint, body);
+    }
+
+    /** {@code type: template} with Meta's {@code template: {name, language: {code}, components}}. */
+    @Override
+    public SendResult sendTemplate(ProviderEndpoint endpoint, String toE164, TemplateMessage template) {
+        ObjectNode body = message(toE164, "template");
+        ObjectNode object = body.putObject("template").put("name", template.name());
+        object.putObject("language").put("policy", "deterministic").put("code", template.language());
+        if (template.components() != null && !template.components().isEmpty()) {
+            object.set("components", template.components());
+        }
+        return send(endpoint, body);
+    }
+
+    /**
+     * {@code GET /{version}/{waba-id}/message_templates}, following the {@code after} cursor while Meta gives a next
+     * page (at most {@value #TEMPLATE_PAGES} pages).
+     */
+    @Override
+    public List<MessageTemplate> templates(ProviderEndpoint endpoint) {
+        ProviderCredentials.CloudApi credentials = credentials(endpoint);
+        if (credentials.wabaId() == null) {
+            throw new ProviderRejected(TYPE, 0, null, "credentials.waba_id is not set: the WhatsApp Business Account "
+                    + "id is needed to list its message templates");
+        }
+        var found = new ArrayList<MessageTemplate>();
+        String after = null;
+        for (int page = 0; page < TEMPLATE_PAGES; page++) {
+            URI uri = endpoint.resolve("/" + credentials.apiVersion() + "/" + credentials.wabaId()
+                    + "/message_templates" + (after == null ? "" : "?after=" + Paths.segment(after)));
+            JsonNode answer = http.get(TYPE, uri, headers(credentials), ERRORS);
+            for (JsonNode item : answer.path("data")) {
+                String name = Json.text(item, "name");
+                String language = Json.text(item, "language");
+                if (name != null && language != null) {
+                    found.add(new MessageTemplate(name, language, Json.text(item, "category"),
+                            Json.text(item, "status"), item.path("components").isArray() ? item.get("components")
+                                    : Json.MAPPER.createArrayNode()));
+                }
+            }
+            after = Json.text(answer.path("paging").path("cursors"), "after");
+            if (after == null || Json.text(answer.path("paging"), "next") == null) {
+                break;
+            }
+        }
+        return found;
     }
 
     /**
