@@ -82,6 +82,41 @@ class AdminPagesBrowserTests extends WebAppTest {
     }
 
     @Test
+    void anAdminSetsAStagesWipLimitAndSlaCreatesATeamAndSeesThePlanAndTheChatwootConnection() throws Exception {
+        var stages = "/api/v1/accounts/" + tenant.id() + "/boards/" + board.get("id").asString();
+        try (var browser = Browser.open("en")) {
+            signIn(browser);
+            browser.driver.get(base + "/app/a/" + tenant.id() + "/settings/stages");
+            var stage = browser.waitFor(By.cssSelector("#rows tr[data-id='" + stageId(1) + "']"));
+            stage.findElement(By.cssSelector("td:nth-child(3) input")).sendKeys("3");
+            new Select(stage.findElement(By.cssSelector("td:nth-child(4) select"))).selectByValue("hard");
+            stage.findElement(By.cssSelector("td:nth-child(5) input")).sendKeys("48");
+            stage.findElement(By.cssSelector("button")).click();
+            until("the API shows the stage's limits", () -> {
+                var saved = http().bearer(tenant.admin().token()).get(stages).json().get("stages").get(1);
+                return saved.get("wip_limit").asInt() == 3 && "hard".equals(saved.get("wip_mode").asString())
+                        && saved.get("sla_hours").asInt() == 48;
+            });
+            assertThat(browser.seriousAccessibilityViolations()).isEmpty();
+
+            browser.driver.findElement(By.linkText("Teams")).click();
+            browser.waitFor(By.id("t-name")).sendKeys("Night shift");
+            browser.driver.findElement(By.cssSelector("#add-form button[type=submit]")).click();
+            assertThat(row(browser, "Night shift").getText()).contains("Members (0)");
+            assertThat(browser.seriousAccessibilityViolations()).isEmpty();
+
+            browser.driver.findElement(By.linkText("Plan and usage")).click();
+            assertThat(browser.waitFor(By.cssSelector("tr[data-limit='teams'] td")).getText()).isEqualTo("1");
+            assertThat(browser.seriousAccessibilityViolations()).isEmpty();
+
+            browser.driver.findElement(By.linkText("Chatwoot connection")).click();
+            browser.waitFor(driver -> driver.findElement(By.id("admin-status")).getText().contains("not connected") ? true : null);
+            assertThat(browser.driver.findElement(By.id("webhook")).isDisplayed()).isFalse();
+            assertThat(browser.seriousAccessibilityViolations()).isEmpty();
+        }
+    }
+
+    @Test
     void anAdminReplaysADeadLetterAndFindsTheReplayInTheAuditLogByWhoWhatAndWhen() throws Exception {
         var letter = deadLetter("gave up after 4 attempts: Chatwoot answered 503");
         try (var browser = Browser.open("pt-BR")) {

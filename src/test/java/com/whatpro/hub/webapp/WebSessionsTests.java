@@ -222,6 +222,13 @@ class WebSessionsTests extends WebAppTest {
         var settings = visitor.get("/app/a/" + tenant.id() + "/settings");
         assertThat(settings.status()).isEqualTo(302);
         assertThat(settings.header("Location")).endsWith("/app/a/" + tenant.id() + "/settings/users");
+        for (var page : java.util.List.of("settings/users", "settings/teams", "settings/api-keys", "settings/chatwoot",
+                "settings/stages", "audit", "dead-letters")) {
+            var shown = visitor.get("/app/a/" + tenant.id() + "/" + page);
+            assertThat(shown.status()).as(page).isEqualTo(200);
+            assertThat(shown.body()).as(page).contains("data-section=").contains("/assets/admin.js")
+                    .doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>");
+        }
         var plan = visitor.get("/app/a/" + tenant.id() + "/settings/plan");
         assertThat(plan.status()).isEqualTo(200);
         assertThat(plan.body()).contains("Plano e uso").contains("data-limit=\"agents\"").contains("<meter");
