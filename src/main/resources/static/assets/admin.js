@@ -354,7 +354,63 @@ async function deadLetters() {
   await pagedList('/gateway/dead-letters', row, 5);
 }
 
-const sections = { users, teams, 'api-keys': apiKeys, chatwoot, stages, audit, 'dead-letters': deadLetters };
+// ---- WhatsApp numbers: their state for everyone, a form to add one for admins
+async function numbers() {
+  const manage = main.dataset.manage === 'true';
+  const statusText = (status) => (t(`status.${status}`) === `status.${status}` ? status : t(`status.${status}`));
+  const row = (number) => {
+    const cells = [el('td', { text: number.name }), el('td', { text: number.type }),
+      el('td', {}, el('span', { class: `badge state-${number.status}`, text: statusText(number.status) }),
+        number.status_detail ? el('span', { class: 'hint', text: ` ${number.status_detail}` }) : null),
+      el('td', { text: number.last_event_at ? f.dateTime(number.last_event_at) : '—' })];
+    if (manage) {
+      const registration = number.webhook_registration;
+      const note = !registration ? '' : registration.status === 'manual' ? t('webhookManual')
+        : registration.status === 'registered' ? t('webhookRegistered') : t('webhookFailed');
+      cells.push(el('td', {}, number.webhook_url ? el('code', { class: 'wrap', text: number.webhook_url }) : '—',
+        note ? el('p', { class: 'hint', text: note }) : null));
+    }
+    return el('tr', { dataset: { id: number.id } }, cells);
+  };
+  const load = async () => {
+    const result = await api('/providers');
+    if (!result.ok) { fail(result); return; }
+    const items = result.body.items;
+    rows.replaceChildren(...(items.length ? items.map(row) : [emptyRow(manage ? 5 : 4)]));
+  };
+  const form = document.getElementById('add-form');
+  if (form) {
+    const type = form.elements.type;
+    const showFieldsOf = () => {
+      for (const group of form.querySelectorAll('[data-for]')) {
+        const shown = group.dataset.for.split(' ').includes(type.value);
+        group.hidden = !shown;
+        for (const input of group.querySelectorAll('input')) input.disabled = !shown;
+      }
+    };
+    type.addEventListener('change', showFieldsOf);
+    showFieldsOf();
+    onSubmit(form, async (fields) => {
+      const value = (name) => (fields[name] && !fields[name].disabled ? fields[name].value.trim() : '');
+      const credentials = {};
+      for (const name of ['api_key', 'token', 'access_token', 'app_secret', 'verify_token', 'phone_number_id']) {
+        if (value(name)) credentials[name] = value(name);
+      }
+      const body = { name: value('name'), type: type.value, credentials };
+      if (value('base_url')) body.base_url = value('base_url');
+      if (value('instance_name')) body.instance_name = value('instance_name');
+      const result = await api('/providers', { method: 'POST', body });
+      if (!result.ok) { fail(result); return; }
+      form.reset();
+      showFieldsOf();
+      await load();
+      say(t('created', body.name));
+    });
+  }
+  await load();
+}
+
+const sections = { numbers, users, teams, 'api-keys': apiKeys, chatwoot, stages, audit, 'dead-letters': deadLetters };
 const run = sections[main.dataset.section];
 if (run) {
   run().catch((e) => { errorLine.textContent = t('error', String(e)); });

@@ -105,6 +105,14 @@ class AdminPagesController {
         return "app/audit";
     }
 
+    /** The account's WhatsApp numbers: everyone sees them and their state; admins add them. */
+    @GetMapping("/app/a/{accountId}/numbers")
+    String numbers(@PathVariable long accountId, HttpServletRequest request, Model model, Locale locale) {
+        var account = page(accountId, Permission.PROVIDERS_READ, request, model, locale);
+        model.addAttribute("canManage", Permission.PROVIDERS_WRITE.grantedTo(account.role()));
+        return "app/numbers";
+    }
+
     @GetMapping("/app/a/{accountId}/dead-letters")
     String deadLetters(@PathVariable long accountId, HttpServletRequest request, Model model, Locale locale) {
         page(accountId, Permission.GATEWAY_MANAGE, request, model, locale);

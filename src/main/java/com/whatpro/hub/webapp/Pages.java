@@ -49,7 +49,9 @@ class Pages {
             "adm.confirmRevoke", "adm.confirmDeleteTeam", "adm.created", "adm.copied", "adm.active", "adm.expired",
             "adm.never", "adm.empty", "adm.replay", "adm.replayed", "adm.notConnected", "adm.tokenKept", "adm.soft",
             "adm.hard", "adm.members", "adm.addMember", "adm.system", "adm.added", "adm.role.agent",
-            "adm.role.supervisor", "adm.role.admin", "adm.changeRole", "adm.noMore");
+            "adm.role.supervisor", "adm.role.admin", "adm.changeRole", "adm.noMore", "num.status.connected",
+            "num.status.connecting", "num.status.disconnected", "num.status.refused", "num.status.error",
+            "num.status.unknown", "num.webhookManual", "num.webhookRegistered", "num.webhookFailed");
 
     /** Which administrators' pages a role reaches, for the navigation. */
     record AdminLinks(boolean settings, boolean audit, boolean deadLetters) {

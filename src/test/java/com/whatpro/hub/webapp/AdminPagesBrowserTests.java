@@ -82,7 +82,7 @@ class AdminPagesBrowserTests extends WebAppTest {
     }
 
     @Test
-    void anAdminSetsAStagesWipLimitAndSlaCreatesATeamAndSeesThePlanAndTheChatwootConnection() throws Exception {
+    void anAdminSetsAStagesWipLimitAndSlaCreatesATeamSeesThePlanConnectsChatwootAndAddsANumber() throws Exception {
         var stages = "/api/v1/accounts/" + tenant.id() + "/boards/" + board.get("id").asString();
         try (var browser = Browser.open("en")) {
             signIn(browser);
@@ -112,6 +112,30 @@ class AdminPagesBrowserTests extends WebAppTest {
             browser.driver.findElement(By.linkText("Chatwoot connection")).click();
             browser.waitFor(driver -> driver.findElement(By.id("admin-status")).getText().contains("not connected") ? true : null);
             assertThat(browser.driver.findElement(By.id("webhook")).isDisplayed()).isFalse();
+            browser.driver.findElement(By.id("c-url")).sendKeys(chatwootOrigin());
+            browser.driver.findElement(By.id("c-account")).sendKeys(Long.toString(chatwootAccountId));
+            browser.driver.findElement(By.id("c-token")).sendKeys("cw-token-only-written");
+            browser.driver.findElement(By.cssSelector("#add-form button[type=submit]")).click();
+            var webhook = browser.waitFor(By.id("webhook-url")).getAttribute("value");
+            assertThat(webhook).contains("/api/v1/webhooks/chatwoot/" + tenant.id() + "/");
+            assertThat(browser.driver.findElement(By.id("c-token")).getAttribute("value")).isEmpty();
+            assertThat(browser.seriousAccessibilityViolations()).isEmpty();
+            browser.driver.navigate().refresh();
+            assertThat(browser.waitFor(By.id("webhook-url")).getAttribute("value")).isEqualTo(webhook);
+            assertThat(browser.driver.getPageSource()).doesNotContain("cw-token-only-written");
+            var connection = http().bearer(tenant.admin().token()).get("/api/v1/accounts/" + tenant.id() + "/chatwoot");
+            assertThat(connection.json().get("chatwoot_account_id").asLong()).isEqualTo(chatwootAccountId);
+
+            browser.driver.findElement(By.cssSelector(".nav a[href='/app/a/" + tenant.id() + "/numbers']")).click();
+            browser.waitFor(By.cssSelector("#rows tr.empty-row"));
+            browser.driver.findElement(By.id("n-name")).sendKeys("Sales line");
+            browser.driver.findElement(By.id("n-url")).sendKeys(chatwootOrigin());
+            browser.driver.findElement(By.id("n-instance")).sendKeys("sales");
+            browser.driver.findElement(By.id("n-api-key")).sendKeys("evo-key-only-written");
+            browser.driver.findElement(By.cssSelector("#add-form button[type=submit]")).click();
+            var number = row(browser, "Sales line");
+            assertThat(number.getText()).contains("evolution").contains("/api/v1/webhooks/providers/");
+            assertThat(browser.driver.getPageSource()).doesNotContain("evo-key-only-written");
             assertThat(browser.seriousAccessibilityViolations()).isEmpty();
         }
     }

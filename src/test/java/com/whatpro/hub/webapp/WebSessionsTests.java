@@ -206,6 +206,9 @@ class WebSessionsTests extends WebAppTest {
             assertThat(refused.body()).contains("<html lang=\"pt-BR\"").contains("Esta página não é para o seu papel")
                     .doesNotContain("data-section");
         }
+        var numbers = visitor.get("/app/a/" + tenant.id() + "/numbers");
+        assertThat(numbers.status()).isEqualTo(200);
+        assertThat(numbers.body()).contains("Números de WhatsApp").doesNotContain("id=\"add-form\"");
         var keys = visitor.api("GET", "/api/v1/accounts/" + tenant.id() + "/api-keys", null, false);
         assertThat(keys.status()).isEqualTo(403);
         assertThat(keys.contentType()).startsWith("application/problem+json");
@@ -223,7 +226,7 @@ class WebSessionsTests extends WebAppTest {
         assertThat(settings.status()).isEqualTo(302);
         assertThat(settings.header("Location")).endsWith("/app/a/" + tenant.id() + "/settings/users");
         for (var page : java.util.List.of("settings/users", "settings/teams", "settings/api-keys", "settings/chatwoot",
-                "settings/stages", "audit", "dead-letters")) {
+                "settings/stages", "audit", "dead-letters", "numbers")) {
             var shown = visitor.get("/app/a/" + tenant.id() + "/" + page);
             assertThat(shown.status()).as(page).isEqualTo(200);
             assertThat(shown.body()).as(page).contains("data-section=").contains("/assets/admin.js")
@@ -233,7 +236,7 @@ class WebSessionsTests extends WebAppTest {
         assertThat(plan.status()).isEqualTo(200);
         assertThat(plan.body()).contains("Plano e uso").contains("data-limit=\"agents\"").contains("<meter");
 
-        for (var page : java.util.List.of("settings/users", "settings/api-keys", "audit", "dead-letters", "board")) {
+        for (var page : java.util.List.of("settings/users", "settings/api-keys", "audit", "dead-letters", "numbers", "board")) {
             var foreign = visitor.get("/app/a/" + other.id() + "/" + page);
             assertThat(foreign.status()).as(page).isEqualTo(404);
             assertThat(foreign.body()).contains("Página não encontrada").doesNotContain(other.id() + "/settings");
