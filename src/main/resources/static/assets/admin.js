@@ -365,7 +365,7 @@ async function numbers() {
       el('td', { text: number.last_event_at ? f.dateTime(number.last_event_at) : '—' })];
     if (manage) {
       const registration = number.webhook_registration;
-      const note = !registration ? '' : registration.status === 'manual' ? t('webhookManual')
+      const note = !registration ? '' : ['manual', 'skipped'].includes(registration.status) ? t('webhookManual')
         : registration.status === 'registered' ? t('webhookRegistered') : t('webhookFailed');
       cells.push(el('td', {}, number.webhook_url ? el('code', { class: 'wrap', text: number.webhook_url }) : '—',
         note ? el('p', { class: 'hint', text: note }) : null));
