@@ -468,6 +468,7 @@ function openCard(cardId, opener) {
   url.searchParams.set('card', cardId);
   window.history.replaceState(null, '', url);
   openDrawer({ api, t, f, cardId, opener, stages: state.board.stages, users: state.users, chatwootBase,
+    fieldDefinitions: state.board.field_definitions || [],
     canChange, onClose: () => {
       const closed = new URL(window.location.href);
       closed.searchParams.delete('card');

@@ -82,6 +82,7 @@ function fields(card, editable, status) {
     field('d-due', t('dueDate'), el('input', { id: 'd-due', name: 'due', type: 'datetime-local', value: toLocalInput(card.due_at), disabled })),
     field('d-labels', t('labels'), el('input', { id: 'd-labels', name: 'labels', value: (card.labels || []).join(', '),
       'aria-describedby': 'd-labels-hint', disabled }), t('labelsHint')),
+    customFields(card, disabled),
     editable ? el('button', { type: 'submit', class: 'btn btn-primary', text: t('save') }) : null);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -99,6 +100,8 @@ function fields(card, editable, status) {
       due_at: els.due.value ? new Date(els.due.value).toISOString() : null,
       labels: els.labels.value.split(',').map((l) => l.trim()).filter(Boolean),
     };
+    const definitions = context.fieldDefinitions || [];
+    if (definitions.length) body.custom_fields = customValues(form, definitions);
     const result = await api(`/cards/${card.id}`, { method: 'PATCH', body, ifMatch: card.version });
     if (!result.ok) {
       status.textContent = problemText(t, result);
@@ -110,6 +113,45 @@ function fields(card, editable, status) {
     dialog.querySelector('#d-title')?.focus();
   });
   return el('section', { class: 'drawer-section', 'aria-label': t('title') }, form);
+}
+
+/** The board's own fields (text, number, yes/no, date, choice), as the board defines them. */
+function customFields(card, disabled) {
+  const definitions = context.fieldDefinitions || [];
+  if (!definitions.length) return null;
+  const values = card.custom_fields || {};
+  const inputs = definitions.map((d) => {
+    const id = `cf-${d.key}`;
+    const label = d.label || d.key;
+    const value = values[d.key];
+    const common = { id, name: id, required: d.required && d.type !== 'boolean', disabled, dataset: { key: d.key } };
+    if (d.type === 'boolean') {
+      return el('div', { class: 'field-check' }, el('input', { ...common, type: 'checkbox', checked: value === true }),
+        el('label', { for: id, text: label }));
+    }
+    if (d.type === 'select') {
+      return field(id, label, el('select', common, el('option', { value: '', text: '—' }),
+        (d.options || []).map((o) => el('option', { value: o, text: o, selected: o === value }))));
+    }
+    const type = { number: 'number', date: 'date' }[d.type] || 'text';
+    const shown = value === null || value === undefined ? '' : (d.type === 'date' ? String(value).slice(0, 10) : String(value));
+    return field(id, label, el('input', { ...common, type, value: shown, step: d.type === 'number' ? 'any' : null,
+      maxlength: type === 'text' ? 1000 : null }));
+  });
+  return el('fieldset', { class: 'custom-fields' }, el('legend', { text: context.t('customFields') }), inputs);
+}
+
+function customValues(form, definitions) {
+  const values = {};
+  for (const d of definitions) {
+    const input = form.querySelector(`[data-key="${CSS.escape(d.key)}"]`);
+    if (!input) continue;
+    if (d.type === 'boolean') values[d.key] = input.checked;
+    else if (input.value.trim() === '') values[d.key] = null;
+    else if (d.type === 'number') values[d.key] = Number(input.value);
+    else values[d.key] = input.value.trim();
+  }
+  return values;
 }
 
 function checklistSection(card, items, editable, status) {

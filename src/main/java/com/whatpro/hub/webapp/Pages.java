@@ -11,12 +11,15 @@ import com.whatpro.hub.chatwoot.ChatwootSettings;
 import com.whatpro.hub.identity.WebSessions;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.platform.security.Permission;
 import com.whatpro.hub.platform.security.Role;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.MessageSource;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.Model;
+import org.springframework.web.server.ResponseStatusException;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,7 +40,26 @@ class Pages {
             "js.empty", "js.noConversation", "js.createCardForConversation", "js.stage", "js.openBoard",
             "js.waitingForChatwoot", "js.cardOfConversation", "js.noCardYet", "js.action.created",
             "js.action.updated", "js.action.moved", "js.action.archived", "js.action.checklist", "js.position",
-            "js.toStage", "js.done", "js.signInAgain", "js.rateLimited", "js.filtered");
+            "js.toStage", "js.done", "js.signInAgain", "js.rateLimited", "js.filtered", "js.customFields");
+
+    /** The texts of the administrators' pages' script. */
+    static final List<String> ADMIN_SCRIPT_MESSAGES = List.of(
+            "js.error", "js.signInAgain", "js.rateLimited", "js.conflict", "js.saved", "js.save", "js.delete",
+            "adm.revoke", "adm.revoked", "adm.keyRevoked", "adm.remove", "adm.removed", "adm.confirmRemove",
+            "adm.confirmRevoke", "adm.confirmDeleteTeam", "adm.created", "adm.copied", "adm.active", "adm.expired",
+            "adm.never", "adm.empty", "adm.replay", "adm.replayed", "adm.notConnected", "adm.tokenKept", "adm.soft",
+            "adm.hard", "adm.members", "adm.addMember", "adm.system", "adm.added", "adm.role.agent",
+            "adm.role.supervisor", "adm.role.admin", "adm.changeRole", "adm.noMore", "num.status.connected",
+            "num.status.connecting", "num.status.disconnected", "num.status.refused", "num.status.error",
+            "num.status.unknown", "num.webhookManual", "num.webhookRegistered", "num.webhookFailed");
+
+    /** Which administrators' pages a role reaches, for the navigation. */
+    record AdminLinks(boolean settings, boolean audit, boolean deadLetters) {
+        static AdminLinks of(Role role) {
+            return new AdminLinks(Permission.USERS_WRITE.grantedTo(role) || Permission.STAGES_WRITE.grantedTo(role),
+                    Permission.AUDIT_READ.grantedTo(role), Permission.GATEWAY_MANAGE.grantedTo(role));
+        }
+    }
 
     private final Accounts accounts;
     private final MessageSource messages;
@@ -69,6 +91,12 @@ class Pages {
                 .toList();
     }
 
+    /** One of the user's accounts; any other id is answered as if it did not exist. */
+    AccountChoice account(WebSessions.WebUser user, long accountId) {
+        return accountsOf(user).stream().filter(a -> a.id() == accountId).findFirst()
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+    }
+
     private @Nullable Long chatwootAccountId(long account) {
         return Tenancy.callAs(AccountId.of(account), () -> accounts.find(AccountId.of(account)))
                 .map(Account::chatwootAccountId).orElse(null);
@@ -89,8 +117,13 @@ class Pages {
     }
 
     String scriptMessages(Locale locale) {
-        Map<String, String> texts = SCRIPT_MESSAGES.stream().collect(Collectors.toMap(
-                key -> key.substring(3), key -> messages.getMessage(key, null, locale)));
+        return scriptMessages(locale, SCRIPT_MESSAGES);
+    }
+
+    /** The texts, keyed without their first part ({@code js.save} is {@code save}). */
+    String scriptMessages(Locale locale, List<String> keys) {
+        Map<String, String> texts = keys.stream().collect(Collectors.toMap(
+                key -> key.substring(key.indexOf('.') + 1), key -> messages.getMessage(key, null, locale)));
         return json.writeValueAsString(texts);
     }
 

@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.LocaleResolver;
@@ -136,14 +137,20 @@ class PagesController {
     @GetMapping("/app/a/{accountId}/board")
     String board(@PathVariable long accountId, HttpServletRequest request, Model model, Locale locale) {
         var user = SignedIn.required(request);
-        var account = pages.accountsOf(user).stream().filter(a -> a.id() == accountId).findFirst()
-                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));
+        var account = pages.account(user, accountId);
         var query = request.getQueryString();
         pages.frame(model, user, locale, request.getRequestURI() + (query == null ? "" : "?" + query));
         model.addAttribute("account", account);
+        model.addAttribute("adminLinks", Pages.AdminLinks.of(account.role()));
         model.addAttribute("scriptMessages", pages.scriptMessages(locale));
         model.addAttribute("chatwootBase", pages.chatwootConversationBase(account.chatwootAccountId()));
         return "app/board";
+    }
+
+    /** Any other address under /app: a page that says so, in the person's language. */
+    @RequestMapping("/app/**")
+    String unknown() {
+        throw new ResponseStatusException(HttpStatus.NOT_FOUND);
     }
 
     @GetMapping("/app/sessions")

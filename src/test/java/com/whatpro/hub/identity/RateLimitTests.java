@@ -231,6 +231,35 @@ class RateLimitTests {
         }
     }
 
+    @Test
+    void theSignInPageSaysWhenToTryAgainAfterTooManyFailedAttempts() {
+        var email = "page-" + UUID.randomUUID() + "@example.test";
+        var client = from(freshAddress()).with("Accept-Language", "en");
+        var page = client.get("/app/login");
+        var csrfCookie = page.headers().get("set-cookie").stream().filter(c -> c.startsWith("whatpro_xsrf="))
+                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+        var token = java.util.regex.Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]+)\"")
+                .matcher(page.body()).results().findFirst().orElseThrow().group(1);
+        java.util.function.Supplier<TestHttp.Response> attempt = () -> client.send(client.request("/app/login")
+                .header("Cookie", csrfCookie).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("email=" + java.net.URLEncoder.encode(email,
+                        java.nio.charset.StandardCharsets.UTF_8) + "&password=wrong-password&_csrf=" + token)));
+        for (int i = 0; i < 3; i++) {
+            var refused = attempt.get();
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.body()).contains("The e-mail or the password is not right");
+        }
+
+        var throttled = attempt.get();
+
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.contentType()).startsWith("text/html");
+        var retryAfter = Long.parseLong(throttled.header("Retry-After"));
+        assertThat(retryAfter).isBetween(1L, 15 * 60L);
+        assertThat(throttled.body()).contains("role=\"alert\"")
+                .contains("Too many failed attempts for this e-mail. Try again in " + ((retryAfter + 59) / 60) + " minute(s).");
+    }
+
     private static void assertTooMany(TestHttp.Response response, String scope) {
         assertThat(response.status()).as(response.body()).isEqualTo(429);
         assertThat(response.contentType()).startsWith("application/problem+json");

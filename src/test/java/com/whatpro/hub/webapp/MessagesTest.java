@@ -33,5 +33,6 @@ class MessagesTest {
     void everyTextTheScriptsAskForExists() throws IOException {
         var english = load("messages.properties");
         assertThat(english.stringPropertyNames()).containsAll(Pages.SCRIPT_MESSAGES);
+        assertThat(english.stringPropertyNames()).containsAll(Pages.ADMIN_SCRIPT_MESSAGES);
     }
 }

@@ -189,6 +189,11 @@ class WebAppBrowserTests extends WebAppTest {
         var checklist = http().bearer(tenant.admin().token()).post("/api/v1/accounts/" + tenant.id() + "/cards/" + id
                 + "/checklist", Map.of("text", "Send the contract"));
         assertThat(checklist.status()).as(checklist.body()).isEqualTo(201);
+        var fields = http().bearer(tenant.admin().token()).patch("/api/v1/accounts/" + tenant.id() + "/boards/"
+                + board.get("id").asString(), Map.of("field_definitions", List.of(
+                Map.of("key", "segment", "label", "Segmento", "type", "select", "options", List.of("varejo", "b2b")),
+                Map.of("key", "seats", "label", "Assentos", "type", "number"))));
+        assertThat(fields.status()).as(fields.body()).isEqualTo(200);
         apiCard(tenant.admin().token(), "Onboarding call", stageId(1), Map.of("labels", List.of("new"),
                 "assignee_id", tenant.admin().id().toString(), "contact", Map.of("name", "Bruno Costa")));
         apiCard(tenant.admin().token(), "Pilot for 20 seats", stageId(1), Map.of("priority", "urgent",
@@ -209,8 +214,13 @@ class WebAppBrowserTests extends WebAppTest {
             browser.screenshot("card-drawer.png");
             title.clear();
             title.sendKeys("Annual plan (signed)");
+            new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("cf-segment"))).selectByValue("b2b");
+            browser.driver.findElement(By.cssSelector("label[for='cf-seats']")).click();
+            browser.driver.switchTo().activeElement().sendKeys("20");
             browser.driver.findElement(By.cssSelector("#drawer .drawer-form button[type=submit]")).click();
             until("the API shows the change", () -> cardFromApi(id).get("title").asString().equals("Annual plan (signed)"));
+            assertThat(cardFromApi(id).get("custom_fields").get("segment").asString()).isEqualTo("b2b");
+            assertThat(cardFromApi(id).get("custom_fields").get("seats").asInt()).isEqualTo(20);
             browser.waitFor(driver -> driver.findElement(By.cssSelector("#drawer .drawer-status")).getText()
                     .equals("Salvo.") ? true : null);
             browser.driver.findElement(By.cssSelector("#drawer .checklist input[type=checkbox]")).click();

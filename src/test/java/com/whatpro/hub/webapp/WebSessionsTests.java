@@ -188,4 +188,78 @@ class WebSessionsTests extends WebAppTest {
                 .contains("<html lang=\"en\"").contains(">Sign in<");
         assertThat(http().with("Accept-Language", "de-DE").get("/app/login").body()).contains("<html lang=\"pt-BR\"");
     }
+
+    @Test
+    void anAgentIsShownNoAdminLinkAndGetsAForbiddenPageForEveryAdminPage() {
+        var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
+        var visitor = new Visitor();
+        visitor.signIn(agent.email(), Fixtures.PASSWORD);
+        var board = visitor.get("/app/a/" + tenant.id() + "/board");
+        assertThat(board.status()).isEqualTo(200);
+        assertThat(board.body()).doesNotContain("/settings").doesNotContain("/audit").doesNotContain("/dead-letters");
+
+        for (var page : java.util.List.of("settings", "settings/users", "settings/api-keys", "settings/chatwoot",
+                "settings/plan", "audit", "dead-letters")) {
+            var refused = visitor.get("/app/a/" + tenant.id() + "/" + page);
+            assertThat(refused.status()).as(page).isEqualTo(403);
+            assertThat(refused.contentType()).startsWith("text/html");
+            assertThat(refused.body()).contains("<html lang=\"pt-BR\"").contains("Esta página não é para o seu papel")
+                    .doesNotContain("data-section");
+        }
+        var numbers = visitor.get("/app/a/" + tenant.id() + "/numbers");
+        assertThat(numbers.status()).isEqualTo(200);
+        assertThat(numbers.body()).contains("Números de WhatsApp").doesNotContain("id=\"add-form\"");
+        var keys = visitor.api("GET", "/api/v1/accounts/" + tenant.id() + "/api-keys", null, false);
+        assertThat(keys.status()).isEqualTo(403);
+        assertThat(keys.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void anAdminReachesTheSettingsOfTheirAccountButAnotherAccountsAnswerNotFound() {
+        var other = fixtures.tenant("Other admin pages " + chatwootAccountId);
+        var visitor = new Visitor();
+        visitor.signIn(tenant.admin().email(), Fixtures.PASSWORD);
+        var board = visitor.get("/app/a/" + tenant.id() + "/board");
+        assertThat(board.body()).contains("/app/a/" + tenant.id() + "/settings").contains("/app/a/" + tenant.id() + "/audit");
+
+        var settings = visitor.get("/app/a/" + tenant.id() + "/settings");
+        assertThat(settings.status()).isEqualTo(302);
+        assertThat(settings.header("Location")).endsWith("/app/a/" + tenant.id() + "/settings/users");
+        for (var page : java.util.List.of("settings/users", "settings/teams", "settings/api-keys", "settings/chatwoot",
+                "settings/stages", "audit", "dead-letters", "numbers")) {
+            var shown = visitor.get("/app/a/" + tenant.id() + "/" + page);
+            assertThat(shown.status()).as(page).isEqualTo(200);
+            assertThat(shown.body()).as(page).contains("data-section=").contains("/assets/admin.js")
+                    .doesNotContainPattern("<script(?![^>]*\\ssrc=)[^>]*>");
+        }
+        var plan = visitor.get("/app/a/" + tenant.id() + "/settings/plan");
+        assertThat(plan.status()).isEqualTo(200);
+        assertThat(plan.body()).contains("Plano e uso").contains("data-limit=\"agents\"").contains("<meter");
+
+        for (var page : java.util.List.of("settings/users", "settings/api-keys", "audit", "dead-letters", "numbers", "board")) {
+            var foreign = visitor.get("/app/a/" + other.id() + "/" + page);
+            assertThat(foreign.status()).as(page).isEqualTo(404);
+            assertThat(foreign.body()).contains("Página não encontrada").doesNotContain(other.id() + "/settings");
+        }
+        var foreignApi = visitor.api("GET", "/api/v1/accounts/" + other.id() + "/api-keys", null, false);
+        assertThat(foreignApi.status()).isIn(403, 404);
+    }
+
+    @Test
+    void unknownPagesAnswerAsPagesInTheUsersLanguageAndUnknownApiRoutesAsProblems() {
+        var visitor = new Visitor();
+        visitor.signIn(tenant.admin().email(), Fixtures.PASSWORD);
+        for (var path : java.util.List.of("/app/nowhere", "/app/a/not-a-number/board", "/app/a/" + tenant.id() + "/settings/nothing")) {
+            var page = visitor.get(path);
+            assertThat(page.status()).as(path).isEqualTo(404);
+            assertThat(page.contentType()).startsWith("text/html");
+            assertThat(page.body()).contains("Página não encontrada").contains("class=\"topbar\"");
+            assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'");
+        }
+        var english = http().with("Accept-Language", "en").get("/app/nowhere-either");
+        assertThat(english.status()).isEqualTo(302);
+        var api = http().bearer(tenant.admin().token()).get("/api/v1/nowhere");
+        assertThat(api.status()).isEqualTo(404);
+        assertThat(api.contentType()).startsWith("application/problem+json");
+    }
 }

@@ -1,0 +1,417 @@
+// The administrators' pages: settings, audit log and dead letters. The page (headings, forms,
+// labels) comes from the server; this module fills its tables from the JSON API and sends its
+// forms there, so the API's own rules (roles, tenancy, limits) decide every change.
+import { apiFor, texts, formats, problemText, el } from './common.js';
+
+const main = document.querySelector('main.admin');
+const t = texts(main);
+const f = formats(main.dataset.locale);
+const api = apiFor(main.dataset.account);
+const statusLine = document.getElementById('admin-status');
+const errorLine = document.getElementById('admin-error');
+const rows = document.getElementById('rows');
+
+function say(text) {
+  errorLine.textContent = '';
+  statusLine.textContent = text;
+}
+
+function fail(result) {
+  statusLine.textContent = '';
+  errorLine.textContent = problemText(t, result);
+}
+
+function emptyRow(columns, text = t('empty')) {
+  return el('tr', { class: 'empty-row' }, el('td', { colspan: columns, class: 'muted', text }));
+}
+
+function onSubmit(form, submit) {
+  form?.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = form.querySelector('[type=submit]');
+    button.disabled = true;
+    try { await submit(form.elements); } finally { button.disabled = false; }
+  });
+}
+
+function numberOrNull(input) {
+  return input.value.trim() === '' ? null : Number(input.value);
+}
+
+for (const button of document.querySelectorAll('button.copy')) {
+  button.addEventListener('click', async () => {
+    const input = document.getElementById(button.dataset.copy);
+    input.select();
+    try { await navigator.clipboard.writeText(input.value); } catch { document.execCommand?.('copy'); }
+    say(t('copied'));
+  });
+}
+
+async function accountUsers() {
+  const result = await api('/users?limit=200');
+  return result.ok ? result.body.items : [];
+}
+
+// ---- users and roles
+async function users() {
+  const load = async () => {
+    const result = await api('/users?limit=200');
+    if (!result.ok) { fail(result); return; }
+    rows.replaceChildren(...result.body.items.map(userRow));
+  };
+  const userRow = (user) => {
+    const self = user.id === main.dataset.user;
+    const role = el('select', { 'aria-label': t('changeRole', user.name), disabled: self },
+      ['agent', 'supervisor', 'admin'].map((r) => el('option', { value: r, text: t(`role.${r}`), selected: r === user.role })));
+    role.addEventListener('change', async () => {
+      const result = await api(`/users/${user.id}`, { method: 'PATCH', body: { role: role.value } });
+      if (!result.ok) { fail(result); role.value = user.role; return; }
+      user.role = role.value;
+      say(t('saved'));
+    });
+    const row = el('tr', { dataset: { id: user.id } }, el('td', { text: user.name }), el('td', { text: user.email }),
+      el('td', {}, role), el('td', {}));
+    if (!self) {
+      row.lastChild.append(el('button', { type: 'button', class: 'btn btn-danger-quiet btn-small', text: t('remove'),
+        'aria-label': `${t('remove')}: ${user.name}`, onclick: async () => {
+          if (!window.confirm(t('confirmRemove', user.name))) return;
+          const result = await api(`/users/${user.id}`, { method: 'DELETE' });
+          if (!result.ok) { fail(result); return; }
+          row.remove();
+          say(t('removed', user.name));
+        } }));
+    }
+    return row;
+  };
+  onSubmit(document.getElementById('add-form'), async (fields) => {
+    const body = { email: fields.email.value.trim(), name: fields.name.value.trim(), role: fields.role.value };
+    if (fields.password.value) body.password = fields.password.value;
+    const result = await api('/users', { method: 'POST', body });
+    if (!result.ok) { fail(result); return; }
+    fields.email.form.reset();
+    await load();
+    say(t('created', body.name));
+  });
+  await load();
+}
+
+// ---- teams and their members
+async function teams() {
+  const people = await accountUsers();
+  const load = async () => {
+    const result = await api('/teams');
+    if (!result.ok) { fail(result); return; }
+    const items = await Promise.all(result.body.items.map(teamRow));
+    rows.replaceChildren(...(items.length ? items : [emptyRow(4)]));
+  };
+  const teamRow = async (team) => {
+    const members = await api(`/teams/${team.id}/members`);
+    const list = members.ok ? members.body.items : [];
+    const memberList = el('ul', { class: 'plain' }, list.map((m) => el('li', {}, `${m.name} `,
+      el('button', { type: 'button', class: 'btn btn-quiet btn-small', text: t('remove'), 'aria-label': `${t('remove')}: ${m.name}`,
+        onclick: async () => {
+          const result = await api(`/teams/${team.id}/members/${m.id}`, { method: 'DELETE' });
+          if (!result.ok) { fail(result); return; }
+          await load();
+          say(t('removed', m.name));
+        } }))));
+    const choiceId = `add-to-${team.id}`;
+    const choice = el('select', { id: choiceId },
+      people.filter((p) => !list.some((m) => m.id === p.id)).map((p) => el('option', { value: p.id, text: p.name })));
+    const add = el('div', { class: 'row' }, el('label', { for: choiceId, class: 'sr-only', text: `${t('addMember')}: ${team.name}` }),
+      choice, el('button', { type: 'button', class: 'btn btn-small', text: t('addMember'), onclick: async () => {
+        if (!choice.value) return;
+        const result = await api(`/teams/${team.id}/members`, { method: 'POST', body: { user_id: choice.value } });
+        if (!result.ok) { fail(result); return; }
+        await load();
+        say(t('added'));
+      } }));
+    return el('tr', { dataset: { id: team.id } }, el('td', { text: team.name }), el('td', { text: team.description || '' }),
+      el('td', {}, el('details', {}, el('summary', { text: `${t('members')} (${list.length})` }), memberList, add)),
+      el('td', {}, el('button', { type: 'button', class: 'btn btn-danger-quiet btn-small', text: t('delete'),
+        'aria-label': `${t('delete')}: ${team.name}`, onclick: async () => {
+          if (!window.confirm(t('confirmDeleteTeam', team.name))) return;
+          const result = await api(`/teams/${team.id}`, { method: 'DELETE' });
+          if (!result.ok) { fail(result); return; }
+          await load();
+          say(t('removed', team.name));
+        } })));
+  };
+  onSubmit(document.getElementById('add-form'), async (fields) => {
+    const body = { name: fields.name.value.trim(), description: fields.description.value.trim() || null };
+    const result = await api('/teams', { method: 'POST', body });
+    if (!result.ok) { fail(result); return; }
+    fields.name.form.reset();
+    await load();
+    say(t('created', body.name));
+  });
+  await load();
+}
+
+// ---- API keys: the full key is shown once, right after it is made
+async function apiKeys() {
+  const load = async () => {
+    const result = await api('/api-keys');
+    if (!result.ok) { fail(result); return; }
+    const items = result.body.items;
+    rows.replaceChildren(...(items.length ? items.map(keyRow) : [emptyRow(6)]));
+  };
+  const keyRow = (key) => {
+    const expired = key.expires_at && new Date(key.expires_at) < new Date();
+    const state = key.revoked_at ? t('revoked') : expired ? t('expired') : t('active');
+    const row = el('tr', { dataset: { id: key.id } }, el('td', { text: key.name }), el('td', {}, el('code', { text: `${key.prefix}…` })),
+      el('td', { text: key.scopes.join(', ') }), el('td', { text: key.last_used_at ? f.dateTime(key.last_used_at) : t('never') }),
+      el('td', { class: 'key-status', text: state }), el('td', {}));
+    if (!key.revoked_at) {
+      row.lastChild.append(el('button', { type: 'button', class: 'btn btn-danger-quiet btn-small', text: t('revoke'),
+        'aria-label': `${t('revoke')}: ${key.name}`, onclick: async () => {
+          if (!window.confirm(t('confirmRevoke', key.name))) return;
+          const result = await api(`/api-keys/${key.id}`, { method: 'DELETE' });
+          if (!result.ok) { fail(result); return; }
+          await load();
+          say(t('keyRevoked', key.name));
+          document.getElementById('k-name').focus();
+        } }));
+    }
+    return row;
+  };
+  const shown = document.getElementById('new-key');
+  onSubmit(document.getElementById('add-form'), async (fields) => {
+    const scopes = [...fields.name.form.querySelectorAll('input[name=scopes]:checked')].map((box) => box.value);
+    const body = { name: fields.name.value.trim(), scopes };
+    if (fields.expires.value) body.expires_at = new Date(`${fields.expires.value}T23:59:59`).toISOString();
+    const result = await api('/api-keys', { method: 'POST', body });
+    if (!result.ok) { fail(result); shown.hidden = true; return; }
+    fields.name.form.reset();
+    const value = document.getElementById('new-key-value');
+    value.value = result.body.key;
+    shown.hidden = false;
+    await load();
+    say(t('created', body.name));
+    value.focus();
+    value.select();
+  });
+  await load();
+}
+
+// ---- the Chatwoot connection: the token is write-only, the webhook URL is there to copy
+async function chatwoot() {
+  const form = document.getElementById('add-form');
+  const fields = form.elements;
+  const show = (connection) => {
+    fields.base_url.value = connection.base_url;
+    fields.chatwoot_account_id.value = connection.chatwoot_account_id;
+    fields.inbox_id.value = connection.inbox_id ?? '';
+    fields.api_token.value = '';
+    fields.api_token.placeholder = t('tokenKept');
+    fields.api_token.required = false;
+    fields.webhook_secret.value = '';
+    document.getElementById('webhook-url').value = connection.webhook_url;
+    document.getElementById('webhook').hidden = false;
+    document.getElementById('chatwoot-sync').hidden = false;
+  };
+  const current = await api('/chatwoot');
+  if (current.ok) show(current.body);
+  else if (current.status === 404) { say(t('notConnected')); fields.api_token.required = true; }
+  else fail(current);
+  onSubmit(form, async () => {
+    const body = { base_url: fields.base_url.value.trim(), chatwoot_account_id: numberOrNull(fields.chatwoot_account_id),
+      inbox_id: numberOrNull(fields.inbox_id) };
+    if (fields.api_token.value) body.api_token = fields.api_token.value;
+    if (fields.webhook_secret.value) body.webhook_secret = fields.webhook_secret.value;
+    const result = await api('/chatwoot', { method: 'PUT', body });
+    if (!result.ok) { fail(result); return; }
+    show(result.body);
+    say(t('saved'));
+  });
+  document.getElementById('chatwoot-sync').addEventListener('click', async () => {
+    const result = await api('/chatwoot/sync', { method: 'POST' });
+    if (!result.ok) { fail(result); return; }
+    say(t('saved'));
+  });
+}
+
+// ---- stages of each board, with their WIP limits and SLAs
+async function stages() {
+  const labels = document.getElementById('stage-texts').dataset;
+  const select = document.getElementById('stage-board');
+  const boards = await api('/boards');
+  if (!boards.ok) { fail(boards); return; }
+  select.replaceChildren(...boards.body.items.map((b) => el('option', { value: b.id, text: b.name })));
+  const load = async () => {
+    const board = await api(`/boards/${select.value}`);
+    if (!board.ok) { fail(board); return; }
+    rows.replaceChildren(...board.body.stages.map(stageRow));
+  };
+  const stageRow = (stage) => {
+    const named = (label) => `${label}: ${stage.name}`;
+    const name = el('input', { value: stage.name, maxlength: 100, required: true, 'aria-label': named(labels.name) });
+    const kind = el('select', { 'aria-label': named(labels.kind) }, ['open', 'won', 'lost'].map((k) =>
+      el('option', { value: k, text: labels[`kind${k[0].toUpperCase()}${k.slice(1)}`], selected: k === stage.kind })));
+    const wip = el('input', { type: 'number', min: 1, max: 100000, value: stage.wip_limit ?? '', class: 'narrow',
+      'aria-label': named(labels.wip) });
+    const mode = el('select', { 'aria-label': named(labels.wipMode) }, ['soft', 'hard'].map((m) =>
+      el('option', { value: m, text: t(m), selected: m === stage.wip_mode })));
+    const sla = el('input', { type: 'number', min: 1, max: 87600, value: stage.sla_hours ?? '', class: 'narrow',
+      'aria-label': named(labels.sla) });
+    const save = el('button', { type: 'button', class: 'btn btn-small', text: t('save'), 'aria-label': named(t('save')),
+      onclick: async () => {
+        const result = await api(`/boards/${select.value}/stages/${stage.id}`, { method: 'PATCH', body: {
+          name: name.value.trim(), kind: kind.value, wip_limit: numberOrNull(wip), wip_mode: mode.value,
+          sla_hours: numberOrNull(sla) } });
+        if (!result.ok) { fail(result); return; }
+        say(`${t('saved')} ${result.body.name}`);
+      } });
+    return el('tr', { dataset: { id: stage.id } }, el('td', {}, name), el('td', {}, kind), el('td', {}, wip), el('td', {}, mode),
+      el('td', {}, sla), el('td', { class: 'num', text: String(stage.card_count) }), el('td', {}, save));
+  };
+  select.addEventListener('change', load);
+  onSubmit(document.getElementById('add-form'), async (fields) => {
+    const body = { name: fields.name.value.trim(), wip_limit: numberOrNull(fields.wip_limit), wip_mode: fields.wip_mode.value,
+      sla_hours: numberOrNull(fields.sla_hours) };
+    const result = await api(`/boards/${select.value}/stages`, { method: 'POST', body });
+    if (!result.ok) { fail(result); return; }
+    fields.name.form.reset();
+    await load();
+    say(t('created', body.name));
+  });
+  await load();
+}
+
+// ---- a list with "Load more" (cursor paging)
+function pagedList(path, row, columns) {
+  const more = document.getElementById('more');
+  let cursor = null;
+  const next = async (first) => {
+    const separator = path.includes('?') ? '&' : '?';
+    const result = await api(`${path}${separator}limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (!result.ok) { fail(result); return; }
+    const built = result.body.items.map(row);
+    if (first) rows.replaceChildren(...(built.length ? built : [emptyRow(columns)]));
+    else rows.append(...built);
+    cursor = result.body.next_cursor;
+    more.hidden = !cursor;
+    if (!first) say(cursor ? '' : t('noMore'));
+  };
+  more.addEventListener('click', () => next(false));
+  return next(true);
+}
+
+// ---- the audit log, filtered by who, what and when
+async function audit() {
+  const form = document.getElementById('audit-filters');
+  const query = new URLSearchParams(window.location.search);
+  const people = await accountUsers();
+  const names = new Map(people.map((p) => [p.id, p.name]));
+  form.elements.actor_id.append(...people.map((p) => el('option', { value: p.id, text: `${p.name} (${p.email})` })));
+  for (const name of ['actor_id', 'action', 'from', 'to']) form.elements[name].value = query.get(name) ?? '';
+  const filters = new URLSearchParams();
+  if (query.get('actor_id')) filters.set('actor_id', query.get('actor_id'));
+  if (query.get('action')) filters.set('action', query.get('action').trim());
+  const day = (text, plus) => {
+    const date = new Date(`${text}T00:00:00`);
+    if (Number.isNaN(date.getTime())) return null;
+    date.setDate(date.getDate() + plus);
+    return date.toISOString();
+  };
+  if (query.get('from') && day(query.get('from'), 0)) filters.set('from', day(query.get('from'), 0));
+  if (query.get('to') && day(query.get('to'), 1)) filters.set('to', day(query.get('to'), 1));
+  const row = (entry) => {
+    const who = entry.actor?.id ? (names.get(entry.actor.id) ?? entry.actor.id) : t('system');
+    const changes = entry.changes && Object.keys(entry.changes).length
+      ? el('details', {}, el('summary', { text: Object.keys(entry.changes).join(', ') }),
+        el('pre', { class: 'json', text: JSON.stringify(entry.changes, null, 2) }))
+      : '—';
+    return el('tr', { dataset: { id: entry.id } }, el('td', {}, el('time', { datetime: entry.at, text: f.dateTime(entry.at) })),
+      el('td', { text: who }), el('td', {}, el('code', { text: entry.action })),
+      el('td', { text: [entry.resource_type, entry.resource_id].filter(Boolean).join(' ') }), el('td', {}, changes),
+      el('td', { text: entry.ip_address || '—' }));
+  };
+  await pagedList(`/audit-logs${filters.size ? `?${filters}` : ''}`, row, 6);
+}
+
+// ---- dead letters, each with a replay
+async function deadLetters() {
+  const row = (letter) => {
+    const cell = el('td', {});
+    const tr = el('tr', { dataset: { id: letter.id } },
+      el('td', {}, el('time', { datetime: letter.failed_at || letter.created_at, text: f.dateTime(letter.failed_at || letter.created_at) })),
+      el('td', {}, el('code', { text: letter.kind })), el('td', { class: 'num', text: String(letter.attempts) }),
+      el('td', {}, el('details', {}, el('summary', { text: (letter.last_error || '—').slice(0, 120) }),
+        el('pre', { class: 'json', text: JSON.stringify(letter.payload, null, 2) }))), cell);
+    cell.append(el('button', { type: 'button', class: 'btn btn-small', text: t('replay'),
+      'aria-label': `${t('replay')}: ${letter.kind}`, onclick: async () => {
+        const result = await api(`/gateway/dead-letters/${letter.id}/replay`, { method: 'POST' });
+        if (!result.ok) { fail(result); return; }
+        const done = el('span', { class: 'replayed', tabindex: -1, text: t('replayed') });
+        cell.replaceChildren(done);
+        tr.classList.add('is-replayed');
+        done.focus();
+        say(t('replayed'));
+      } }));
+    return tr;
+  };
+  await pagedList('/gateway/dead-letters', row, 5);
+}
+
+// ---- WhatsApp numbers: their state for everyone, a form to add one for admins
+async function numbers() {
+  const manage = main.dataset.manage === 'true';
+  const statusText = (status) => (t(`status.${status}`) === `status.${status}` ? status : t(`status.${status}`));
+  const row = (number) => {
+    const cells = [el('td', { text: number.name }), el('td', { text: number.type }),
+      el('td', {}, el('span', { class: `badge state-${number.status}`, text: statusText(number.status) }),
+        number.status_detail ? el('span', { class: 'hint', text: ` ${number.status_detail}` }) : null),
+      el('td', { text: number.last_event_at ? f.dateTime(number.last_event_at) : '—' })];
+    if (manage) {
+      const registration = number.webhook_registration;
+      const note = !registration ? '' : ['manual', 'skipped'].includes(registration.status) ? t('webhookManual')
+        : registration.status === 'registered' ? t('webhookRegistered') : t('webhookFailed');
+      cells.push(el('td', {}, number.webhook_url ? el('code', { class: 'wrap', text: number.webhook_url }) : '—',
+        note ? el('p', { class: 'hint', text: note }) : null));
+    }
+    return el('tr', { dataset: { id: number.id } }, cells);
+  };
+  const load = async () => {
+    const result = await api('/providers');
+    if (!result.ok) { fail(result); return; }
+    const items = result.body.items;
+    rows.replaceChildren(...(items.length ? items.map(row) : [emptyRow(manage ? 5 : 4)]));
+  };
+  const form = document.getElementById('add-form');
+  if (form) {
+    const type = form.elements.type;
+    const showFieldsOf = () => {
+      for (const group of form.querySelectorAll('[data-for]')) {
+        const shown = group.dataset.for.split(' ').includes(type.value);
+        group.hidden = !shown;
+        for (const input of group.querySelectorAll('input')) input.disabled = !shown;
+      }
+    };
+    type.addEventListener('change', showFieldsOf);
+    showFieldsOf();
+    onSubmit(form, async (fields) => {
+      const value = (name) => (fields[name] && !fields[name].disabled ? fields[name].value.trim() : '');
+      const credentials = {};
+      for (const name of ['api_key', 'token', 'access_token', 'app_secret', 'verify_token', 'phone_number_id']) {
+        if (value(name)) credentials[name] = value(name);
+      }
+      const body = { name: value('name'), type: type.value, credentials };
+      if (value('base_url')) body.base_url = value('base_url');
+      if (value('instance_name')) body.instance_name = value('instance_name');
+      const result = await api('/providers', { method: 'POST', body });
+      if (!result.ok) { fail(result); return; }
+      form.reset();
+      showFieldsOf();
+      await load();
+      say(t('created', body.name));
+    });
+  }
+  await load();
+}
+
+const sections = { numbers, users, teams, 'api-keys': apiKeys, chatwoot, stages, audit, 'dead-letters': deadLetters };
+const run = sections[main.dataset.section];
+if (run) {
+  run().catch((e) => { errorLine.textContent = t('error', String(e)); });
+}
