@@ -33,13 +33,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/accounts/{accountId}/webhooks")
 @Tag(name = "Webhooks")
-class WebhooksController {
+class WebhookSubscriptionsController {
 
     private final Subscriptions subscriptions;
     private final Deliveries deliveries;
     private final DeliveryWorker worker;
 
-    WebhooksController(Subscriptions subscriptions, Deliveries deliveries, DeliveryWorker worker) {
+    WebhookSubscriptionsController(Subscriptions subscriptions, Deliveries deliveries, DeliveryWorker worker) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.worker = worker;
