@@ -51,7 +51,9 @@ class DeliveryWorker implements SmartLifecycle {
     private final String node;
     private final Semaphore wake = new Semaphore(0);
     private final Map<UUID, Deliveries.Claimed> held = new ConcurrentHashMap<>();
+    private final Object claiming = new Object();
     private volatile boolean running;
+    private volatile boolean paused;
     private volatile @Nullable Thread loop;
     private volatile @Nullable ExecutorService executor;
 
@@ -72,6 +74,19 @@ class DeliveryWorker implements SmartLifecycle {
         }
     }
 
+    /** Stops claiming (for tests that play another node); returns once a claim under way has finished. */
+    void pause() {
+        paused = true;
+        synchronized (claiming) {
+            log.debug("Webhook worker paused");
+        }
+    }
+
+    void resume() {
+        paused = false;
+        wake();
+    }
+
     @Override
     public boolean isAutoStartup() {
         return settings.workerEnabled();
@@ -88,11 +103,13 @@ class DeliveryWorker implements SmartLifecycle {
         while (running) {
             boolean more = false;
             try {
-                int free = settings.concurrency() - held.size();
-                if (free > 0) {
-                    var claimed = deliveries.claim(node, free, settings.lease(), settings.accountConcurrency());
-                    claimed.forEach(this::start);
-                    more = claimed.size() == free;
+                synchronized (claiming) {
+                    int free = settings.concurrency() - held.size();
+                    if (!paused && free > 0) {
+                        var claimed = deliveries.claim(node, free, settings.lease(), settings.accountConcurrency());
+                        claimed.forEach(this::start);
+                        more = claimed.size() == free;
+                    }
                 }
             } catch (RuntimeException e) {
                 if (!running) {

@@ -24,9 +24,12 @@ import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestHttp;
 import com.whatpro.hub.TestInfrastructure;
 
+import com.whatpro.hub.SecondNode;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -57,6 +60,11 @@ class WebhooksTests extends IntegrationTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+    @Autowired
+    DeliveryWorker worker;
+    @Autowired
+    Deliveries deliveryQueue;
 
     Fixtures fixtures;
     Fixtures.Tenant tenant;
@@ -408,5 +416,71 @@ class WebhooksTests extends IntegrationTest {
         card(board(), "Order 48");
         awaitReceived(other, 1);
         assertThat(received(path)).isEmpty();
+    }
+
+    @Test
+    void aDeliveryClaimedByANodeThatDiedIsSentOnceItsLeaseRunsOut() {
+        var path = "/hooks/" + UUID.randomUUID();
+        receiver.stubFor(post(path).willReturn(aResponse().withStatus(200)));
+        var webhook = subscribe(path, List.of("card.created"));
+        var id = UUID.fromString(webhook.get("id").asString());
+        Instant claimedAt;
+        worker.pause();
+        try {
+            card(board(), "Order 49");
+            await().atMost(PATIENCE).until(() -> !deliveries(id.toString()).isEmpty());
+            // a node claims it for 2 s and dies before sending
+            var claimed = deliveryQueue.claim("dead-node", 1000, Duration.ofSeconds(2), 1000);
+            claimedAt = Instant.now();
+            assertThat(claimed).anyMatch(delivery -> delivery.subscriptionId().equals(id));
+        } finally {
+            worker.resume();
+        }
+
+        var request = awaitReceived(path, 1).getFirst();
+        assertThat(request.getLoggedDate().toInstant()).isAfter(claimedAt.plusMillis(1500));
+        var delivery = awaitDelivery(id.toString(), "delivered");
+        assertThat(delivery.get("attempts").asInt()).isEqualTo(2);
+        assertThat(received(path)).hasSize(1);
+    }
+
+    @Test
+    void twoNodesSendEachDeliveryExactlyOnce() throws Exception {
+        var path = "/hooks/" + UUID.randomUUID();
+        receiver.stubFor(post(path).willReturn(aResponse().withStatus(200).withFixedDelay(30)));
+        var webhook = subscribe(path, List.of("card.created"));
+        int cards = 30;
+        try (var other = SecondNode.start("--whatpro.outbound.allowed=127.0.0.1",
+                "--whatpro.webhooks.poll-interval=50ms", "--whatpro.webhooks.backoff-base=100ms",
+                "--whatpro.webhooks.backoff-cap=300ms")) {
+            var board = board();
+            var otherAdmin = other.http().bearer(tenant.admin().token());
+            for (int i = 0; i < cards; i++) {
+                var through = i % 2 == 0 ? admin : otherAdmin;
+                var response = through.post("/api/v1/accounts/" + tenant.id() + "/boards/"
+                        + board.get("id").asString() + "/cards", Map.of("stage_id", stage(board, "A"), "title", "Card " + i));
+                assertThat(response.status()).as(response.body()).isEqualTo(201);
+            }
+            await().atMost(PATIENCE).until(() -> {
+                var items = deliveries(webhook.get("id").asString());
+                return items.size() == cards && java.util.stream.StreamSupport.stream(items.spliterator(), false)
+                        .allMatch(d -> d.get("status").asString().equals("delivered"));
+            });
+        }
+        var ids = received(path).stream().map(request -> request.getHeader("webhook-id")).toList();
+        assertThat(ids).hasSize(cards).doesNotHaveDuplicates();
+        for (var delivery : deliveries(webhook.get("id").asString())) {
+            assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
+        }
+        var owner = TestInfrastructure.owner();
+        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
+                var statement = connection.prepareStatement(
+                        "select count(distinct claimed_by) from webhook_deliveries where subscription_id = ?")) {
+            statement.setObject(1, UUID.fromString(webhook.get("id").asString()));
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                assertThat(rows.getInt(1)).as("nodes that sent deliveries").isEqualTo(2);
+            }
+        }
     }
 }
