@@ -299,12 +299,20 @@ public class Providers {
     /** Records what the provider said about its connection (a connection webhook or a health check). */
     @Transactional
     public void recordState(AccountId account, UUID id, ConnectionState state) {
+        var before = jdbc.sql("select status from providers where account_id = :account and id = :id for update")
+                .param("account", account.value()).param("id", id).query(String.class).optional();
         jdbc.sql("""
                 update providers set status = :status, status_detail = :detail, checked_at = now()
                 where account_id = :account and id = :id
                 """)
                 .param("status", state.status().jsonName()).param("detail", truncate(state.detail()))
                 .param("account", account.value()).param("id", id).update();
+        if (before.isPresent() && !before.get().equals(state.status().jsonName())) {
+            var previous = java.util.Arrays.stream(ConnectionState.Status.values())
+                    .filter(status -> status.jsonName().equals(before.get())).findFirst().orElse(null);
+            events.publishEvent(new ProviderConnectionChanged(account, id, state.status(), previous,
+                    truncate(state.detail())));
+        }
     }
 
     /** Writes the webhook arrival times noted since the last call; run every few seconds by {@link ProviderMaintenance}. */

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The events a subscription can name. The {@code message.*} and {@code provider.connection} events can be subscribed
- * to, but no module publishes their source events yet (docs/webhooks.md, "Pending events").
+ * The events a subscription can name. The {@code message.*} events can be subscribed to, but the gateway publishes
+ * no source events for them yet (docs/webhooks.md, "Pending events").
  */
 enum EventType {
     CARD_CREATED("card.created"),

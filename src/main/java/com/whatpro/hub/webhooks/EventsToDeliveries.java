@@ -8,6 +8,7 @@ import com.whatpro.hub.kanban.CardChanged;
 import com.whatpro.hub.kanban.CardMoved;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.providers.ProviderConnectionChanged;
 
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.stereotype.Component;
@@ -21,8 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns the other modules' events into deliveries for the subscriptions that want them, once the change committed.
  * The event publication registry keeps each event until this has run, so a crash in between loses none (an event
- * republished after a crash may be delivered twice: receivers deduplicate by {@code webhook-id}, which then differs,
- * or by the data's ids).
+ * republished after a crash may become two deliveries, with different {@code webhook-id}s).
  */
 @Component
 class EventsToDeliveries {
@@ -73,6 +73,18 @@ class EventsToDeliveries {
         data.put("rank", event.rank());
         data.put("actor_id", event.actor() == null ? null : event.actor().toString());
         deliver(event.account(), EventType.CARD_MOVED, data);
+    }
+
+    @Async
+    @TransactionalEventListener
+    void on(ProviderConnectionChanged event) {
+        var data = new LinkedHashMap<String, Object>();
+        data.put("account_id", event.account().value());
+        data.put("provider_id", event.providerId().toString());
+        data.put("status", event.status().jsonName());
+        data.put("previous_status", event.previous() == null ? null : event.previous().jsonName());
+        data.put("detail", event.detail());
+        deliver(event.account(), EventType.PROVIDER_CONNECTION, data);
     }
 
     private void deliver(AccountId account, EventType type, Map<String, Object> data) {

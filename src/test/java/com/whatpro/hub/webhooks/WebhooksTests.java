@@ -62,6 +62,8 @@ class WebhooksTests extends IntegrationTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @Autowired
+    com.whatpro.hub.providers.Providers providers;
+    @Autowired
     DeliveryWorker worker;
     @Autowired
     Deliveries deliveryQueue;
@@ -482,5 +484,46 @@ class WebhooksTests extends IntegrationTest {
                 assertThat(rows.getInt(1)).as("nodes that sent deliveries").isEqualTo(2);
             }
         }
+    }
+
+    @Test
+    void aNumberThatConnectsIsDeliveredAsProviderConnection() throws Exception {
+        var path = "/hooks/" + UUID.randomUUID();
+        receiver.stubFor(post(path).willReturn(aResponse().withStatus(200)));
+        subscribe(path, List.of("provider.connection"));
+        var provider = UUID.randomUUID();
+        var owner = TestInfrastructure.owner();
+        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
+                var statement = connection.prepareStatement("""
+                        insert into providers (id, account_id, name, type, base_url, credentials, webhook_secret_hash,
+                                               webhook_secret)
+                        values (?, ?, 'Sales number', 'evolution', 'http://127.0.0.1:1', 'sealed', '\\x00', 'sealed')
+                        """)) {
+            statement.setObject(1, provider);
+            statement.setLong(2, tenant.id());
+            statement.executeUpdate();
+        }
+        var account = com.whatpro.hub.platform.AccountId.of(tenant.id());
+        com.whatpro.hub.platform.Tenancy.runAs(account, () -> providers.recordState(account, provider,
+                com.whatpro.hub.providers.ConnectionState.connected("open")));
+        // the same state again (a health check) is no news
+        com.whatpro.hub.platform.Tenancy.runAs(account, () -> providers.recordState(account, provider,
+                com.whatpro.hub.providers.ConnectionState.connected("open")));
+        com.whatpro.hub.platform.Tenancy.runAs(account, () -> providers.recordState(account, provider,
+                com.whatpro.hub.providers.ConnectionState.disconnected("logged out")));
+
+        var requests = awaitReceived(path, 2);
+        var data = requests.stream().map(request -> JSON.readTree(request.getBodyAsString()))
+                .peek(body -> assertThat(body.get("type").asString()).isEqualTo("provider.connection"))
+                .map(body -> body.get("data")).toList();
+        var connected = data.stream().filter(d -> d.get("status").asString().equals("connected")).findFirst()
+                .orElseThrow();
+        var disconnected = data.stream().filter(d -> d.get("status").asString().equals("disconnected")).findFirst()
+                .orElseThrow();
+        assertThat(connected.get("provider_id").asString()).isEqualTo(provider.toString());
+        assertThat(connected.get("previous_status").isNull()).isTrue();
+        assertThat(disconnected.get("previous_status").asString()).isEqualTo("connected");
+        assertThat(disconnected.get("detail").asString()).isEqualTo("logged out");
+        assertThat(received(path)).hasSize(2);
     }
 }
