@@ -472,6 +472,9 @@ public class Providers {
         if (!status.equals(was.status())) {
             events.publishEvent(new ProviderChanged(account, id, "provider.connection_changed",
                     Map.of("status", java.util.Arrays.asList(was.status(), status)), null));
+            var previous = java.util.Arrays.stream(ConnectionState.Status.values())
+                    .filter(known -> known.jsonName().equals(was.status())).findFirst().orElse(null);
+            events.publishEvent(new ProviderConnectionChanged(account, id, state.status(), previous, detail));
         }
         if (changed) {
             connection(account, id).ifPresent(now -> stream.publish(account, id, json.writeValueAsString(now)));

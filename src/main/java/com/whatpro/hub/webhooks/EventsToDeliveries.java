@@ -1,0 +1,107 @@
+package com.whatpro.hub.webhooks;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.whatpro.hub.kanban.CardChanged;
+import com.whatpro.hub.kanban.CardMoved;
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.providers.ProviderConnectionChanged;
+
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns the other modules' events into deliveries for the subscriptions that want them, once the change committed.
+ * The event publication registry keeps each event until this has run, so a crash in between loses none (an event
+ * republished after a crash may become two deliveries, with different {@code webhook-id}s).
+ */
+@Component
+class EventsToDeliveries {
+
+    private final Subscriptions subscriptions;
+    private final Deliveries deliveries;
+    private final DeliveryWorker worker;
+    private final JsonMapper json;
+    private final TransactionTemplate transactions;
+
+    EventsToDeliveries(Subscriptions subscriptions, Deliveries deliveries, DeliveryWorker worker, JsonMapper json,
+            PlatformTransactionManager transactions) {
+        this.subscriptions = subscriptions;
+        this.deliveries = deliveries;
+        this.worker = worker;
+        this.json = json;
+        this.transactions = new TransactionTemplate(transactions);
+        this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    @Async
+    @TransactionalEventListener
+    void on(CardChanged event) {
+        var type = switch (event.action()) {
+            case "card.created" -> EventType.CARD_CREATED;
+            case "card.deleted" -> EventType.CARD_DELETED;
+            default -> EventType.CARD_UPDATED;
+        };
+        var data = new LinkedHashMap<String, Object>();
+        data.put("account_id", event.account().value());
+        data.put("board_id", event.boardId().toString());
+        data.put("card_id", event.cardId().toString());
+        data.put("action", event.action());
+        data.put("changes", event.changes());
+        data.put("actor_id", event.actor() == null ? null : event.actor().toString());
+        deliver(event.account(), type, data);
+    }
+
+    @Async
+    @TransactionalEventListener
+    void on(CardMoved event) {
+        var data = new LinkedHashMap<String, Object>();
+        data.put("account_id", event.account().value());
+        data.put("board_id", event.boardId().toString());
+        data.put("card_id", event.cardId().toString());
+        data.put("from_stage_id", event.fromStageId().toString());
+        data.put("to_stage_id", event.toStageId().toString());
+        data.put("rank", event.rank());
+        data.put("actor_id", event.actor() == null ? null : event.actor().toString());
+        deliver(event.account(), EventType.CARD_MOVED, data);
+    }
+
+    @Async
+    @TransactionalEventListener
+    void on(ProviderConnectionChanged event) {
+        var data = new LinkedHashMap<String, Object>();
+        data.put("account_id", event.account().value());
+        data.put("provider_id", event.providerId().toString());
+        data.put("status", event.status().jsonName());
+        data.put("previous_status", event.previous() == null ? null : event.previous().jsonName());
+        data.put("detail", event.detail());
+        deliver(event.account(), EventType.PROVIDER_CONNECTION, data);
+    }
+
+    private void deliver(AccountId account, EventType type, Map<String, Object> data) {
+        var added = Tenancy.callAs(account, () -> transactions.execute(status -> {
+            var subscribers = subscriptions.subscribers(account, type);
+            if (subscribers.isEmpty()) {
+                return false;
+            }
+            var body = new LinkedHashMap<String, Object>();
+            body.put("type", type.key());
+            body.put("timestamp", Instant.now().toString());
+            body.put("data", data);
+            deliveries.enqueue(account, subscribers, type, json.writeValueAsString(body));
+            return true;
+        }));
+        if (Boolean.TRUE.equals(added)) {
+            worker.wake();
+        }
+    }
+}
