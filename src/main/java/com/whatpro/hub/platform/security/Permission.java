@@ -29,7 +29,8 @@ public enum Permission {
     MESSAGES_READ("messages:read", Role.AGENT, "messages:send"),
     MESSAGES_SEND("messages:send", Role.AGENT, "messages:send"),
     CHATWOOT_MANAGE("chatwoot:manage", Role.ADMIN, null),
-    GATEWAY_MANAGE("gateway:manage", Role.ADMIN, null);
+    GATEWAY_MANAGE("gateway:manage", Role.ADMIN, null),
+    AUTOMATIONS_MANAGE("automations:manage", Role.ADMIN, null);
 
     private final String code;
     private final Role leastRole;

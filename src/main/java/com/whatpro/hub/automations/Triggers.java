@@ -1,0 +1,172 @@
+package com.whatpro.hub.automations;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.whatpro.hub.gateway.ConversationOpened;
+import com.whatpro.hub.gateway.MessageReceived;
+import com.whatpro.hub.kanban.AutomatedCards;
+import com.whatpro.hub.kanban.CardChanged;
+import com.whatpro.hub.kanban.CardMoved;
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.Automated;
+import com.whatpro.hub.platform.Tenancy;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Turns what happens into runs. Card events are handled in the transaction of the change itself, whoever made it
+ * (a person through the API or the web app, a program, the gateway, a rule): the run is recorded with the change or
+ * not at all, so a crash loses none. Conversation events arrive after their own commit and get a transaction here.
+ * A change made by a rule's run triggers rules one level deeper; past the deepest level the run is recorded as
+ * {@code loop_stopped} and nothing runs.
+ */
+@Component
+class Triggers {
+
+    private final Automations automations;
+    private final Runs runs;
+    private final AutomatedCards cards;
+    private final RunWorker worker;
+    private final AutomationSettings settings;
+    private final TransactionTemplate transactions;
+
+    Triggers(Automations automations, Runs runs, AutomatedCards cards, @Lazy RunWorker worker, AutomationSettings settings,
+            PlatformTransactionManager transactionManager) {
+        this.automations = automations;
+        this.runs = runs;
+        this.cards = cards;
+        this.worker = worker;
+        this.settings = settings;
+        this.transactions = new TransactionTemplate(transactionManager);
+    }
+
+    @EventListener
+    void on(CardChanged event) {
+        if (!"card.created".equals(event.action())) {
+            return;
+        }
+        var created = automations.active(event.account(), "card.created", null);
+        var entered = automations.active(event.account(), "card.entered_stage", null);
+        if (created.isEmpty() && entered.isEmpty()) {
+            return;
+        }
+        var card = cards.card(event.account(), event.cardId()).orElse(null);
+        if (card == null) {
+            return;
+        }
+        add(event.account(), "card.created", created, card, Map.of());
+        add(event.account(), "card.entered_stage", entered.stream()
+                .filter(rule -> card.stageId().equals(rule.rule().trigger().stageId())).toList(), card, Map.of());
+    }
+
+    @EventListener
+    void on(CardMoved event) {
+        if (event.fromStageId().equals(event.toStageId())) {
+            return;
+        }
+        var rules = automations.active(event.account(), "card.entered_stage", event.toStageId());
+        if (rules.isEmpty()) {
+            return;
+        }
+        cards.card(event.account(), event.cardId())
+                .ifPresent(card -> add(event.account(), "card.entered_stage", rules, card, Map.of()));
+    }
+
+    @EventListener
+    void on(ConversationOpened event) {
+        var context = new LinkedHashMap<String, Object>();
+        context.put("conversation_id", event.chatwootConversationId());
+        context.put("contact_name", event.contactName());
+        if (event.contactPhoneE164() != null) {
+            context.put("contact_phone", event.contactPhoneE164());
+        }
+        context.put("chatwoot_contact_id", event.chatwootContactId());
+        inAccount(event.account(), () -> {
+            var rules = automations.active(event.account(), "conversation.opened", null);
+            add(event.account(), "conversation.opened", rules, null, context);
+        });
+    }
+
+    @EventListener
+    void on(MessageReceived event) {
+        var context = new LinkedHashMap<String, Object>();
+        context.put("conversation_id", event.chatwootConversationId());
+        if (event.text() != null) {
+            context.put("text", event.text());
+        }
+        inAccount(event.account(), () -> {
+            var text = event.text() == null ? "" : event.text().toLowerCase(Locale.ROOT);
+            var rules = automations.active(event.account(), "message.received", null).stream()
+                    .filter(rule -> rule.rule().trigger().contains() == null
+                            || text.contains(rule.rule().trigger().contains().toLowerCase(Locale.ROOT)))
+                    .toList();
+            add(event.account(), "message.received", rules, null, context);
+        });
+    }
+
+    /**
+     * Records a run of each rule: pending when its conditions hold (or, without a card yet, are checked when it
+     * runs), else skipped; loop_stopped past the deepest chain.
+     */
+    void add(AccountId account, String trigger, List<Automations.Active> rules, AutomatedCards.@Nullable CardFacts card,
+            Map<String, ?> context) {
+        if (rules.isEmpty()) {
+            return;
+        }
+        var depth = Automated.current().map(run -> run.depth() + 1).orElse(0);
+        var pending = false;
+        for (var rule : rules) {
+            var types = rule.rule().actions().stream().map(Rule.Action::type).toList();
+            String status;
+            var runContext = new LinkedHashMap<String, Object>(context);
+            if (depth > settings.maxDepth()) {
+                status = "loop_stopped";
+                runContext.put("stopped_after", Automated.current().map(Automated.Run::automationId).orElse(null));
+            } else if (card == null) {
+                status = Runs.PENDING;
+                runContext.put("check_conditions", true);
+            } else {
+                status = Conditions.hold(rule.rule().conditions(), card) ? Runs.PENDING : "skipped";
+            }
+            pending |= Runs.PENDING.equals(status);
+            runs.add(account, rule.id(), trigger, card == null ? null : card.id(), runContext, depth, status, types);
+        }
+        if (pending && TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    worker.wake();
+                }
+            });
+        } else if (pending) {
+            worker.wake();
+        }
+    }
+
+    private void inAccount(AccountId account, Runnable work) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()
+                && Tenancy.currentAccount().filter(account::equals).isPresent()) {
+            work.run();
+        } else if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            // published inside another scope's transaction: record the runs once that one is over
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    Thread.ofVirtual().start(() -> inAccount(account, work));
+                }
+            });
+        } else {
+            Tenancy.runAs(account, () -> transactions.executeWithoutResult(status -> work.run()));
+        }
+    }
+}
