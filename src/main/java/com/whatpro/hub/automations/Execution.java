@@ -158,6 +158,13 @@ class Execution {
                                     : null), conversation))
                     : conversations.cardOf(account, conversation);
             cardId = attached.map(AttachedCard::cardId).orElse(null);
+            if (cardId != null) {
+                var found = cardId;
+                inAccount(account, () -> {
+                    runs.card(run, found);
+                    return null;
+                });
+            }
         }
         var id = cardId;
         var card = id == null ? null : inAccount(account, () -> cards.card(account, id)).orElse(null);

@@ -12,6 +12,7 @@ import com.whatpro.hub.platform.Ids;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,26 +47,44 @@ class Runs {
             JsonNode actions, @Nullable Instant finishedAt) {
     }
 
-    /** Adds a run in the caller's transaction; {@code status} pending runs, the others are finished at once. */
-    UUID add(AccountId account, UUID automation, String trigger, @Nullable UUID card, Map<String, ?> context,
-            int depth, String status, List<String> actionTypes) {
-        var id = Ids.newId();
-        var actions = JsonNodeFactory.instance.arrayNode();
-        for (var type : actionTypes) {
-            actions.addObject().put("type", type).put("status", PENDING.equals(status) ? PENDING : "not_run")
-                    .putNull("detail");
+    /** A run to add: {@code status} pending runs; the others are finished at once. */
+    record NewRun(UUID automation, String status, Map<String, ?> context, List<String> actionTypes) {
+    }
+
+    /** Adds the runs one event triggered, in the caller's transaction, with one statement. */
+    void add(AccountId account, String trigger, @Nullable UUID card, int depth, List<NewRun> runs) {
+        var size = runs.size();
+        var ids = new UUID[size];
+        var automations = new UUID[size];
+        var statuses = new String[size];
+        var contexts = new String[size];
+        var actions = new String[size];
+        for (int i = 0; i < size; i++) {
+            var run = runs.get(i);
+            var outcomes = JsonNodeFactory.instance.arrayNode();
+            for (var type : run.actionTypes()) {
+                outcomes.addObject().put("type", type)
+                        .put("status", PENDING.equals(run.status()) ? PENDING : "not_run").putNull("detail");
+            }
+            ids[i] = Ids.newId();
+            automations[i] = run.automation();
+            statuses[i] = run.status();
+            contexts[i] = json.writeValueAsString(run.context());
+            actions[i] = json.writeValueAsString(outcomes);
         }
         jdbc.sql("""
                 insert into automation_runs (id, account_id, automation_id, trigger_event, card_id, context, depth,
                                              status, actions, finished_at)
-                values (:id, :account, :automation, :trigger, :card, cast(:context as jsonb), :depth, :status,
-                        cast(:actions as jsonb), case when :status = 'pending' then null else now() end)
+                select r.id, :account, r.automation, :trigger, :card, cast(r.context as jsonb), :depth, r.status,
+                       cast(r.actions as jsonb), case when r.status = 'pending' then null else now() end
+                from unnest(cast(:ids as uuid[]), cast(:automations as uuid[]), cast(:statuses as text[]),
+                            cast(:contexts as text[]), cast(:actions as text[]))
+                     as r(id, automation, status, context, actions)
                 """)
-                .param("id", id).param("account", account.value()).param("automation", automation)
-                .param("trigger", trigger).param("card", card).param("context", json.writeValueAsString(context))
-                .param("depth", depth).param("status", status).param("actions", json.writeValueAsString(actions))
+                .param("account", account.value()).param("trigger", trigger).param("card", card)
+                .param("depth", depth).param("ids", ids).param("automations", automations)
+                .param("statuses", statuses).param("contexts", contexts).param("actions", actions)
                 .update();
-        return id;
     }
 
     /** Claims due runs of any account; needs the platform scope. */
@@ -113,6 +132,12 @@ class Runs {
                 .param("id", run.id()).param("token", run.claimToken()).update() == 1;
     }
 
+    /** Names the card a conversation's run found when it started. */
+    void card(Run run, UUID card) {
+        jdbc.sql("update automation_runs set card_id = :card where account_id = :account and id = :id and card_id is null")
+                .param("card", card).param("account", run.account().value()).param("id", run.id()).update();
+    }
+
     boolean finish(Run run, String status) {
         return jdbc.sql("""
                 update automation_runs set status = :status, finished_at = now(), claim_token = null, lease_until = null
@@ -134,6 +159,7 @@ class Runs {
     }
 
     /** Newest first, before the given sequence number. */
+    @Transactional(readOnly = true)
     List<Logged> log(AccountId account, UUID automation, long before, int limit) {
         return jdbc.sql("""
                 select id, created_at, trigger_event, card_id, status, depth, actions::text, finished_at, seq

@@ -125,22 +125,28 @@ class Triggers {
         }
         var depth = Automated.current().map(run -> run.depth() + 1).orElse(0);
         var pending = false;
+        var added = new java.util.ArrayList<Runs.NewRun>(rules.size());
         for (var rule : rules) {
             var types = rule.rule().actions().stream().map(Rule.Action::type).toList();
             String status;
-            var runContext = new LinkedHashMap<String, Object>(context);
+            Map<String, ?> runContext = context;
             if (depth > settings.maxDepth()) {
                 status = "loop_stopped";
-                runContext.put("stopped_after", Automated.current().map(Automated.Run::automationId).orElse(null));
+                var stopped = new LinkedHashMap<String, Object>(context);
+                Automated.current().ifPresent(run -> stopped.put("triggered_by", run.automationId().toString()));
+                runContext = stopped;
             } else if (card == null) {
                 status = Runs.PENDING;
-                runContext.put("check_conditions", true);
+                var later = new LinkedHashMap<String, Object>(context);
+                later.put("check_conditions", true);
+                runContext = later;
             } else {
                 status = Conditions.hold(rule.rule().conditions(), card) ? Runs.PENDING : "skipped";
             }
             pending |= Runs.PENDING.equals(status);
-            runs.add(account, rule.id(), trigger, card == null ? null : card.id(), runContext, depth, status, types);
+            added.add(new Runs.NewRun(rule.id(), status, runContext, types));
         }
+        runs.add(account, trigger, card == null ? null : card.id(), depth, added);
         if (pending && TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
