@@ -61,6 +61,7 @@ class Execution {
     private final AutomationSettings settings;
     private final TransactionTemplate transactions;
     private final OutboundHttp http;
+    private volatile boolean stopping;
 
     Execution(Automations automations, Runs runs, AutomatedCards cards, ConversationCards conversations,
             AutomatedMessages messages, Teams teams, JsonMapper json, AutomationSettings settings,
@@ -283,8 +284,12 @@ class Execution {
             }
             return retryOrFail(run, index, "HTTP " + response.status());
         } catch (OutboundException e) {
+            if (stopping) {
+                throw new Lost(); // this node is going down: the call stays marked started
+            }
             return switch (e.kind()) {
-                case UNREACHABLE -> retryOrFail(run, index, "unreachable: " + e.getMessage());
+                case UNREACHABLE -> neverDelivered(e) ? retryOrFail(run, index, "unreachable: " + e.getMessage())
+                        : failed(run, index, e.getMessage() + "; not repeated, as the receiver may have it");
                 case REFUSED -> {
                     record(run, index, "failed", "refused by the outbound policy: " + e.getMessage());
                     yield Outcome.FAILED;
@@ -296,11 +301,29 @@ class Execution {
                 }
             };
         } catch (IOException e) {
-            return retryOrFail(run, index, "unreachable: " + e.getMessage());
+            if (stopping) {
+                throw new Lost();
+            }
+            return failed(run, index, e.getMessage() + "; not repeated, as the receiver may have it");
         }
     }
 
+    /** The request cannot have reached the receiver: no connection was made. */
+    private static boolean neverDelivered(OutboundException e) {
+        return e.getCause() instanceof java.net.ConnectException
+                || e.getCause() instanceof org.apache.hc.client5.http.ConnectTimeoutException
+                || e.getCause() instanceof java.net.UnknownHostException;
+    }
+
+    private Outcome failed(Runs.Run run, int index, String detail) {
+        record(run, index, "failed", detail);
+        return Outcome.FAILED;
+    }
+
     private Outcome retryOrFail(Runs.Run run, int index, String detail) {
+        if (stopping) {
+            throw new Lost();
+        }
         if (run.attempts() >= settings.maxAttempts()) {
             record(run, index, "failed", detail + "; gave up after " + run.attempts() + " attempts");
             return Outcome.FAILED;
@@ -317,6 +340,9 @@ class Execution {
     }
 
     private void record(Runs.Run run, int index, String status, @Nullable String detail) {
+        if (stopping) {
+            throw new Lost();
+        }
         inAccount(run.account(), () -> {
             if (!runs.recordAction(run, index, status, detail, settings.lease())) {
                 throw new Lost();
@@ -338,7 +364,9 @@ class Execution {
         return Tenancy.callAs(account, () -> transactions.execute(status -> work.get()));
     }
 
+    /** The node is going down: what is in flight is left for another node, as after a crash. */
     void close() {
+        stopping = true;
         http.close();
     }
 }
