@@ -11,11 +11,13 @@ import java.util.regex.Pattern;
 
 /**
  * What automation rules add to a card move (single-file program: {@code java bench/automations/AutomationsBench.java
- * BASE_URL [MOVES]}). Creates three accounts on the enterprise plan, each with a board of stages A and B and one
- * card: one without rules, one with 100 rules spread over the triggers (25 of them fire on each move, their
- * conditions fail, so 25 skipped runs are logged), and one with 100 rules of which 50 fire on each move. It then
+ * BASE_URL [MOVES [FIRING]]}). Creates accounts on the enterprise plan, each with a board of stages A and B and
+ * one card: one without rules, and one per FIRING (default 25 and 50) with 100 rules of which FIRING fire on each
+ * move (their conditions fail, so FIRING skipped runs are logged per move) and the rest wait on other triggers. It then
  * moves each account's card back and forth between A and B, the accounts taking turns, and reports the latency of
- * the move request per account (after a warm-up), and the difference to the account without rules.
+ * the move request per account (after a warm-up), the difference to the account without rules, and the service's
+ * own timer of the rules' share of each move ({@code whatpro_automations_card_evaluation_seconds}, from
+ * {@code /actuator/prometheus}, which answers the super_admin).
  * Signs in as the super_admin of {@code BENCH_ADMIN_EMAIL} / {@code BENCH_ADMIN_PASSWORD}.
  */
 public class AutomationsBench {
@@ -31,12 +33,15 @@ public class AutomationsBench {
     public static void main(String[] args) throws Exception {
         base = args[0].replaceAll("/$", "");
         var moves = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        var firing = args.length > 2 ? List.of(Integer.parseInt(args[2])) : List.of(25, 50);
         var warmup = moves / 5;
         token = login();
-        var none = account("no rules", 0);
-        var spread = account("100 rules, 25 fire", 25);
-        var dense = account("100 rules, 50 fire", 50);
-        var accounts = List.of(none, spread, dense);
+        var accounts = new ArrayList<Account>();
+        accounts.add(account("no rules", 0));
+        for (var count : firing) {
+            accounts.add(account("100 rules, " + count + " fire", count));
+        }
+        var none = accounts.getFirst();
         var times = new LinkedHashMap<Account, List<Double>>();
         accounts.forEach(account -> times.put(account, new ArrayList<>()));
         for (int i = 0; i < warmup + moves; i++) {
@@ -62,6 +67,14 @@ public class AutomationsBench {
             System.out.printf("%-22s %8d %8.2f %8.2f %8.2f %10.2f%n", entry.getKey().name(), list.size(),
                     percentile(list, 50), percentile(list, 95), percentile(list, 99),
                     percentile(list, 95) - percentile(baseline, 95));
+        }
+        // the service's own measure of the rules' share of each move (rules_fired: none, some)
+        var metrics = send("GET", "/actuator/prometheus", "");
+        if (metrics.statusCode() == 200) {
+            metrics.body().lines().filter(line -> line.startsWith("whatpro_automations_card_evaluation_seconds{")
+                    || line.startsWith("whatpro_automations_card_evaluation_seconds_count")).forEach(System.out::println);
+        } else {
+            System.out.println("GET /actuator/prometheus answered " + metrics.statusCode());
         }
     }
 
@@ -136,9 +149,12 @@ public class AutomationsBench {
     }
 
     static HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        var request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token);
+        if (!body.isEmpty()) {
+            request.header("Content-Type", "application/json");
+        }
+        return HTTP.send(request.method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static String field(String json, String name) {

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import com.whatpro.hub.gateway.ConversationOpened;
 import com.whatpro.hub.gateway.MessageReceived;
@@ -13,6 +14,9 @@ import com.whatpro.hub.kanban.CardMoved;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Automated;
 import com.whatpro.hub.platform.Tenancy;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.annotation.Lazy;
@@ -39,9 +43,13 @@ class Triggers {
     private final RunWorker worker;
     private final AutomationSettings settings;
     private final TransactionTemplate transactions;
+    private final Timer noRules;
+    private final Timer withRules;
 
     Triggers(Automations automations, Runs runs, AutomatedCards cards, @Lazy RunWorker worker, AutomationSettings settings,
-            PlatformTransactionManager transactionManager) {
+            PlatformTransactionManager transactionManager, MeterRegistry meters) {
+        this.noRules = timer(meters, "none");
+        this.withRules = timer(meters, "some");
         this.automations = automations;
         this.runs = runs;
         this.cards = cards;
@@ -55,18 +63,32 @@ class Triggers {
         if (!"card.created".equals(event.action())) {
             return;
         }
+        var start = System.nanoTime();
+        var fired = created(event);
+        (fired ? withRules : noRules).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    /** What finding, checking and recording the rules of a card event adds to the change, by whether any fired. */
+    private static Timer timer(MeterRegistry meters, String fired) {
+        return Timer.builder("whatpro.automations.card.evaluation").tag("rules_fired", fired)
+                .description("What finding, checking and recording the rules of a card event adds to the change")
+                .publishPercentiles(0.5, 0.95, 0.99).register(meters);
+    }
+
+    private boolean created(CardChanged event) {
         var created = automations.active(event.account(), "card.created", null);
         var entered = automations.active(event.account(), "card.entered_stage", null);
         if (created.isEmpty() && entered.isEmpty()) {
-            return;
+            return false;
         }
         var card = cards.card(event.account(), event.cardId()).orElse(null);
         if (card == null) {
-            return;
+            return false;
         }
         add(event.account(), "card.created", created, card, Map.of());
         add(event.account(), "card.entered_stage", entered.stream()
                 .filter(rule -> card.stageId().equals(rule.rule().trigger().stageId())).toList(), card, Map.of());
+        return true;
     }
 
     @EventListener
@@ -74,12 +96,19 @@ class Triggers {
         if (event.fromStageId().equals(event.toStageId())) {
             return;
         }
+        var start = System.nanoTime();
+        var fired = moved(event);
+        (fired ? withRules : noRules).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+
+    private boolean moved(CardMoved event) {
         var rules = automations.active(event.account(), "card.entered_stage", event.toStageId());
         if (rules.isEmpty()) {
-            return;
+            return false;
         }
         cards.card(event.account(), event.cardId())
                 .ifPresent(card -> add(event.account(), "card.entered_stage", rules, card, Map.of()));
+        return true;
     }
 
     @EventListener

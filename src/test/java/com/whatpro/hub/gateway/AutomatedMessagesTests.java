@@ -83,4 +83,39 @@ class AutomatedMessagesTests extends IntegrationTest {
         Eventually.quietFor(Duration.ofMillis(800));
         assertThat(providers.sent(provider.key())).hasSize(1);
     }
+
+    @Test
+    void aRuleOnMessagesContainingAWordNotesOnlyThoseInChatwoot() {
+        var admin = http().bearer(tenant.admin().token());
+        var base = "/api/v1/accounts/" + tenant.id();
+        var created = admin.post(base + "/automations", Map.of("name", "Price questions", "trigger",
+                Map.of("type", "message.received", "contains", "PREÇO"), "actions", List.of(
+                        Map.of("type", "chatwoot_note", "text", "Price question: send the table"),
+                        Map.of("type", "add_label", "label", "pricing"))));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        var rule = created.json().get("id").asString();
+        var from = "5511966660002@s.whatsapp.net";
+
+        Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(), "3EB0B1" + System.nanoTime(),
+                from, "João", "Bom dia", false), Map.of());
+        Eventually.until("the first message is in Chatwoot", () -> chatwoot.messages(chatwootAccount).size() == 1);
+        var board = admin.get(base + "/boards").json().get("items").get(0).get("id").asString();
+        Eventually.until("the conversation's card is on the board", () -> admin.get(base + "/boards/" + board
+                + "/cards").json().get("items").size() == 1);
+        Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(), "3EB0B2" + System.nanoTime(),
+                from, "João", "Qual o preço do plano anual?", false), Map.of());
+
+        var note = Eventually.value("the note is in Chatwoot", () -> chatwoot.messages(chatwootAccount).stream()
+                .filter(FakeChatwoot.Message::privateNote).toList(), list -> !list.isEmpty());
+        assertThat(note).singleElement().satisfies(message ->
+                assertThat(message.content()).isEqualTo("Price question: send the table"));
+        var runs = Eventually.value("the run is logged", () -> admin.get(base + "/automations/" + rule + "/runs")
+                .json().get("items"), items -> !items.isEmpty() && !items.get(0).get("status").asString().equals("pending"));
+        assertThat(runs).hasSize(1);
+        assertThat(runs.get(0).get("status").asString()).isEqualTo("done");
+        var card = admin.get(base + "/cards/" + runs.get(0).get("card_id").asString()).json();
+        assertThat(card.get("labels").get(0).asString()).isEqualTo("pricing");
+        Eventually.quietFor(Duration.ofMillis(500));
+        assertThat(chatwoot.messages(chatwootAccount).stream().filter(FakeChatwoot.Message::privateNote)).hasSize(1);
+    }
 }
