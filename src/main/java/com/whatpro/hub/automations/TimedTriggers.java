@@ -70,7 +70,7 @@ class TimedTriggers {
                             .param("account", account.value()).param("automation", rule.id())
                             .param("card", card.cardId()).param("stay", java.sql.Timestamp.from(card.stay())).update();
                     if (fired == 1) {
-                        cards.card(account, card.cardId()).ifPresent(facts -> triggers.add(account, type,
+                        cards.conditionFacts(account, card.cardId()).ifPresent(facts -> triggers.add(account, type,
                                 List.of(rule), facts, Map.of("stage_id", card.stageId().toString())));
                     }
                 }

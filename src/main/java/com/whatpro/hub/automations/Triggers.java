@@ -81,7 +81,7 @@ class Triggers {
         if (created.isEmpty() && entered.isEmpty()) {
             return false;
         }
-        var card = cards.card(event.account(), event.cardId()).orElse(null);
+        var card = cards.conditionFacts(event.account(), event.cardId()).orElse(null);
         if (card == null) {
             return false;
         }
@@ -106,7 +106,7 @@ class Triggers {
         if (rules.isEmpty()) {
             return false;
         }
-        cards.card(event.account(), event.cardId())
+        cards.conditionFacts(event.account(), event.cardId())
                 .ifPresent(card -> add(event.account(), "card.entered_stage", rules, card, Map.of()));
         return true;
     }

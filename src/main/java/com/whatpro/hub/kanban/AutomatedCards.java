@@ -75,6 +75,26 @@ public class AutomatedCards {
                 json.readValue(json.writeValueAsString(card.customFields()), OBJECT), card.archived()));
     }
 
+    /**
+     * What conditions look at, in one query off the card's key: without its stage's name and its conversations,
+     * which only actions need ({@link #card}).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<CardFacts> conditionFacts(AccountId account, UUID cardId) {
+        return jdbc.sql("""
+                select id, board_id, stage_id, title, contact_name, contact_phone, amount_minor, currency, priority,
+                       assignee_id, labels, custom_fields::text, archived_at is not null
+                from cards where account_id = :account and id = :id
+                """)
+                .param("account", account.value()).param("id", cardId)
+                .query((rs, n) -> new CardFacts(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class), "", rs.getString(4), rs.getString(5), rs.getString(6), List.of(),
+                        rs.getObject(7, Long.class), rs.getString(8), rs.getString(9), rs.getObject(10, UUID.class),
+                        List.of((String[]) rs.getArray(11).getArray()), json.readValue(rs.getString(12), OBJECT),
+                        rs.getBoolean(13)))
+                .optional();
+    }
+
     @Transactional(propagation = Propagation.MANDATORY)
     public Optional<StageFacts> stage(AccountId account, UUID stageId) {
         return stages.find(account, stageId).map(stage -> new StageFacts(stage.id(), stage.boardId(), stage.name()));
