@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** A countable thing a plan limits. */
 public enum Limit {
-    AGENTS, TEAMS, PROVIDERS, BOARDS, MONTHLY_MESSAGES;
+    AGENTS, TEAMS, PROVIDERS, BOARDS, MONTHLY_MESSAGES, AUTOMATIONS;
 
     /** The name used in JSON and in problems: {@code max_agents}. */
     public String key() {

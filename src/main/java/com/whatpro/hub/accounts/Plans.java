@@ -23,10 +23,10 @@ public final class Plans {
     }
 
     private static final Map<String, Plan> CATALOG = Map.of(
-            "free", plan("free", 3, 1, 1, 1, 1_000, false, false, 600),
-            "standard", plan("standard", 10, 5, 3, 5, 10_000, true, true, 3_000),
-            "pro", plan("pro", 50, 20, 10, 20, 100_000, true, true, 12_000),
-            "enterprise", plan("enterprise", UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED, true, true, 60_000));
+            "free", plan("free", 3, 1, 1, 1, 1_000, 3, false, false, 600),
+            "standard", plan("standard", 10, 5, 3, 5, 10_000, 20, true, true, 3_000),
+            "pro", plan("pro", 50, 20, 10, 20, 100_000, 100, true, true, 12_000),
+            "enterprise", plan("enterprise", UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED, true, true, 60_000));
 
     public static final List<String> NAMES = List.of("free", "standard", "pro", "enterprise");
 
@@ -50,13 +50,14 @@ public final class Plans {
     }
 
     private static Plan plan(String name, long agents, long teams, long providers, long boards, long messages,
-            boolean apiKeys, boolean auditLog, long requestsPerMinute) {
+            long automations, boolean apiKeys, boolean auditLog, long requestsPerMinute) {
         var limits = new EnumMap<Limit, Long>(Limit.class);
         limits.put(Limit.AGENTS, agents);
         limits.put(Limit.TEAMS, teams);
         limits.put(Limit.PROVIDERS, providers);
         limits.put(Limit.BOARDS, boards);
         limits.put(Limit.MONTHLY_MESSAGES, messages);
+        limits.put(Limit.AUTOMATIONS, automations);
         return new Plan(name, Map.copyOf(limits), Map.of("kanban", true, "api_keys", apiKeys, "chatwoot_sso", true,
                 "audit_log", auditLog), Rate.of(requestsPerMinute, Duration.ofMinutes(1)));
     }

@@ -1,6 +1,7 @@
 package com.whatpro.hub.audit;
 
 import com.whatpro.hub.platform.Auditable;
+import com.whatpro.hub.platform.Automated;
 import com.whatpro.hub.platform.Ids;
 import com.whatpro.hub.platform.security.Caller;
 import com.whatpro.hub.platform.security.Callers;
@@ -75,7 +76,11 @@ class AuditTrail {
             };
         }
         var declared = event.auditActor();
-        return declared == null ? Auditable.Actor.system() : declared;
+        if (declared != null) {
+            return declared;
+        }
+        return Automated.current().map(run -> new Auditable.Actor("automation", run.automationId()))
+                .orElseGet(Auditable.Actor::system);
     }
 
     private static @Nullable String truncate(@Nullable String text) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -43,12 +44,15 @@ class InboundBridge {
     private final ChatwootPosts posts;
     private final TransactionTemplate transactions;
     private final ServiceWindows windows;
+    private final ApplicationEventPublisher events;
 
     InboundBridge(Providers providers, Messages messages, ChatwootConnections connections,
             Conversations conversations, InboundMedia media, WhatsAppContacts contacts, ChatwootStatuses statuses,
-            ChatwootPosts posts, PlatformTransactionManager transactions, ServiceWindows windows) {
+            ChatwootPosts posts, PlatformTransactionManager transactions, ServiceWindows windows,
+            ApplicationEventPublisher events) {
         this.windows = windows;
         this.posts = posts;
+        this.events = events;
         this.providers = providers;
         this.messages = messages;
         this.connections = connections;
@@ -107,6 +111,10 @@ class InboundBridge {
             var posted = chatwoot.createMessage(conversation.conversationId(),
                     chatwootMessage(account, provider.get(), message, sourceId, attempt));
             statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
+            if (!message.fromMe()) {
+                events.publishEvent(new MessageReceived(account, recorded.id(), conversation.conversationId(),
+                        provider.get().id(), message.media() == null ? message.text() : message.media().caption()));
+            }
         });
         if (message.media() == null) {
             postOnce.run();

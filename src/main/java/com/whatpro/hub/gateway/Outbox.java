@@ -67,6 +67,22 @@ class Outbox {
     }
 
     /**
+     * Queues a message to a contact in their Chatwoot conversation (an automation's), so its copy lands there.
+     *
+     * @throws ApiProblem 403 {@code limit-exceeded} when the month's messages are used up
+     */
+    @Transactional
+    UUID queueToConversation(AccountId account, Provider provider, String toE164, long conversationId,
+            Outgoing outgoing) {
+        entitlements.recordMessages(account, 1);
+        var id = messages.insert(account, new Messages.NewMessage(Messages.Direction.OUTBOUND, Messages.Origin.API,
+                "pending", provider.id(), null, toE164, null, outgoing.text(), outgoing.media(), conversationId, null,
+                0)).orElseThrow();
+        schedule(account, provider, toE164, id);
+        return id;
+    }
+
+    /**
      * Queues what an agent wrote in a Chatwoot conversation: one message per attachment (the text goes with the
      * first as its caption), or one text message. A Chatwoot message queued before is not queued again. Over the
      * monthly limit, the messages are recorded as failed, and so shown in Chatwoot ({@link ChatwootStatuses}).

@@ -30,7 +30,8 @@ public enum Permission {
     MESSAGES_SEND("messages:send", Role.AGENT, "messages:send"),
     CHATWOOT_MANAGE("chatwoot:manage", Role.ADMIN, null),
     GATEWAY_MANAGE("gateway:manage", Role.ADMIN, null),
-    WEBHOOKS_MANAGE("webhooks:manage", Role.ADMIN, null);
+    WEBHOOKS_MANAGE("webhooks:manage", Role.ADMIN, null),
+    AUTOMATIONS_MANAGE("automations:manage", Role.ADMIN, null);
 
     private final String code;
     private final Role leastRole;

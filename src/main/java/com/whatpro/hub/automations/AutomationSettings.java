@@ -1,0 +1,28 @@
+package com.whatpro.hub.automations;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How rules run.
+ *
+ * @param worker whether this node works runs and scans for time-based triggers
+ * @param pollInterval how often an idle worker looks for due runs (a run triggered on this node wakes it at once)
+ * @param scanInterval how often the SLA and idle triggers are looked for
+ * @param lease how long a node holds a claimed run before another may take it over
+ * @param maxDepth how many rules may trigger one another in a chain before the chain is stopped
+ * @param maxAttempts attempts of a run whose actions failed in a way worth retrying
+ * @param webhookTimeout how long a webhook action's call may take
+ */
+@ConfigurationProperties("whatpro.automations")
+record AutomationSettings(
+        @DefaultValue("true") boolean worker,
+        @DefaultValue("1s") Duration pollInterval,
+        @DefaultValue("60s") Duration scanInterval,
+        @DefaultValue("60s") Duration lease,
+        @DefaultValue("5") int maxDepth,
+        @DefaultValue("5") int maxAttempts,
+        @DefaultValue("10s") Duration webhookTimeout) {
+}

@@ -1,0 +1,221 @@
+package com.whatpro.hub.automations;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.whatpro.hub.accounts.Entitlements;
+import com.whatpro.hub.accounts.Limit;
+import com.whatpro.hub.accounts.UsageCounter;
+import com.whatpro.hub.identity.Memberships;
+import com.whatpro.hub.kanban.AutomatedCards;
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.Ids;
+import com.whatpro.hub.platform.outbound.OutboundPolicy;
+import com.whatpro.hub.teams.Teams;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The rules of each account. Saving one checks that every stage, user, team and field it names exists in the
+ * account, and that its webhook URL passes the outbound policy; creating one counts against
+ * {@code max_automations}. Triggers find the enabled rules of a kind off an index; the parsed rule is kept per
+ * node by id and version, so an event with a hundred rules in the account costs one small query.
+ */
+@Service
+class Automations implements UsageCounter {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Entitlements entitlements;
+    private final AutomatedCards cards;
+    private final Memberships memberships;
+    private final Teams teams;
+    private final OutboundPolicy outbound;
+    private final ApplicationEventPublisher events;
+    private final Map<UUID, Parsed> parsed = new ConcurrentHashMap<>();
+
+    Automations(JdbcClient jdbc, JsonMapper json, Entitlements entitlements, AutomatedCards cards,
+            Memberships memberships, Teams teams, OutboundPolicy outbound, ApplicationEventPublisher events) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.entitlements = entitlements;
+        this.cards = cards;
+        this.memberships = memberships;
+        this.teams = teams;
+        this.outbound = outbound;
+        this.events = events;
+    }
+
+    record Automation(UUID id, String name, boolean enabled, Rule rule, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** An enabled rule, as triggers need it. */
+    record Active(UUID id, String name, Rule rule) {
+    }
+
+    private record Parsed(Instant version, Active active) {
+    }
+
+    @Override
+    public Limit limit() {
+        return Limit.AUTOMATIONS;
+    }
+
+    @Override
+    public long count(AccountId account) {
+        return jdbc.sql("select count(*) from automations where account_id = :account")
+                .param("account", account.value()).query(Long.class).single();
+    }
+
+    @Transactional(readOnly = true)
+    public List<Automation> list(AccountId account) {
+        return jdbc.sql("select * from automations where account_id = :account order by created_at, id")
+                .param("account", account.value()).query(this::automation).list();
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Automation> find(AccountId account, UUID id) {
+        return jdbc.sql("select * from automations where account_id = :account and id = :id")
+                .param("account", account.value()).param("id", id).query(this::automation).optional();
+    }
+
+    @Transactional
+    public Automation create(AccountId account, String name, boolean enabled, Rule rule) {
+        check(account, rule);
+        entitlements.ensureRoom(account, Limit.AUTOMATIONS, () -> count(account));
+        var id = Ids.newId();
+        jdbc.sql("""
+                insert into automations (id, account_id, name, enabled, trigger_type, trigger_stage_id, rule)
+                values (:id, :account, :name, :enabled, :type, :stage, cast(:rule as jsonb))
+                """)
+                .param("id", id).param("account", account.value()).param("name", name.strip())
+                .param("enabled", enabled).param("type", rule.trigger().type())
+                .param("stage", rule.trigger().stageId()).param("rule", json.writeValueAsString(rule.json()))
+                .update();
+        events.publishEvent(new AutomationChanged(account, id, "automation.created",
+                Map.of("name", name.strip(), "enabled", enabled, "trigger", rule.trigger().type())));
+        return find(account, id).orElseThrow();
+    }
+
+    @Transactional
+    public Optional<Automation> update(AccountId account, UUID id, @Nullable String name, @Nullable Boolean enabled,
+            @Nullable Rule rule) {
+        var before = jdbc.sql("select * from automations where account_id = :account and id = :id for update")
+                .param("account", account.value()).param("id", id).query(this::automation).optional();
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
+        var next = rule == null ? before.get().rule() : rule;
+        if (rule != null) {
+            check(account, rule);
+        }
+        jdbc.sql("""
+                update automations set name = :name, enabled = :enabled, trigger_type = :type, trigger_stage_id = :stage,
+                    rule = cast(:rule as jsonb), updated_at = clock_timestamp()
+                where account_id = :account and id = :id
+                """)
+                .param("name", name == null ? before.get().name() : name.strip())
+                .param("enabled", enabled == null ? before.get().enabled() : enabled)
+                .param("type", next.trigger().type()).param("stage", next.trigger().stageId())
+                .param("rule", json.writeValueAsString(next.json())).param("account", account.value()).param("id", id)
+                .update();
+        var changes = new java.util.LinkedHashMap<String, Object>();
+        if (name != null) {
+            changes.put("name", name.strip());
+        }
+        if (enabled != null) {
+            changes.put("enabled", enabled);
+        }
+        if (rule != null) {
+            changes.put("trigger", rule.trigger().type());
+        }
+        events.publishEvent(new AutomationChanged(account, id, "automation.updated", changes));
+        return find(account, id);
+    }
+
+    @Transactional
+    public boolean delete(AccountId account, UUID id) {
+        var deleted = jdbc.sql("delete from automations where account_id = :account and id = :id")
+                .param("account", account.value()).param("id", id).update() > 0;
+        if (deleted) {
+            events.publishEvent(new AutomationChanged(account, id, "automation.deleted", Map.of()));
+        }
+        return deleted;
+    }
+
+    /**
+     * The enabled rules with this trigger (and, for {@code card.entered_stage}, this stage). Joins the caller's
+     * transaction, scoped to the account.
+     */
+    List<Active> active(AccountId account, String trigger, @Nullable UUID stage) {
+        var versions = jdbc.sql("""
+                select id, updated_at from automations where account_id = :account and enabled and trigger_type = :type
+                and (cast(:stage as uuid) is null or trigger_stage_id = cast(:stage as uuid))
+                """)
+                .param("account", account.value()).param("type", trigger).param("stage", stage)
+                .query((rs, n) -> Map.entry(rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant())).list();
+        var result = new java.util.ArrayList<Active>(versions.size());
+        for (var version : versions) {
+            var cached = parsed.get(version.getKey());
+            if (cached == null || !cached.version().equals(version.getValue())) {
+                var found = jdbc.sql("select * from automations where account_id = :account and id = :id")
+                        .param("account", account.value()).param("id", version.getKey()).query(this::automation)
+                        .optional();
+                if (found.isEmpty()) {
+                    continue;
+                }
+                cached = new Parsed(found.get().updatedAt(),
+                        new Active(found.get().id(), found.get().name(), found.get().rule()));
+                if (parsed.size() > 100_000) {
+                    parsed.clear();
+                }
+                parsed.put(version.getKey(), cached);
+            }
+            result.add(cached.active());
+        }
+        return result;
+    }
+
+    /** Every stage, user, team and field the rule names exists in the account; its webhook URLs may be called. */
+    private void check(AccountId account, Rule rule) {
+        if (rule.trigger().stageId() != null && cards.stage(account, rule.trigger().stageId()).isEmpty()) {
+            throw ApiProblem.invalid("trigger.stage_id", "unknown stage " + rule.trigger().stageId());
+        }
+        for (int i = 0; i < rule.actions().size(); i++) {
+            var action = rule.actions().get(i);
+            var path = "actions[" + i + "]";
+            if (action.stageId() != null && cards.stage(account, action.stageId()).isEmpty()) {
+                throw ApiProblem.invalid(path + ".stage_id", "unknown stage " + action.stageId());
+            }
+            if (action.userId() != null && !memberships.isMember(account, action.userId())) {
+                throw ApiProblem.invalid(path + ".user_id", "unknown user " + action.userId());
+            }
+            if (action.teamId() != null && teams.find(account, action.teamId()).isEmpty()) {
+                throw ApiProblem.invalid(path + ".team_id", "unknown team " + action.teamId());
+            }
+            if (action.field() != null && !cards.settable(account, action.field())) {
+                throw ApiProblem.invalid(path + ".field", "unknown field " + action.field());
+            }
+            if (action.url() != null) {
+                outbound.require(path + ".url", action.url());
+            }
+        }
+    }
+
+    private Automation automation(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new Automation(rs.getObject("id", UUID.class), rs.getString("name"), rs.getBoolean("enabled"),
+                Rule.of(json.readTree(rs.getString("rule"))), rs.getTimestamp("created_at").toInstant(),
+                rs.getTimestamp("updated_at").toInstant());
+    }
+}

@@ -1,0 +1,135 @@
+package com.whatpro.hub.automations;
+
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import com.whatpro.hub.platform.Tenancy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The node's automation worker: claims due runs of every account and works them one after another, and every scan
+ * interval looks for time-based triggers. Any number of nodes run it side by side; claims, leases and the firing
+ * records keep each run on one node and each time-based trigger firing once.
+ */
+@Component
+@EnableConfigurationProperties(AutomationSettings.class)
+class RunWorker implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
+    private static final int BATCH = 10;
+
+    private final Runs runs;
+    private final Execution execution;
+    private final TimedTriggers timed;
+    private final AutomationSettings settings;
+    private final TransactionTemplate transactions;
+    private final Semaphore wakeups = new Semaphore(0);
+    private final String node = ManagementFactory.getRuntimeMXBean().getName() + "/" + java.util.UUID.randomUUID();
+    private volatile boolean running;
+    private volatile boolean paused;
+    private volatile Thread thread;
+    private Instant nextScan = Instant.EPOCH;
+
+    RunWorker(Runs runs, Execution execution, TimedTriggers timed, AutomationSettings settings,
+            PlatformTransactionManager transactionManager) {
+        this.runs = runs;
+        this.execution = execution;
+        this.timed = timed;
+        this.settings = settings;
+        this.transactions = new TransactionTemplate(transactionManager);
+    }
+
+    void wake() {
+        wakeups.release();
+    }
+
+    /** Tests: this node stops taking work (as if it had none of the worker's role) until resumed. */
+    void pause(boolean pause) {
+        paused = pause;
+        wake();
+    }
+
+    @Override
+    public void start() {
+        if (!settings.worker()) {
+            return;
+        }
+        running = true;
+        thread = Thread.ofPlatform().daemon().name("automations-worker").start(this::loop);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        var current = thread;
+        if (current != null) {
+            current.interrupt();
+        }
+        execution.close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                var worked = paused ? 0 : once();
+                if (worked == 0) {
+                    wakeups.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeups.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                log.warn("automation worker: {}", e.toString());
+                sleep();
+            }
+        }
+    }
+
+    private int once() {
+        if (Instant.now().isAfter(nextScan)) {
+            nextScan = Instant.now().plus(settings.scanInterval());
+            timed.scan();
+        }
+        var claimed = Tenancy.callAsPlatform(() -> transactions.execute(status -> runs.claim(node, BATCH,
+                settings.lease())));
+        for (var run : claimed) {
+            if (!running || paused) {
+                break; // the lease runs out and another node (or this one, later) takes it
+            }
+            try {
+                execution.run(run);
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return 0;
+                }
+                log.warn("automation run {} stopped: {}", run.id(), e.toString());
+            }
+        }
+        return claimed.size();
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(settings.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package com.whatpro.hub.automations;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.Ids;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The automation_runs table: each run of a rule, a durable job claimed under a lease by one node at a time (its
+ * claim token fences a node that lost the lease), with each action's outcome, which is also the run's log.
+ */
+@Repository
+class Runs {
+
+    static final String PENDING = "pending";
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    Runs(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    /** A run as its worker sees it. */
+    record Run(UUID id, AccountId account, UUID automationId, String triggerEvent, @Nullable UUID cardId,
+            JsonNode context, int depth, ArrayNode actions, int attempts, UUID claimToken) {
+    }
+
+    /** A run as its log shows it. */
+    record Logged(long seq, UUID id, Instant at, String triggerEvent, @Nullable UUID cardId, String status, int depth,
+            JsonNode actions, @Nullable Instant finishedAt) {
+    }
+
+    /** A run to add: {@code status} pending runs; the others are finished at once. */
+    record NewRun(UUID automation, String status, Map<String, ?> context, List<String> actionTypes) {
+    }
+
+    /** Adds the runs one event triggered, in the caller's transaction, with one statement. */
+    void add(AccountId account, String trigger, @Nullable UUID card, int depth, List<NewRun> runs) {
+        var size = runs.size();
+        var ids = new UUID[size];
+        var automations = new UUID[size];
+        var statuses = new String[size];
+        var contexts = new String[size];
+        var actions = new String[size];
+        for (int i = 0; i < size; i++) {
+            var run = runs.get(i);
+            var outcomes = JsonNodeFactory.instance.arrayNode();
+            for (var type : run.actionTypes()) {
+                outcomes.addObject().put("type", type)
+                        .put("status", PENDING.equals(run.status()) ? PENDING : "not_run").putNull("detail");
+            }
+            ids[i] = Ids.newId();
+            automations[i] = run.automation();
+            statuses[i] = run.status();
+            contexts[i] = json.writeValueAsString(run.context());
+            actions[i] = json.writeValueAsString(outcomes);
+        }
+        jdbc.sql("""
+                insert into automation_runs (id, account_id, automation_id, trigger_event, card_id, context, depth,
+                                             status, actions, finished_at)
+                select r.id, :account, r.automation, :trigger, :card, cast(r.context as jsonb), :depth, r.status,
+                       cast(r.actions as jsonb), case when r.status = 'pending' then null else now() end
+                from unnest(cast(:ids as uuid[]), cast(:automations as uuid[]), cast(:statuses as text[]),
+                            cast(:contexts as text[]), cast(:actions as text[]))
+                     as r(id, automation, status, context, actions)
+                """)
+                .param("account", account.value()).param("trigger", trigger).param("card", card)
+                .param("depth", depth).param("ids", ids).param("automations", automations)
+                .param("statuses", statuses).param("contexts", contexts).param("actions", actions)
+                .update();
+    }
+
+    /** Claims due runs of any account; needs the platform scope. */
+    List<Run> claim(String node, int limit, Duration lease) {
+        var token = UUID.randomUUID();
+        return jdbc.sql("""
+                update automation_runs r set claim_token = :token, claimed_by = :node, attempts = r.attempts + 1,
+                    lease_until = now() + make_interval(secs => :lease)
+                where r.id in (select id from automation_runs
+                               where status = 'pending' and next_attempt_at <= now()
+                               and (lease_until is null or lease_until < now())
+                               order by next_attempt_at, seq limit :limit for update skip locked)
+                returning r.id, r.account_id, r.automation_id, r.trigger_event, r.card_id, r.context::text, r.depth,
+                          r.actions::text, r.attempts, r.claim_token
+                """)
+                .param("token", token).param("node", node).param("lease", lease.toMillis() / 1000.0)
+                .param("limit", limit)
+                .query((rs, n) -> new Run(rs.getObject(1, UUID.class), new AccountId(rs.getLong(2)),
+                        rs.getObject(3, UUID.class), rs.getString(4), rs.getObject(5, UUID.class),
+                        json.readTree(rs.getString(6)), rs.getInt(7), (ArrayNode) json.readTree(rs.getString(8)),
+                        rs.getInt(9), rs.getObject(10, UUID.class)))
+                .list();
+    }
+
+    /**
+     * Records one action's outcome and renews the lease, in the caller's transaction; false when this node no longer
+     * holds the run (the caller then rolls back whatever the action did).
+     */
+    boolean recordAction(Run run, int index, String status, @Nullable String detail, Duration lease) {
+        var outcome = (ObjectNode) run.actions().get(index);
+        outcome.put("status", status);
+        if (detail == null) {
+            outcome.putNull("detail");
+        } else {
+            outcome.put("detail", detail.length() > 500 ? detail.substring(0, 500) : detail);
+        }
+        return jdbc.sql("""
+                update automation_runs set actions = jsonb_set(actions, cast(array[:index] as text[]),
+                                                               cast(:outcome as jsonb)),
+                    lease_until = now() + make_interval(secs => :lease)
+                where account_id = :account and id = :id and claim_token = :token and status = 'pending'
+                """)
+                .param("index", String.valueOf(index)).param("outcome", json.writeValueAsString(outcome))
+                .param("lease", lease.toMillis() / 1000.0).param("account", run.account().value())
+                .param("id", run.id()).param("token", run.claimToken()).update() == 1;
+    }
+
+    /** Names the card a conversation's run found when it started. */
+    void card(Run run, UUID card) {
+        jdbc.sql("update automation_runs set card_id = :card where account_id = :account and id = :id and card_id is null")
+                .param("card", card).param("account", run.account().value()).param("id", run.id()).update();
+    }
+
+    boolean finish(Run run, String status) {
+        return jdbc.sql("""
+                update automation_runs set status = :status, finished_at = now(), claim_token = null, lease_until = null
+                where account_id = :account and id = :id and claim_token = :token and status = 'pending'
+                """)
+                .param("status", status).param("account", run.account().value()).param("id", run.id())
+                .param("token", run.claimToken()).update() == 1;
+    }
+
+    /** Lets the run wait before its next attempt; another node may take it then. */
+    boolean later(Run run, Duration wait) {
+        return jdbc.sql("""
+                update automation_runs set next_attempt_at = now() + make_interval(secs => :wait), claim_token = null,
+                    lease_until = null
+                where account_id = :account and id = :id and claim_token = :token and status = 'pending'
+                """)
+                .param("wait", wait.toMillis() / 1000.0).param("account", run.account().value())
+                .param("id", run.id()).param("token", run.claimToken()).update() == 1;
+    }
+
+    /** Newest first, before the given sequence number. */
+    @Transactional(readOnly = true)
+    List<Logged> log(AccountId account, UUID automation, long before, int limit) {
+        return jdbc.sql("""
+                select id, created_at, trigger_event, card_id, status, depth, actions::text, finished_at, seq
+                from automation_runs where account_id = :account and automation_id = :automation and seq < :before
+                order by seq desc limit :limit
+                """)
+                .param("account", account.value()).param("automation", automation).param("before", before)
+                .param("limit", limit)
+                .query((rs, n) -> new Logged(rs.getLong(9), rs.getObject(1, UUID.class), rs.getTimestamp(2).toInstant(),
+                        rs.getString(3), rs.getObject(4, UUID.class), rs.getString(5), rs.getInt(6),
+                        json.readTree(rs.getString(7)),
+                        rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant()))
+                .list();
+    }
+}

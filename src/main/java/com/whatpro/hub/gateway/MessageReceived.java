@@ -1,0 +1,14 @@
+package com.whatpro.hub.gateway;
+
+import com.whatpro.hub.platform.AccountId;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A WhatsApp contact's message reached its Chatwoot conversation (published once per message, when it is posted).
+ *
+ * @param text the message's text or caption; null for media without one
+ */
+public record MessageReceived(AccountId account, UUID messageId, long chatwootConversationId, UUID providerId,
+        @Nullable String text) {
+}
