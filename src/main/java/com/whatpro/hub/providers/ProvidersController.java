@@ -194,7 +194,6 @@ class ProvidersController {
         return view(updated, secretOf(updated), registrations.find(account, providerId).orElse(null));
     }
 
-    @Operation(summary = "Disconnect and delete a provider")
     @DeleteMapping("/{providerId}")
     @Requires(Permission.PROVIDERS_WRITE)
     @Operation(summary = "Delete a number; a provisioned one's instance at the provider too",
