@@ -113,7 +113,8 @@ class InboundBridge {
             statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
             if (!message.fromMe()) {
                 events.publishEvent(new MessageReceived(account, recorded.id(), conversation.conversationId(),
-                        provider.get().id(), message.media() == null ? message.text() : message.media().caption()));
+                        provider.get().id(), message.media() == null ? message.text() : message.media().caption(),
+                        message.timestamp()));
             }
         });
         if (message.media() == null) {

@@ -224,16 +224,20 @@ class Messages {
                 .param("chatwootMessage", chatwootMessageId).update();
     }
 
-    /** The provider took the message: sent, with the id its status webhooks will use. */
+    /**
+     * The provider took the message: sent, with the id its status webhooks will use.
+     *
+     * @return whether it was pending until now
+     */
     @Transactional
-    void sent(AccountId account, UUID id, String providerMessageId) {
-        jdbc.sql("""
+    boolean sent(AccountId account, UUID id, String providerMessageId) {
+        return jdbc.sql("""
                 update gateway_messages set status = 'sent', provider_message_id = :providerMessage,
                     error_code = null, error_message = null, updated_at = now()
                 where account_id = :account and id = :id and status = 'pending'
                 """)
                 .param("providerMessage", providerMessageId).param("account", account.value()).param("id", id)
-                .update();
+                .update() > 0;
     }
 
     /** Moves the status forward; the caller checked {@link MessageStatus#canMoveTo}. */

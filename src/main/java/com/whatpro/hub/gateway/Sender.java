@@ -7,7 +7,10 @@ import com.whatpro.hub.providers.ProviderAdapters;
 import com.whatpro.hub.providers.ProviderRejected;
 import com.whatpro.hub.providers.Providers;
 import com.whatpro.hub.providers.TemplateMessage;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -33,9 +36,10 @@ class Sender {
     private final ChatwootCopies copies;
     private final JsonMapper json;
     private final TransactionTemplate transactions;
+    private final ApplicationEventPublisher events;
 
     Sender(Messages messages, Providers providers, ProviderAdapters adapters, Jobs jobs, ChatwootCopies copies,
-            JsonMapper json, PlatformTransactionManager transactions) {
+            JsonMapper json, PlatformTransactionManager transactions, ApplicationEventPublisher events) {
         this.messages = messages;
         this.providers = providers;
         this.adapters = adapters;
@@ -43,6 +47,7 @@ class Sender {
         this.copies = copies;
         this.json = json;
         this.transactions = new TransactionTemplate(transactions);
+        this.events = events;
     }
 
     /** Sends the message, unless the job's lease was lost before (then the node that took the job sends it). */
@@ -67,7 +72,11 @@ class Sender {
                     : adapter.sendMedia(endpoint.get(), message.contactPhone(),
                             json.treeToValue(message.media(), MediaMessage.class));
             transactions.executeWithoutResult(status -> {
-                messages.sent(account, message.id(), result.providerMessageId());
+                if (messages.sent(account, message.id(), result.providerMessageId())) {
+                    events.publishEvent(new MessageSent(account, message.id(), message.providerId(),
+                            result.providerMessageId(), message.origin().name().toLowerCase(Locale.ROOT),
+                            message.chatwootConversationId(), Instant.now()));
+                }
                 if (message.origin() == Messages.Origin.API) {
                     copies.queue(account, message);
                 } else if (message.chatwootMessageId() != null && UNDELIVERED.equals(message.errorCode())) {
@@ -100,6 +109,9 @@ class Sender {
     private void fail(AccountId account, Messages.Message message, String code, String reason) {
         transactions.executeWithoutResult(status -> {
             messages.status(account, message.id(), MessageStatus.FAILED, code, reason);
+            events.publishEvent(new MessageStatusChanged(account, message.id(), message.providerId(),
+                    message.providerMessageId(), MessageStatus.FAILED.jsonName(), message.status(), code,
+                    message.chatwootConversationId(), Instant.now()));
             if (message.chatwootMessageId() != null) {
                 jobs.enqueue(account, List.of(ChatwootStatuses.job(message.id(), message.chatwootMessageId())));
             }

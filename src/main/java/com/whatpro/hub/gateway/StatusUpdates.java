@@ -2,7 +2,9 @@ package com.whatpro.hub.gateway;
 
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.providers.MessageStatus;
+import java.time.Instant;
 import java.util.List;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -26,12 +28,15 @@ class StatusUpdates {
     private final Jobs jobs;
     private final TransactionTemplate transactions;
     private final int unknownIdAttempts;
+    private final ApplicationEventPublisher events;
 
-    StatusUpdates(Messages messages, Jobs jobs, PlatformTransactionManager transactions, GatewaySettings settings) {
+    StatusUpdates(Messages messages, Jobs jobs, PlatformTransactionManager transactions, GatewaySettings settings,
+            ApplicationEventPublisher events) {
         this.messages = messages;
         this.jobs = jobs;
         this.transactions = new TransactionTemplate(transactions);
         this.unknownIdAttempts = Math.min(UNKNOWN_ID_ATTEMPTS, settings.worker().maxAttempts());
+        this.events = events;
     }
 
     void apply(AccountId account, JobKind.Status job, int attempt) {
@@ -53,6 +58,10 @@ class StatusUpdates {
             messages.status(account, message.get().id(), update.status(),
                     outsideWindow ? ServiceWindows.OUTSIDE_WINDOW : update.errorCode(),
                     outsideWindow ? ServiceWindows.explanation() : update.errorMessage());
+            events.publishEvent(new MessageStatusChanged(account, message.get().id(), job.providerId(),
+                    update.providerMessageId(), update.status().jsonName(), message.get().status(),
+                    outsideWindow ? ServiceWindows.OUTSIDE_WINDOW : update.errorCode(),
+                    message.get().chatwootConversationId(), Instant.now()));
             var inChatwoot = message.get().chatwootMessageId();
             if (inChatwoot != null) {
                 jobs.enqueue(account, List.of(ChatwootStatuses.job(message.get().id(), inChatwoot)));

@@ -4,10 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-/**
- * The events a subscription can name. The {@code message.*} events can be subscribed to, but the gateway publishes
- * no source events for them yet (docs/webhooks.md, "Pending events").
- */
+/** The events a subscription can name (docs/webhooks.md, "Events"). */
 enum EventType {
     CARD_CREATED("card.created"),
     CARD_UPDATED("card.updated"),

@@ -3,13 +3,18 @@ package com.whatpro.hub.webhooks;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
+import com.whatpro.hub.gateway.MessageReceived;
+import com.whatpro.hub.gateway.MessageSent;
+import com.whatpro.hub.gateway.MessageStatusChanged;
 import com.whatpro.hub.kanban.CardChanged;
 import com.whatpro.hub.kanban.CardMoved;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.providers.ProviderConnectionChanged;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -85,6 +90,53 @@ class EventsToDeliveries {
         data.put("previous_status", event.previous() == null ? null : event.previous().jsonName());
         data.put("detail", event.detail());
         deliver(event.account(), EventType.PROVIDER_CONNECTION, data);
+    }
+
+    @Async
+    @TransactionalEventListener
+    void on(MessageReceived event) {
+        deliver(event.account(), EventType.MESSAGE_RECEIVED, message(event.account(), event.messageId(), "inbound",
+                "received", null, event.providerId(), null, event.chatwootConversationId(), null,
+                event.receivedAt()));
+    }
+
+    @Async
+    @TransactionalEventListener
+    void on(MessageSent event) {
+        var data = message(event.account(), event.messageId(), "outbound", "sent", null, event.providerId(),
+                event.providerMessageId(), event.chatwootConversationId(), null, event.sentAt());
+        data.put("origin", event.origin());
+        deliver(event.account(), EventType.MESSAGE_SENT, data);
+    }
+
+    @Async
+    @TransactionalEventListener
+    void on(MessageStatusChanged event) {
+        deliver(event.account(), EventType.MESSAGE_STATUS, message(event.account(), event.messageId(), "outbound",
+                event.status(), event.previousStatus(), event.providerId(), event.providerMessageId(),
+                event.chatwootConversationId(), event.errorCode(), event.changedAt()));
+    }
+
+    /** A message event's data: ids and statuses, never the text (docs/webhooks.md). */
+    private static Map<String, Object> message(AccountId account, UUID messageId, String direction, String status,
+            @Nullable String previousStatus, UUID providerId, @Nullable String providerMessageId,
+            @Nullable Long chatwootConversationId, @Nullable String errorCode, Instant at) {
+        var data = new LinkedHashMap<String, Object>();
+        data.put("account_id", account.value());
+        data.put("message_id", messageId.toString());
+        data.put("direction", direction);
+        data.put("status", status);
+        if (previousStatus != null) {
+            data.put("previous_status", previousStatus);
+        }
+        data.put("provider_id", providerId.toString());
+        data.put("provider_message_id", providerMessageId);
+        data.put("chatwoot_conversation_id", chatwootConversationId);
+        if ("failed".equals(status)) {
+            data.put("error_code", errorCode);
+        }
+        data.put("occurred_at", at.toString());
+        return data;
     }
 
     private void deliver(AccountId account, EventType type, Map<String, Object> data) {
