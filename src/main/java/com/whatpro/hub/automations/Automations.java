@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.whatpro.hub.accounts.Entitlements;
 import com.whatpro.hub.accounts.Limit;
 import com.whatpro.hub.accounts.UsageCounter;
+import com.whatpro.hub.gateway.AutomatedMessages;
 import com.whatpro.hub.identity.Memberships;
 import com.whatpro.hub.kanban.AutomatedCards;
 import com.whatpro.hub.platform.AccountId;
@@ -28,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The rules of each account. Saving one checks that every stage, user, team and field it names exists in the
- * account, and that its webhook URL passes the outbound policy; creating one counts against
+ * account, that its Cloud API templates exist, and that its webhook URL passes the outbound policy; creating one counts against
  * {@code max_automations}. Triggers find the enabled rules of a kind off an index; the parsed rule is kept per
  * node by id and version, so an event with a hundred rules in the account costs one small query.
  */
@@ -43,10 +44,12 @@ class Automations implements UsageCounter {
     private final Teams teams;
     private final OutboundPolicy outbound;
     private final ApplicationEventPublisher events;
+    private final AutomatedMessages messages;
     private final Map<UUID, Parsed> parsed = new ConcurrentHashMap<>();
 
     Automations(JdbcClient jdbc, JsonMapper json, Entitlements entitlements, AutomatedCards cards,
-            Memberships memberships, Teams teams, OutboundPolicy outbound, ApplicationEventPublisher events) {
+            Memberships memberships, Teams teams, OutboundPolicy outbound, ApplicationEventPublisher events,
+            AutomatedMessages messages) {
         this.jdbc = jdbc;
         this.json = json;
         this.entitlements = entitlements;
@@ -55,6 +58,7 @@ class Automations implements UsageCounter {
         this.teams = teams;
         this.outbound = outbound;
         this.events = events;
+        this.messages = messages;
     }
 
     record Automation(UUID id, String name, boolean enabled, Rule rule, Instant createdAt, Instant updatedAt) {
@@ -187,7 +191,10 @@ class Automations implements UsageCounter {
         return result;
     }
 
-    /** Every stage, user, team and field the rule names exists in the account; its webhook URLs may be called. */
+    /**
+     * Every stage, user, team, field and template the rule names exists in the account; its webhook URLs may be
+     * called.
+     */
     private void check(AccountId account, Rule rule) {
         if (rule.trigger().stageId() != null && cards.stage(account, rule.trigger().stageId()).isEmpty()) {
             throw ApiProblem.invalid("trigger.stage_id", "unknown stage " + rule.trigger().stageId());
@@ -209,6 +216,10 @@ class Automations implements UsageCounter {
             }
             if (action.url() != null) {
                 outbound.require(path + ".url", action.url());
+            }
+            if (action.template() != null) {
+                messages.checkTemplate(account, path + ".template", action.template().name(),
+                        action.template().language());
             }
         }
     }

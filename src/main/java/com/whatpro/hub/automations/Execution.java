@@ -35,7 +35,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Works one claimed run: its conditions when they could not be checked when it was triggered, then each action not
@@ -227,8 +229,12 @@ class Execution {
                 yield null;
             }
             case "send_whatsapp" -> {
-                var message = messages.sendText(account, conversation(subject),
-                        Conditions.fill(action.text(), card, subject.contactName()));
+                var template = action.template();
+                var message = template == null
+                        ? messages.sendText(account, conversation(subject),
+                                Conditions.fill(action.text(), card, subject.contactName()))
+                        : messages.sendTemplate(account, conversation(subject), template.name(), template.language(),
+                                filled(template.components(), card, subject.contactName()));
                 yield "message " + message;
             }
             case "chatwoot_note" -> {
@@ -237,6 +243,23 @@ class Execution {
             }
             default -> throw new IllegalStateException(action.type());
         };
+    }
+
+    /** The template's components with the placeholders of each text parameter filled in. */
+    private static @Nullable JsonNode filled(@Nullable JsonNode components, @Nullable CardFacts card,
+            @Nullable String contactName) {
+        if (components == null) {
+            return null;
+        }
+        var copy = components.deepCopy();
+        for (var component : copy) {
+            for (var parameter : component.path("parameters")) {
+                if (parameter instanceof ObjectNode object && object.path("text").isString()) {
+                    object.put("text", Conditions.fill(object.get("text").asString(), card, contactName));
+                }
+            }
+        }
+        return copy;
     }
 
     private static long conversation(Subject subject) {

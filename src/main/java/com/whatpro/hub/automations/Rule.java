@@ -41,12 +41,19 @@ record Rule(Trigger trigger, List<Condition> conditions, List<Action> actions) {
     /** One action; which parameters it has depends on its type. */
     record Action(String type, @Nullable UUID stageId, @Nullable UUID userId, @Nullable UUID teamId,
             @Nullable String label, @Nullable String field, @Nullable JsonNode value, @Nullable String text,
-            @Nullable String template, List<String> items, @Nullable URI url) {
+            @Nullable Template template, List<String> items, @Nullable URI url) {
 
         /** Actions that only change the hub's own data, or hand work to a durable queue in the same transaction. */
         boolean local() {
             return !"webhook".equals(type);
         }
+    }
+
+    /**
+     * A Cloud API template to send: Meta's {@code name}, {@code language} and {@code components}, whose text
+     * parameters may hold placeholders.
+     */
+    record Template(String name, String language, @Nullable JsonNode components) {
     }
 
     static Rule read(@Nullable JsonNode trigger, @Nullable JsonNode conditions, @Nullable JsonNode actions) {
@@ -133,7 +140,7 @@ record Rule(Trigger trigger, List<Condition> conditions, List<Action> actions) {
             var label = text(item, "label", path + ".label");
             var field = text(item, "field", path + ".field");
             var text = text(item, "text", path + ".text");
-            var template = text(item, "template", path + ".template");
+            var template = template(item.get("template"), path + ".template");
             var items = new ArrayList<String>();
             URI url = null;
             switch (type) {
@@ -150,11 +157,12 @@ record Rule(Trigger trigger, List<Condition> conditions, List<Action> actions) {
                 }
                 case "set_field" -> require(field, path + ".field");
                 case "send_whatsapp" -> {
-                    if (template != null) {
-                        throw ApiProblem.invalid(path + ".template", "unknown template " + template
-                                + ": Cloud API templates are not supported yet; send a text");
+                    if ((text == null) == (template == null)) {
+                        throw ApiProblem.invalid(path, "names either text or template");
                     }
-                    requireText(text, path + ".text");
+                    if (text != null) {
+                        requireText(text, path + ".text");
+                    }
                 }
                 case "chatwoot_note" -> requireText(text, path + ".text");
                 case "add_checklist" -> {
@@ -223,7 +231,13 @@ record Rule(Trigger trigger, List<Condition> conditions, List<Action> actions) {
                 node.set("value", action.value() == null ? factory.nullNode() : action.value());
             }
             putIfSet(node, "text", action.text());
-            putIfSet(node, "template", action.template());
+            if (action.template() != null) {
+                var template = node.putObject("template").put("name", action.template().name())
+                        .put("language", action.template().language());
+                if (action.template().components() != null) {
+                    template.set("components", action.template().components());
+                }
+            }
             if ("add_checklist".equals(action.type())) {
                 var items = node.putArray("items");
                 action.items().forEach(items::add);
@@ -235,6 +249,41 @@ record Rule(Trigger trigger, List<Condition> conditions, List<Action> actions) {
 
     static Rule of(JsonNode stored) {
         return read(stored.get("trigger"), stored.get("conditions"), stored.get("actions"));
+    }
+
+    private static @Nullable Template template(@Nullable JsonNode node, String field) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw ApiProblem.invalid(field, "must be an object {name, language, components?}");
+        }
+        var name = text(node, "name", field + ".name");
+        if (name == null || name.isBlank() || name.length() > 512) {
+            throw ApiProblem.invalid(field + ".name", "must be 1 to 512 characters");
+        }
+        var language = text(node, "language", field + ".language");
+        if (language == null || language.isBlank() || language.length() > 20) {
+            throw ApiProblem.invalid(field + ".language", "must be 1 to 20 characters, e.g. pt_BR");
+        }
+        var components = node.get("components");
+        if (components != null && !components.isNull()) {
+            if (!components.isArray() || components.size() > 20) {
+                throw ApiProblem.invalid(field + ".components", "must be a list of components");
+            }
+            for (var component : components) {
+                if (!component.isObject() || !component.path("type").isString()) {
+                    throw ApiProblem.invalid(field + ".components", "each component needs a type (body, header, "
+                            + "button)");
+                }
+            }
+            if (components.toString().length() > MAX_TEXT) {
+                throw ApiProblem.invalid(field + ".components", "must be at most " + MAX_TEXT + " characters");
+            }
+        } else {
+            components = null;
+        }
+        return new Template(name.strip(), language.strip(), components);
     }
 
     private static void putIfSet(ObjectNode node, String name, @Nullable Object value) {

@@ -77,7 +77,7 @@ class Outbox {
         entitlements.recordMessages(account, 1);
         var id = messages.insert(account, new Messages.NewMessage(Messages.Direction.OUTBOUND, Messages.Origin.API,
                 "pending", provider.id(), null, toE164, null, outgoing.text(), outgoing.media(), conversationId, null,
-                0)).orElseThrow();
+                0, outgoing.template())).orElseThrow();
         schedule(account, provider, toE164, id);
         return id;
     }

@@ -192,7 +192,10 @@ class AutomationsTests extends IntegrationTest {
         assertRefused(Map.of("type", "assign", "team_id", stranger.toString()), "actions[0].team_id",
                 stranger.toString());
         assertRefused(Map.of("type", "set_field", "field", "colour", "value", "red"), "actions[0].field", "colour");
-        assertRefused(Map.of("type", "send_whatsapp", "template", "welcome_v2"), "actions[0].template", "welcome_v2");
+        assertRefused(Map.of("type", "send_whatsapp", "template", Map.of("name", "welcome_v2", "language", "pt_BR")),
+                "actions[0].template", "Cloud API");
+        assertRefused(Map.of("type", "send_whatsapp", "text", "Oi", "template", Map.of("name", "welcome_v2",
+                "language", "pt_BR")), "actions[0]", "either text or template");
         assertRefused(Map.of("type", "webhook", "url", "http://169.254.169.254/latest/meta-data"),
                 "actions[0].url", "outbound policy");
         var badTrigger = story.http.post(story.base + "/automations", Map.of("name", "x", "trigger",

@@ -193,6 +193,56 @@ class NumbersInboxesTemplatesTests extends IntegrationTest {
     }
 
     @Test
+    void anAutomationSendsAnApprovedTemplateWithTheContactsNameFilledInAndRefusesAnUnknownOne() {
+        var waba = "500100200302";
+        providers.templates(waba, templates());
+        var number = cloudNumber("Loja Sul", waba);
+        var synced = http().bearer(tenant.admin().token()).post(templatesRoute(number.id()) + "/sync", Map.of());
+        assertThat(synced.status()).as(synced.body()).isEqualTo(200);
+        var automations = "/api/v1/accounts/" + tenant.id() + "/automations";
+        var admin = http().bearer(tenant.admin().token());
+
+        for (var refused : List.of("no_such_template", "old_promo")) {
+            var bad = admin.post(automations, Map.of("name", "bad", "trigger", Map.of("type", "conversation.opened"),
+                    "actions", List.of(Map.of("type", "send_whatsapp", "template",
+                            Map.of("name", refused, "language", "en_US")))));
+            assertThat(bad.status()).as(bad.body()).isEqualTo(422);
+            assertThat(bad.json().get("errors").get(0).get("field").asString())
+                    .isEqualTo("actions[0].template.name");
+            assertThat(bad.json().get("errors").get(0).get("message").asString()).contains(refused);
+        }
+        var created = admin.post(automations, Map.of("name", "Order greeting", "trigger",
+                Map.of("type", "conversation.opened"), "actions", List.of(Map.of("type", "send_whatsapp",
+                        "template", Map.of("name", "order_update", "language", "pt_BR", "components",
+                                List.of(Map.of("type", "body", "parameters", List.of(
+                                        Map.of("type", "text", "text", "{{contact.name}}"),
+                                        Map.of("type", "text", "text", "#4411")))))))));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("actions").get(0).get("template").get("name").asString())
+                .isEqualTo("order_update");
+
+        inbound(number, "+5511977770009", "Ana Lima", "oi");
+
+        var sent = Eventually.value("the template reaches Meta", () -> providers.sent(number.key()),
+                list -> !list.isEmpty());
+        assertThat(sent).singleElement().satisfies(message -> {
+            assertThat(message.path()).endsWith("/" + number.key() + "/messages");
+            assertThat(message.body().get("type").asString()).isEqualTo("template");
+            assertThat(message.body().get("to").asString()).isEqualTo("5511977770009");
+            var template = message.body().get("template");
+            assertThat(template.get("name").asString()).isEqualTo("order_update");
+            assertThat(template.get("language").get("code").asString()).isEqualTo("pt_BR");
+            assertThat(template.get("components").get(0).get("parameters").get(0).get("text").asString())
+                    .isEqualTo("Ana Lima");
+        });
+        var listed = Eventually.value("it is listed as sent", () -> admin.get("/api/v1/accounts/" + tenant.id()
+                + "/messages?direction=outbound").json().get("items"),
+                items -> !items.isEmpty() && items.get(0).get("status").asString().equals("sent"));
+        assertThat(listed.get(0).get("text").asString()).isEqualTo("Olá Ana Lima, seu pedido #4411 saiu para entrega.");
+        assertThat(listed.get(0).get("template").get("name").asString()).isEqualTo("order_update");
+    }
+
+    @Test
     void anUnknownOrUnapprovedTemplateIsRefusedAndTemplatesNeedTheWaba() {
         var waba = "500100200302";
         providers.templates(waba, templates());
