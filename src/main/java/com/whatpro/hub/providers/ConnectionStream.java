@@ -27,12 +27,15 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.backoff.FixedBackOff;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Live {@code connection.updated} events of each number, across nodes, as kanban's board stream does it: a change is
  * handed, after its transaction commits, to this node's subscribers at once and to a bounded queue that one virtual
  * thread publishes on a Redis channel every node listens to. A request never waits for Redis; when Redis is away the
- * other nodes' subscribers miss the event and see the state on their next read (every stream starts with it).
+ * other nodes' subscribers miss the event and see the state on their next read (every stream starts with it). A
+ * change is published once, with its codes; a subscriber who may not see them gets each event without them.
  */
 @Component
 class ConnectionStream implements MessageListener, SmartLifecycle {
@@ -47,15 +50,18 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
     private final String channel;
     private final StringRedisTemplate redis;
     private final RedisConnectionFactory connections;
+    private final JsonMapper json;
     private final BlockingQueue<String> outgoing = new ArrayBlockingQueue<>(1_000);
     private final Map<UUID, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private volatile @Nullable RedisMessageListenerContainer container;
     private volatile @Nullable Thread sender;
     private volatile boolean running;
 
-    ConnectionStream(StringRedisTemplate redis, RedisConnectionFactory connections, PlatformSettings settings) {
+    ConnectionStream(StringRedisTemplate redis, RedisConnectionFactory connections, PlatformSettings settings,
+            JsonMapper json) {
         this.redis = redis;
         this.connections = connections;
+        this.json = json;
         this.channel = settings.redis().keyPrefix() + "providers:connection";
     }
 
@@ -99,10 +105,14 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
         }
     }
 
-    /** Opens a stream of one number's connection for a caller already allowed to read it, starting with its state now. */
-    SseEmitter subscribe(AccountId account, UUID provider, String currentJson) {
+    /**
+     * Opens a stream of one number's connection for a caller already allowed to read it, starting with its state now.
+     *
+     * @param seesCodes whether the caller may see the QR and pairing codes; if not, each event goes without them
+     */
+    SseEmitter subscribe(AccountId account, UUID provider, String currentJson, boolean seesCodes) {
         var emitter = new SseEmitter(TIMEOUT.toMillis());
-        var subscriber = new Subscriber(account, provider, emitter);
+        var subscriber = new Subscriber(account, provider, emitter, seesCodes);
         subscribers.computeIfAbsent(provider, p -> ConcurrentHashMap.newKeySet()).add(subscriber);
         subscriber.offer(account, currentJson);
         emitter.onCompletion(subscriber::close);
@@ -117,14 +127,16 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
         private final AccountId account;
         private final UUID provider;
         private final SseEmitter emitter;
+        private final boolean seesCodes;
         private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(32);
         private volatile boolean closed;
         private volatile @Nullable Thread thread;
 
-        Subscriber(AccountId account, UUID provider, SseEmitter emitter) {
+        Subscriber(AccountId account, UUID provider, SseEmitter emitter, boolean seesCodes) {
             this.account = account;
             this.provider = provider;
             this.emitter = emitter;
+            this.seesCodes = seesCodes;
         }
 
         void offer(AccountId from, String data) {
@@ -162,7 +174,7 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
                     if (data == null) {
                         emitter.send(SseEmitter.event().comment("heartbeat"));
                     } else {
-                        emitter.send(SseEmitter.event().name(EVENT).data(data));
+                        emitter.send(SseEmitter.event().name(EVENT).data(seesCodes ? data : withoutCodes(data)));
                     }
                 }
             } catch (InterruptedException e) {
@@ -176,6 +188,13 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
                 close();
             }
         }
+    }
+
+    private String withoutCodes(String connectionJson) {
+        var connection = (ObjectNode) json.readTree(connectionJson);
+        connection.putNull("qr_code");
+        connection.putNull("pairing_code");
+        return json.writeValueAsString(connection);
     }
 
     private void send() {

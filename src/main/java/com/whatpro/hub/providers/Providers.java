@@ -389,6 +389,11 @@ public class Providers {
         public String toString() {
             return "NumberConnection[" + status + ", " + phoneNumber + ", " + updatedAt + "]";
         }
+
+        /** The connection as a caller who may not connect the number sees it: no code to link a phone with. */
+        public NumberConnection withoutCodes() {
+            return new NumberConnection(status, null, null, expiresAt, phoneNumber, profileName, detail, updatedAt);
+        }
     }
 
     @Transactional(readOnly = true)

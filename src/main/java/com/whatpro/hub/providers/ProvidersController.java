@@ -5,6 +5,7 @@ import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.PlatformSettings;
 import com.whatpro.hub.platform.security.Callers;
 import com.whatpro.hub.platform.security.Permission;
+import com.whatpro.hub.platform.security.AccountAccess;
 import com.whatpro.hub.platform.security.Requires;
 import com.whatpro.hub.platform.web.PublicUrls;
 import io.swagger.v3.oas.annotations.Operation;
@@ -231,27 +232,43 @@ class ProvidersController {
 
     @GetMapping("/{providerId}/connection")
     @Requires(Permission.PROVIDERS_READ)
-    @Operation(summary = "The number's connection: state, QR or pairing code while connecting, phone and profile")
+    @Operation(summary = "The number's connection: state, QR or pairing code while connecting, phone and profile",
+            description = "qr_code and pairing_code are null for callers without providers:write (agents, "
+                    + "supervisors): scanning them links a phone as the account's number")
     Providers.NumberConnection connection(@PathVariable long accountId, @PathVariable UUID providerId) {
-        return providers.connection(Callers.requiredAccess().account(), providerId)
+        var access = Callers.requiredAccess();
+        var connection = providers.connection(access.account(), providerId)
                 .orElseThrow(() -> ApiProblem.notFound("provider"));
+        return seesCodes(access) ? connection : connection.withoutCodes();
+    }
+
+    /**
+     * Whoever scans the QR code or enters the pairing code links their phone as the account's number, so only those
+     * who may connect it see the codes; the others see the state.
+     */
+    private static boolean seesCodes(AccountAccess access) {
+        return access.allows(Permission.PROVIDERS_WRITE);
     }
 
     @GetMapping(path = "/{providerId}/events",
             produces = {MediaType.TEXT_EVENT_STREAM_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
     @Requires(Permission.PROVIDERS_READ)
     @Operation(summary = "Server-Sent Events of the number: connection.updated with the connection, first as it is "
-            + "now, then whenever its state, code, phone or profile changes")
+            + "now, then whenever its state, code, phone or profile changes",
+            description = "qr_code and pairing_code are null for callers without providers:write")
     SseEmitter events(@PathVariable long accountId, @PathVariable UUID providerId, HttpServletRequest request,
             HttpServletResponse response) {
-        var account = Callers.requiredAccess().account();
+        var access = Callers.requiredAccess();
+        var account = access.account();
         var now = providers.connection(account, providerId).orElseThrow(() -> ApiProblem.notFound("provider"));
+        var codes = seesCodes(access);
         // the stream ends with an async dispatch that passes the route guard again: keep the caller for it
         new RequestAttributeSecurityContextRepository().saveContext(SecurityContextHolder.getContext(), request,
                 response);
         response.setHeader("X-Accel-Buffering", "no");
         response.setHeader("Cache-Control", "no-cache");
-        return stream.subscribe(account, providerId, json.writeValueAsString(now));
+        return stream.subscribe(account, providerId, json.writeValueAsString(codes ? now : now.withoutCodes()),
+                codes);
     }
 
     @PostMapping("/{providerId}/logout")

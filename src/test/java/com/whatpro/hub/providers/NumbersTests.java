@@ -146,9 +146,12 @@ class NumbersTests extends IntegrationTest {
                 .startsWith(PUBLIC_URL);
         assertThat(texts(webhook.path("events"))).contains("QRCODE_UPDATED", "CONNECTION_UPDATE", "MESSAGES_UPSERT");
 
-        try (var stream = ConnectionEvents.open(port, providers() + "/" + id + "/events",
-                fixtures.member(tenant.admin().token(), tenant.id(), "agent").token())) {
+        var agentToken = fixtures.member(tenant.admin().token(), tenant.id(), "agent").token();
+        var agent = http().bearer(agentToken);
+        try (var stream = ConnectionEvents.open(port, providers() + "/" + id + "/events", tenant.admin().token());
+                var agentStream = ConnectionEvents.open(port, providers() + "/" + id + "/events", agentToken)) {
             assertThat(stream.next(event -> true, WAIT).get("status").asString()).isEqualTo("disconnected");
+            assertThat(agentStream.next(event -> true, WAIT).get("status").asString()).isEqualTo("disconnected");
 
             var qr = admin.post(providers() + "/" + id + "/connect", Map.of());
 
@@ -171,6 +174,16 @@ class NumbersTests extends IntegrationTest {
                     .get("status").asString()).as("the refreshed QR code").isEqualTo("connecting");
             assertThat(admin.get(providers() + "/" + id + "/connection").json().get("qr_code").asString())
                     .isEqualTo(PNG);
+            // an agent follows the state but never gets a code to link their own phone with
+            var agentSees = agent.get(providers() + "/" + id + "/connection");
+            assertThat(agentSees.status()).isEqualTo(200);
+            assertThat(agentSees.json().get("status").asString()).isEqualTo("connecting");
+            assertThat(agentSees.json().get("qr_code").isNull()).isTrue();
+            assertThat(agentSees.json().get("pairing_code").isNull()).isTrue();
+            assertThat(agentSees.body()).doesNotContain(PNG).doesNotContain("2@");
+            var agentEvent = agentStream.next(event -> event.get("status").asString().equals("connecting"), WAIT);
+            assertThat(agentEvent.get("qr_code").isNull()).isTrue();
+            assertThat(agentEvent.get("pairing_code").isNull()).isTrue();
 
             evolution.stubFor(get(urlPathEqualTo("/instance/connect/sales-1")).withQueryParam("number",
                     equalTo("5511999999999")).willReturn(okJson(
@@ -179,6 +192,11 @@ class NumbersTests extends IntegrationTest {
 
             assertThat(pairing.status()).as(pairing.body()).isEqualTo(200);
             assertThat(pairing.json().get("pairing_code").asString()).isEqualTo("WZYEH1YY");
+            assertThat(stream.next(event -> "WZYEH1YY".equals(event.path("pairing_code").asString(null)), WAIT)
+                    .get("status").asString()).isEqualTo("connecting");
+            assertThat(admin.get(providers() + "/" + id + "/connection").json().get("pairing_code").asString())
+                    .isEqualTo("WZYEH1YY");
+            assertThat(agent.get(providers() + "/" + id + "/connection").json().get("pairing_code").isNull()).isTrue();
 
             connectionStateIs("open");
             webhook(created, evolutionEvent("connection.update", "sales-1", JSON.readTree("""
@@ -190,7 +208,14 @@ class NumbersTests extends IntegrationTest {
             assertThat(connected.get("profile_name").asString()).isEqualTo("Acme Sales");
             assertThat(connected.get("qr_code").isNull()).isTrue();
             assertThat(connected.get("pairing_code").isNull()).isTrue();
+            var agentConnected = agentStream.next(event -> {
+                assertThat(event.get("qr_code").isNull()).as("no QR code on an agent's stream").isTrue();
+                assertThat(event.get("pairing_code").isNull()).as("no pairing code on an agent's stream").isTrue();
+                return event.get("status").asString().equals("connected");
+            }, WAIT);
+            assertThat(agentConnected.get("phone_number").asString()).isEqualTo("+5511999999999");
         }
+
         var provider = admin.get(providers() + "/" + id).json();
         assertThat(provider.get("status").asString()).isEqualTo("connected");
         assertThat(provider.get("phone_number").asString()).isEqualTo("+5511999999999");
