@@ -114,7 +114,16 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
         var emitter = new SseEmitter(TIMEOUT.toMillis());
         var subscriber = new Subscriber(account, provider, emitter, seesCodes);
         subscribers.computeIfAbsent(provider, p -> ConcurrentHashMap.newKeySet()).add(subscriber);
-        subscriber.offer(account, currentJson);
+        try {
+            // sent from the request's thread, before the response is set up: a write from the subscriber's thread
+            // while the request's filters still add headers corrupts them (Tomcat's headers are not thread-safe)
+            emitter.send(SseEmitter.event().reconnectTime(3_000).comment("connected"));
+            emitter.send(SseEmitter.event().name(EVENT).data(currentJson));
+        } catch (IOException e) {
+            subscriber.close();
+            emitter.completeWithError(e);
+            return emitter;
+        }
         emitter.onCompletion(subscriber::close);
         emitter.onTimeout(subscriber::close);
         emitter.onError(error -> subscriber.close());
@@ -165,7 +174,6 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
         void run() {
             thread = Thread.currentThread();
             try {
-                emitter.send(SseEmitter.event().reconnectTime(3_000).comment("connected"));
                 while (!closed) {
                     var data = queue.poll(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
                     if (closed) {
