@@ -532,7 +532,18 @@ async function numbers() {
     const waiting = (n) => (n.status === 'connected' ? 1 : 0);
     for (const number of [...items].sort((a, b) => waiting(a) - waiting(b))) follow(number.id);
   };
-  window.setInterval(() => { if (!document.hidden) load(); }, 60000);
+  // the numbers not followed live: their state cells change in place, so focus and the open panel stay
+  const refresh = async () => {
+    const result = await api('/providers');
+    if (!result.ok) return;
+    const items = result.body.items;
+    if (items.length !== known.size || items.some((n) => !known.has(n.id))) { await load(); return; }
+    for (const n of items) {
+      if (!streams.has(n.id)) applyConnection(n.id, { status: n.status, phone_number: n.phone_number,
+        profile_name: n.profile_name, detail: n.status_detail });
+    }
+  };
+  window.setInterval(() => { if (!document.hidden) refresh(); }, 60000);
 
   // ---- adding a number
   const form = document.getElementById('add-form');
