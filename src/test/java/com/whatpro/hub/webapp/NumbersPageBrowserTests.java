@@ -2,6 +2,7 @@ package com.whatpro.hub.webapp;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -57,6 +59,7 @@ class NumbersPageBrowserTests extends WebAppTest {
     @Test
     void anAdminProvisionsAnEvolutionNumberScansItsQrCodeAndSeesItConnectLiveThenDeletesItKeepingTheInstance()
             throws Exception {
+        connectionStateIs("close"); // what a health check finds until the QR code is asked for
         try (var browser = Browser.open("en")) {
             signIn(browser, tenant.admin().email());
             browser.driver.get(base + "/app/a/" + tenant.id() + "/numbers");
@@ -76,6 +79,7 @@ class NumbersPageBrowserTests extends WebAppTest {
             assertThat(provider.get("provisioned").asBoolean()).isTrue();
             assertThat(browser.driver.getPageSource()).doesNotContain(GLOBAL_KEY).doesNotContain(TOKEN);
 
+            connectionStateIs("connecting");
             number.findElement(By.cssSelector("button.connect")).click();
             var qr = browser.waitFor(By.id("qr-image"));
             assertThat(qr.getAttribute("src")).startsWith("data:image/png;base64,");
@@ -92,6 +96,12 @@ class NumbersPageBrowserTests extends WebAppTest {
                     {"qrcode": {"instance": "sales-page", "pairingCode": null, "code": "2@second", "base64": "%s"}}"""
                     .formatted(PNG)));
             browser.waitFor(driver -> PNG.equals(driver.findElement(By.id("qr-image")).getAttribute("src")) ? true : null);
+
+            evolution.stubFor(get(urlPathMatching("/instance/connect/.+")).withQueryParam("number", equalTo("5511999999999"))
+                    .willReturn(okJson("{\"pairingCode\": \"WZYEH1YY\", \"code\": \"2@third\", \"count\": 3}")));
+            browser.driver.findElement(By.id("pair-phone")).sendKeys("+55 11 99999-9999", Keys.ENTER);
+            assertThat(browser.waitFor(By.id("pairing-code")).getText()).isEqualTo("WZYEH1YY");
+            assertThat(browser.driver.findElement(By.id("qr")).isDisplayed()).as("a pairing code instead of the QR").isFalse();
 
             connectionStateIs("open");
             webhook(provider, event("connection.update", "sales-page", """
@@ -123,6 +133,7 @@ class NumbersPageBrowserTests extends WebAppTest {
 
     @Test
     void anAgentSeesTheStateChangeLiveButNoControls() throws Exception {
+        connectionStateIs("close"); // what a health check finds meanwhile: not linked yet
         var created = http().bearer(tenant.admin().token()).post(providers(), Map.of("name", "Support", "type",
                 "evolution", "base_url", evolution.baseUrl(), "instance_name", "support-page", "provision", true,
                 "credentials", Map.of("api_key", GLOBAL_KEY)));
