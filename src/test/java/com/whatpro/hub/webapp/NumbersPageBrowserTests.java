@@ -57,7 +57,7 @@ class NumbersPageBrowserTests extends WebAppTest {
     }
 
     @Test
-    void anAdminProvisionsAnEvolutionNumberScansItsQrCodeAndSeesItConnectLiveThenDeletesItKeepingTheInstance()
+    void anAdminProvisionsAnEvolutionNumberSeesItConnectLiveRestartsLogsOutAndDeletesItKeepingTheInstance()
             throws Exception {
         connectionStateIs("close"); // what a health check finds until the QR code is asked for
         try (var browser = Browser.open("en")) {
@@ -118,9 +118,23 @@ class NumbersPageBrowserTests extends WebAppTest {
             assertThat(browser.driver.findElement(By.id("qr")).isDisplayed()).as("no QR code once linked").isFalse();
             assertThat(browser.driver.findElement(By.id("connect-state")).getAttribute("aria-live")).isEqualTo("polite");
 
+            evolution.stubFor(post(urlPathMatching("/instance/restart/.+")).willReturn(okJson(
+                    "{\"instance\": {\"instanceName\": \"sales-page\", \"state\": \"connecting\"}}")));
+            connected.findElement(By.cssSelector("button.restart")).click();
+            browser.waitFor(ExpectedConditions.textToBe(By.id("admin-status"), "Sales line: restart requested."));
+            evolution.verify(postRequestedFor(urlPathMatching("/instance/restart/.+")));
+
+            evolution.stubFor(delete(urlPathMatching("/instance/logout/.+")).willReturn(okJson(
+                    "{\"status\": \"SUCCESS\", \"error\": false, \"response\": {\"message\": \"Instance logged out\"}}")));
+            connectionStateIs("close");
+            row(browser, "Sales line").findElement(By.cssSelector("button.logout")).click();
+            browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
+            browser.waitFor(driver -> statusOf(row(browser, "Sales line")).equals("Disconnected") ? true : null);
+            evolution.verify(deleteRequestedFor(urlPathMatching("/instance/logout/.+")));
+
             evolution.stubFor(delete(urlPathMatching("/instance/delete/.+")).willReturn(okJson(
                     "{\"status\": \"SUCCESS\", \"error\": false, \"response\": {\"message\": \"Instance deleted\"}}")));
-            connected.findElement(By.cssSelector("button.delete")).click();
+            row(browser, "Sales line").findElement(By.cssSelector("button.delete")).click();
             browser.waitFor(By.id("keep-instance")).click();
             browser.driver.findElement(By.cssSelector("#delete-form button[value=delete]")).click();
             browser.waitFor(By.cssSelector("#rows tr.empty-row"));
