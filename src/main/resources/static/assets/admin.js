@@ -354,14 +354,164 @@ async function deadLetters() {
   await pagedList('/gateway/dead-letters', row, 5);
 }
 
-// ---- WhatsApp numbers: their state for everyone, a form to add one for admins
+// ---- WhatsApp numbers: their live state for everyone; adding, connecting, logging out, restarting and
+// deleting them for admins. Each number's events stream (connection.updated) keeps its row and the connect
+// panel current; the browser allows few streams per server, so only MAX_STREAMS numbers are followed live and
+// the list is read again every minute for the rest.
+const MAX_STREAMS = 4;
+
 async function numbers() {
   const manage = main.dataset.manage === 'true';
+  const known = new Map();
+  const streams = new Map();
   const statusText = (status) => (t(`status.${status}`) === `status.${status}` ? status : t(`status.${status}`));
+  const detailOf = (number) => {
+    if (number.status === 'connected') return [number.phone_number, number.profile_name].filter(Boolean).join(' · ');
+    const detail = number.status_detail ?? number.detail;
+    return ['error', 'refused', 'disconnected'].includes(number.status) && detail ? detail : '';
+  };
+  const describe = (number) => {
+    const detail = detailOf(number);
+    return detail ? `${statusText(number.status)} (${detail})` : statusText(number.status);
+  };
+  const stateCell = (number) => [
+    el('span', { class: `badge state-${number.status}`, text: statusText(number.status) }),
+    detailOf(number) ? el('span', { class: 'hint number-detail', text: detailOf(number) }) : null];
+
+  // ---- the connect panel (admins)
+  const panel = document.getElementById('connect-panel');
+  const connecting = { id: null, timer: null, expiresAt: null };
+  const qr = document.getElementById('qr');
+  const pairing = document.getElementById('pairing');
+  const countdown = () => {
+    const target = qr.hidden ? document.getElementById('pairing-expiry') : document.getElementById('qr-expiry');
+    if (!connecting.expiresAt) { target.textContent = ''; return; }
+    const seconds = Math.round((new Date(connecting.expiresAt) - Date.now()) / 1000);
+    target.textContent = seconds > 0 ? t('expiresIn', seconds, f.dateTime(connecting.expiresAt)) : t('codeExpired');
+  };
+  const showConnection = (connection) => {
+    if (!panel || connecting.id === null) return;
+    const name = known.get(connecting.id)?.name ?? '';
+    const state = document.getElementById('connect-state');
+    const said = connection.status === 'connected' ? t('connectedAs', name, detailOf(connection))
+      : `${name}: ${describe(connection)}`;
+    if (state.textContent !== said) state.textContent = said;
+    const waiting = connection.status === 'connecting';
+    qr.hidden = !(waiting && connection.qr_code && !connection.pairing_code);
+    if (!qr.hidden) document.getElementById('qr-image').src = connection.qr_code;
+    pairing.hidden = !(waiting && connection.pairing_code);
+    if (!pairing.hidden) document.getElementById('pairing-code').textContent = connection.pairing_code;
+    connecting.expiresAt = waiting ? connection.expires_at : null;
+    countdown();
+  };
+  const requestCode = async (body) => {
+    const id = connecting.id;
+    const result = await api(`/providers/${id}/connect`, { method: 'POST', body });
+    if (!result.ok) { fail(result); return; }
+    errorLine.textContent = '';
+    showConnection(result.body);
+  };
+  if (panel) {
+    document.getElementById('connect-qr').addEventListener('click', () => requestCode({}));
+    onSubmit(document.getElementById('pair-form'), (fields) => requestCode({ phone_number: fields.phone_number.value.trim() }));
+    document.getElementById('connect-close').addEventListener('click', () => {
+      const id = connecting.id;
+      closePanel();
+      document.querySelector(`#rows tr[data-id="${id}"] button.connect`)?.focus();
+    });
+  }
+  const closePanel = () => {
+    connecting.id = null;
+    window.clearInterval(connecting.timer);
+    panel.hidden = true;
+  };
+  const openPanel = async (number) => {
+    connecting.id = number.id;
+    document.getElementById('connect-name').textContent = number.name;
+    document.getElementById('connect-state').textContent = '';
+    document.getElementById('pair-form').reset();
+    qr.hidden = true;
+    pairing.hidden = true;
+    panel.hidden = false;
+    window.clearInterval(connecting.timer);
+    connecting.timer = window.setInterval(countdown, 1000);
+    follow(number.id, true);
+    document.getElementById('h-connect').focus();
+    await requestCode({});
+  };
+
+  // ---- live state
+  const applyConnection = (id, connection) => {
+    const before = known.get(id);
+    if (!before) return;
+    const changed = before.status !== connection.status || detailOf(before) !== detailOf(connection);
+    const after = { ...before, status: connection.status, phone_number: connection.phone_number ?? null,
+      profile_name: connection.profile_name ?? null, status_detail: connection.detail ?? null };
+    known.set(id, after);
+    const cell = document.querySelector(`#rows tr[data-id="${id}"] td.number-state`);
+    if (cell && changed) {
+      cell.replaceChildren(...stateCell(after).filter(Boolean));
+      if (connecting.id !== id) say(`${after.name}: ${describe(after)}`);
+    }
+    if (connecting.id === id) showConnection(connection);
+  };
+  const follow = (id, always = false) => {
+    if (streams.has(id)) return;
+    if (!always && streams.size >= MAX_STREAMS) return;
+    if (streams.size >= MAX_STREAMS) {
+      const [oldest, source] = streams.entries().next().value;
+      source.close();
+      streams.delete(oldest);
+    }
+    const source = new EventSource(`/api/v1/accounts/${main.dataset.account}/providers/${id}/events`, { withCredentials: true });
+    source.addEventListener('connection.updated', (event) => applyConnection(id, JSON.parse(event.data)));
+    streams.set(id, source);
+  };
+
+  // ---- the list
+  const act = async (number, path, done) => {
+    const result = await api(`/providers/${number.id}/${path}`, { method: 'POST' });
+    if (!result.ok) { fail(result); return; }
+    say(t(done, number.name));
+  };
+  const deleteNumber = (number) => {
+    const dialog = document.getElementById('delete-dialog');
+    const form = document.getElementById('delete-form');
+    document.getElementById('delete-name').textContent = number.name;
+    const keep = document.getElementById('keep-instance');
+    keep.checked = false;
+    document.getElementById('keep-line').hidden = !number.provisioned;
+    dialog.onclose = async () => {
+      if (dialog.returnValue !== 'delete') { document.querySelector(`#rows tr[data-id="${number.id}"] button.delete`)?.focus(); return; }
+      const keepInstance = number.provisioned && keep.checked;
+      const result = await api(`/providers/${number.id}?keep_instance=${keepInstance}`, { method: 'DELETE' });
+      if (!result.ok) { fail(result); return; }
+      streams.get(number.id)?.close();
+      streams.delete(number.id);
+      if (connecting.id === number.id) closePanel();
+      await load();
+      say(t('deleted', number.name));
+      document.getElementById('n-name')?.focus();
+    };
+    dialog.returnValue = '';
+    form.reset();
+    dialog.showModal();
+  };
+  const actions = (number) => {
+    const named = (key) => `${t(key)}: ${number.name}`;
+    const button = (key, className, onclick) => el('button', { type: 'button', class: `btn btn-small ${className}`,
+      text: t(key), 'aria-label': named(key), onclick });
+    const linked = number.type === 'evolution' || number.type === 'uazapi';
+    return el('div', { class: 'number-actions' },
+      linked ? button('connect', 'connect', () => openPanel(known.get(number.id))) : null,
+      linked ? button('logout', 'logout', () => window.confirm(t('confirmLogout', number.name)) && act(number, 'logout', 'loggedOut')) : null,
+      number.type === 'evolution' ? button('restart', 'restart', () => act(number, 'restart', 'restarted')) : null,
+      button('delete', 'btn-danger-quiet delete', () => deleteNumber(known.get(number.id))));
+  };
   const row = (number) => {
+    known.set(number.id, number);
     const cells = [el('td', { text: number.name }), el('td', { text: number.type }),
-      el('td', {}, el('span', { class: `badge state-${number.status}`, text: statusText(number.status) }),
-        number.status_detail ? el('span', { class: 'hint', text: ` ${number.status_detail}` }) : null),
+      el('td', { class: 'number-state' }, stateCell(number)),
       el('td', { text: number.last_event_at ? f.dateTime(number.last_event_at) : '—' })];
     if (manage) {
       const registration = number.webhook_registration;
@@ -369,6 +519,7 @@ async function numbers() {
         : registration.status === 'registered' ? t('webhookRegistered') : t('webhookFailed');
       cells.push(el('td', {}, number.webhook_url ? el('code', { class: 'wrap', text: number.webhook_url }) : '—',
         note ? el('p', { class: 'hint', text: note }) : null));
+      cells.push(el('td', {}, actions(number)));
     }
     return el('tr', { dataset: { id: number.id } }, cells);
   };
@@ -376,29 +527,51 @@ async function numbers() {
     const result = await api('/providers');
     if (!result.ok) { fail(result); return; }
     const items = result.body.items;
-    rows.replaceChildren(...(items.length ? items.map(row) : [emptyRow(manage ? 5 : 4)]));
+    known.clear();
+    rows.replaceChildren(...(items.length ? items.map(row) : [emptyRow(manage ? 6 : 4)]));
+    const waiting = (n) => (n.status === 'connected' ? 1 : 0);
+    for (const number of [...items].sort((a, b) => waiting(a) - waiting(b))) follow(number.id);
   };
+  // the numbers not followed live: their state cells change in place, so focus and the open panel stay
+  const refresh = async () => {
+    const result = await api('/providers');
+    if (!result.ok) return;
+    const items = result.body.items;
+    if (items.length !== known.size || items.some((n) => !known.has(n.id))) { await load(); return; }
+    for (const n of items) {
+      if (!streams.has(n.id)) applyConnection(n.id, { status: n.status, phone_number: n.phone_number,
+        profile_name: n.profile_name, detail: n.status_detail });
+    }
+  };
+  window.setInterval(() => { if (!document.hidden) refresh(); }, 60000);
+
+  // ---- adding a number
   const form = document.getElementById('add-form');
   if (form) {
     const type = form.elements.type;
+    const provision = form.elements.provision;
     const showFieldsOf = () => {
       for (const group of form.querySelectorAll('[data-for]')) {
-        const shown = group.dataset.for.split(' ').includes(type.value);
+        const wanted = group.dataset.provision === undefined || (group.dataset.provision === 'yes') === provision.checked;
+        const shown = group.dataset.for.split(' ').includes(type.value) && wanted;
         group.hidden = !shown;
         for (const input of group.querySelectorAll('input')) input.disabled = !shown;
       }
     };
     type.addEventListener('change', showFieldsOf);
+    provision.addEventListener('change', showFieldsOf);
     showFieldsOf();
     onSubmit(form, async (fields) => {
       const value = (name) => (fields[name] && !fields[name].disabled ? fields[name].value.trim() : '');
       const credentials = {};
-      for (const name of ['api_key', 'token', 'access_token', 'app_secret', 'verify_token', 'phone_number_id']) {
+      for (const name of ['api_key', 'token', 'admin_token', 'access_token', 'app_secret', 'verify_token', 'phone_number_id']) {
         if (value(name)) credentials[name] = value(name);
       }
+      if (value('global_key')) credentials.api_key = value('global_key');
       const body = { name: value('name'), type: type.value, credentials };
       if (value('base_url')) body.base_url = value('base_url');
       if (value('instance_name')) body.instance_name = value('instance_name');
+      if (!provision.disabled && provision.checked) body.provision = true;
       const result = await api('/providers', { method: 'POST', body });
       if (!result.ok) { fail(result); return; }
       form.reset();

@@ -1,6 +1,5 @@
 package com.whatpro.hub.automations;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -323,11 +322,6 @@ class Execution {
                     yield Outcome.FAILED;
                 }
             };
-        } catch (IOException e) {
-            if (stopping) {
-                throw new Lost();
-            }
-            return failed(run, index, e.getMessage() + "; not repeated, as the receiver may have it");
         }
     }
 

@@ -1,6 +1,7 @@
 package com.whatpro.hub.automations;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,7 @@ class RunWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
     private static final int BATCH = 10;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final Runs runs;
     private final Execution execution;
@@ -70,8 +72,14 @@ class RunWorker implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        wake();
         var current = thread;
         if (current != null) {
+            try {
+                current.join(STOP_GRACE.toMillis()); // the run in hand finishes; the rest are handed back
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             current.interrupt();
         }
         execution.close();
@@ -109,9 +117,15 @@ class RunWorker implements SmartLifecycle {
         }
         var claimed = Tenancy.callAsPlatform(() -> transactions.execute(status -> runs.claim(node, BATCH,
                 settings.lease())));
-        for (var run : claimed) {
+        for (int i = 0; i < claimed.size(); i++) {
+            var run = claimed.get(i);
             if (!running || paused) {
-                break; // the lease runs out and another node (or this one, later) takes it
+                var unstarted = claimed.subList(i, claimed.size());
+                Tenancy.callAsPlatform(() -> transactions.execute(status -> {
+                    runs.release(unstarted);
+                    return null;
+                }));
+                break;
             }
             try {
                 execution.run(run);

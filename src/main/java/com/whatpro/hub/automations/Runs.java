@@ -109,6 +109,21 @@ class Runs {
                 .list();
     }
 
+    /** Hands back runs this node claimed but never started (it is stopping), so another node takes them at once. */
+    void release(List<Run> unstarted) {
+        if (unstarted.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                update automation_runs set claim_token = null, claimed_by = null, lease_until = null,
+                    attempts = greatest(attempts - 1, 0)
+                where id = any(:ids) and claim_token = :token
+                """)
+                .param("ids", unstarted.stream().map(Run::id).toArray(UUID[]::new))
+                .param("token", unstarted.getFirst().claimToken())
+                .update();
+    }
+
     /**
      * Records one action's outcome and renews the lease, in the caller's transaction; false when this node no longer
      * holds the run (the caller then rolls back whatever the action did).

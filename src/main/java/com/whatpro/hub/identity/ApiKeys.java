@@ -16,6 +16,7 @@ import com.whatpro.hub.accounts.Entitlements;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Ids;
 import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.platform.database.LostConnections;
 import com.whatpro.hub.platform.security.Caller;
 
 import org.jspecify.annotations.Nullable;
@@ -39,13 +40,15 @@ class ApiKeys {
     private static final Duration MARK_USED_EVERY = Duration.ofMinutes(1);
 
     private final JdbcClient jdbc;
+    private final LostConnections lostConnections;
     private final TransactionTemplate transactions;
     private final ApplicationEventPublisher events;
     private final Entitlements entitlements;
 
     ApiKeys(JdbcClient jdbc, PlatformTransactionManager transactions, ApplicationEventPublisher events,
-            Entitlements entitlements) {
+            Entitlements entitlements, LostConnections lostConnections) {
         this.jdbc = jdbc;
+        this.lostConnections = lostConnections;
         this.transactions = new TransactionTemplate(transactions);
         this.events = events;
         this.entitlements = entitlements;
@@ -115,13 +118,13 @@ class ApiKeys {
         if (!match.matches()) {
             return Optional.empty();
         }
-        var stored = jdbc.sql("select * from identity_api_key(:keyId)")
+        var stored = lostConnections.retryOnce(() -> jdbc.sql("select * from identity_api_key(:keyId)")
                 .param("keyId", match.group(1))
                 .query((rs, n) -> new StoredKey(rs.getObject("key_uuid", UUID.class), AccountId.of(rs.getLong("key_account")),
                         rs.getBytes("key_secret_hash"), Set.of((String[]) rs.getArray("key_scopes").getArray()),
                         rs.getObject("key_created_by", UUID.class), rs.getTimestamp("key_expires_at"),
                         rs.getTimestamp("key_revoked_at"), rs.getTimestamp("key_last_used"), rs.getBoolean("account_active")))
-                .optional();
+                .optional());
         if (stored.isEmpty() || !MessageDigest.isEqual(stored.get().secretHash(), sha256(match.group(2)))) {
             return Optional.empty();
         }

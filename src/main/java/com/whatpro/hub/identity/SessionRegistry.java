@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Ids;
+import com.whatpro.hub.platform.database.LostConnections;
 import com.whatpro.hub.platform.security.Role;
 
 import org.jspecify.annotations.Nullable;
@@ -31,13 +32,15 @@ class SessionRegistry {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
+    private final LostConnections lostConnections;
     private final AccessTokens accessTokens;
     private final IdentitySettings settings;
     private final ApplicationEventPublisher events;
 
     SessionRegistry(JdbcClient jdbc, AccessTokens accessTokens, IdentitySettings settings,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, LostConnections lostConnections) {
         this.jdbc = jdbc;
+        this.lostConnections = lostConnections;
         this.accessTokens = accessTokens;
         this.settings = settings;
         this.events = events;
@@ -154,13 +157,13 @@ class SessionRegistry {
      * session is marked seen at most every 30 s in the same statement.
      */
     Optional<SessionState> state(UUID sessionId, UUID userId, @Nullable AccountId account) {
-        return jdbc.sql("select * from identity_session_state(:session, :user, :account)")
+        return lostConnections.retryOnce(() -> jdbc.sql("select * from identity_session_state(:session, :user, :account)")
                 .param("session", sessionId).param("user", userId).param("account", account == null ? null : account.value())
                 .query((rs, n) -> new SessionState(rs.getBoolean("session_active"), rs.getBoolean("super_admin"),
                         rs.getTimestamp("session_last_seen").toInstant(),
                         rs.getString("account_role") == null ? null : Role.fromJson(rs.getString("account_role")),
                         rs.getBoolean("account_found"), rs.getBoolean("account_active")))
-                .optional();
+                .optional());
     }
 
     private boolean revokeSession(UUID sessionId, UUID userId, String reason, @Nullable UUID actor) {

@@ -51,7 +51,9 @@ class Pages {
             "adm.hard", "adm.members", "adm.addMember", "adm.system", "adm.added", "adm.role.agent",
             "adm.role.supervisor", "adm.role.admin", "adm.changeRole", "adm.noMore", "num.status.connected",
             "num.status.connecting", "num.status.disconnected", "num.status.refused", "num.status.error",
-            "num.status.unknown", "num.webhookManual", "num.webhookRegistered", "num.webhookFailed");
+            "num.status.unknown", "num.webhookManual", "num.webhookRegistered", "num.webhookFailed", "num.connect", "num.logout",
+            "num.restart", "num.confirmLogout", "num.loggedOut", "num.restarted", "num.deleted", "num.expiresIn",
+            "num.codeExpired", "num.connectedAs");
 
     /** Which administrators' pages a role reaches, for the navigation. */
     record AdminLinks(boolean settings, boolean audit, boolean deadLetters) {

@@ -379,7 +379,11 @@ class WebhookRegistrationTests extends IntegrationTest {
         for (var text : List.of(auditAll, again.body(), withoutWebhookUrls(one), withoutWebhookUrls(list))) {
             assertThat(text).doesNotContain(secrets.toArray(String[]::new));
         }
-        var logged = logs.list.stream().map(event -> event.getFormattedMessage()
+        List<ILoggingEvent> appended;
+        synchronized (logs) { // the appender adds under its own lock while workers still log
+            appended = List.copyOf(logs.list);
+        }
+        var logged = appended.stream().map(event -> event.getFormattedMessage()
                 + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy())))
                 .toList();
         assertThat(logged).as("the registration calls were logged").anyMatch(line -> line.contains("/webhook/set/audited"));
