@@ -72,6 +72,12 @@ class MessageWebhooksTests extends IntegrationTest {
 
     @Test
     void aContactsMessageIsDeliveredAsMessageReceivedWithoutItsText() {
+        var stranger = new Fixtures(http()).tenant("Message webhooks, other");
+        var strangersPath = "/hooks/other-" + UUID.randomUUID();
+        receiver.stubFor(post(strangersPath).willReturn(aResponse().withStatus(204)));
+        assertThat(http().bearer(stranger.admin().token()).post("/api/v1/accounts/" + stranger.id() + "/webhooks",
+                Map.of("url", "http://127.0.0.1:" + receiver.getPort() + strangersPath,
+                        "events", List.of("message.received"))).status()).isEqualTo(201);
         Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(), "3EB0W1" + System.nanoTime(),
                 "5511955550001@s.whatsapp.net", "Ana", "meu CPF é 123.456.789-00", false), Map.of());
 
@@ -88,6 +94,10 @@ class MessageWebhooksTests extends IntegrationTest {
                 .isEqualTo(chatwoot.conversations(chatwootAccount).getFirst().id());
         assertThat(Instant.parse(data.get("occurred_at").asString())).isEqualTo(Instant.ofEpochSecond(1_717_689_097L));
         assertThat(body.toString()).doesNotContain("CPF").doesNotContain("123.456");
+        Eventually.quietFor(java.time.Duration.ofMillis(500));
+        assertThat(receiver.findAll(postRequestedFor(urlEqualTo(strangersPath)))).as("another account's webhook")
+                .isEmpty();
+        assertThat(bodies()).hasSize(1);
     }
 
     @Test
