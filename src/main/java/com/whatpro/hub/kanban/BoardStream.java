@@ -150,6 +150,15 @@ class BoardStream implements MessageListener, SmartLifecycle {
         var emitter = new SseEmitter(settings.connectionTimeout().toMillis());
         var subscriber = new Subscriber(account, board, emitter, lastEventId);
         subscribers.computeIfAbsent(board, b -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        try {
+            // sent from the request's thread, so the response is committed there: a first write from the
+            // subscriber's thread while the request's filters still add headers corrupts them
+            emitter.send(SseEmitter.event().reconnectTime(3_000).comment("connected"));
+        } catch (IOException e) {
+            subscriber.close();
+            emitter.completeWithError(e);
+            return emitter;
+        }
         emitter.onCompletion(subscriber::close);
         emitter.onTimeout(subscriber::close);
         emitter.onError(error -> subscriber.close());
@@ -208,7 +217,6 @@ class BoardStream implements MessageListener, SmartLifecycle {
         void run() {
             thread = Thread.currentThread();
             try {
-                emitter.send(SseEmitter.event().reconnectTime(3_000).comment("connected"));
                 replay();
                 var heartbeat = settings.heartbeat().toMillis();
                 while (!closed) {
