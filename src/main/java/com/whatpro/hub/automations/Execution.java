@@ -25,6 +25,8 @@ import com.whatpro.hub.platform.outbound.OutboundHttp;
 import com.whatpro.hub.platform.outbound.OutboundPolicy;
 import com.whatpro.hub.teams.Teams;
 
+import jakarta.annotation.PreDestroy;
+
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -381,7 +383,17 @@ class Execution {
         return Tenancy.callAs(account, () -> transactions.execute(status -> work.get()));
     }
 
-    /** The node is going down: what is in flight is left for another node, as after a crash. */
+    /** The node is stopping: what is in flight is left for another node, as after a crash. */
+    void stop() {
+        stopping = true;
+    }
+
+    /** The node works again after a stop (a restarted lifecycle, a resumed test context). */
+    void resume() {
+        stopping = false;
+    }
+
+    @PreDestroy
     void close() {
         stopping = true;
         http.close();

@@ -66,6 +66,7 @@ class RunWorker implements SmartLifecycle {
             return;
         }
         running = true;
+        execution.resume();
         thread = Thread.ofPlatform().daemon().name("automations-worker").start(this::loop);
     }
 
@@ -82,7 +83,7 @@ class RunWorker implements SmartLifecycle {
             }
             current.interrupt();
         }
-        execution.close();
+        execution.stop();
     }
 
     @Override
