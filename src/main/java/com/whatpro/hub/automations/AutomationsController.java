@@ -133,12 +133,7 @@ class AutomationsController {
             throw ApiProblem.notFound("automation");
         }
         var size = Paging.limit(limit);
-        long before;
-        try {
-            before = cursor == null ? Long.MAX_VALUE : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw ApiProblem.invalid("cursor", "is not a cursor this API issued");
-        }
+        var before = Paging.sequenceCursor(cursor, Long.MAX_VALUE);
         return Paging.of(runs.log(account, automationId, before, size + 1), size,
                 run -> new RunView(run.id(), run.at(), run.triggerEvent(), run.cardId(), run.status(), run.depth(),
                         run.actions(), run.finishedAt()),

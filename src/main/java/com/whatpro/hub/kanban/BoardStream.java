@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.web.EventStreams;
 import com.whatpro.hub.kanban.BoardEventPublisher.Outgoing;
 
 import org.jspecify.annotations.Nullable;
@@ -150,13 +151,8 @@ class BoardStream implements MessageListener, SmartLifecycle {
         var emitter = new SseEmitter(settings.connectionTimeout().toMillis());
         var subscriber = new Subscriber(account, board, emitter, lastEventId);
         subscribers.computeIfAbsent(board, b -> ConcurrentHashMap.newKeySet()).add(subscriber);
-        try {
-            // sent from the request's thread, so the response is committed there: a first write from the
-            // subscriber's thread while the request's filters still add headers corrupts them
-            emitter.send(SseEmitter.event().reconnectTime(3_000).comment("connected"));
-        } catch (IOException e) {
+        if (!EventStreams.greet(emitter)) {
             subscriber.close();
-            emitter.completeWithError(e);
             return emitter;
         }
         emitter.onCompletion(subscriber::close);

@@ -222,12 +222,7 @@ class CardsController {
             @RequestParam(required = false) @Nullable String cursor) {
         var account = Callers.requiredAccess().account();
         var size = Paging.limit(limit);
-        long after;
-        try {
-            after = cursor == null || cursor.isBlank() ? 0 : Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw ApiProblem.invalid("cursor", "is not a cursor this API issued");
-        }
+        var after = Paging.sequenceCursor(cursor, 0);
         if (cards.find(account, cardId).isEmpty()) {
             throw ApiProblem.notFound("card");
         }

@@ -2,6 +2,7 @@ package com.whatpro.hub.providers;
 
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.PlatformSettings;
+import com.whatpro.hub.platform.web.EventStreams;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,14 +115,8 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
         var emitter = new SseEmitter(TIMEOUT.toMillis());
         var subscriber = new Subscriber(account, provider, emitter, seesCodes);
         subscribers.computeIfAbsent(provider, p -> ConcurrentHashMap.newKeySet()).add(subscriber);
-        try {
-            // sent from the request's thread, before the response is set up: a write from the subscriber's thread
-            // while the request's filters still add headers corrupts them (Tomcat's headers are not thread-safe)
-            emitter.send(SseEmitter.event().reconnectTime(3_000).comment("connected"));
-            emitter.send(SseEmitter.event().name(EVENT).data(currentJson));
-        } catch (IOException e) {
+        if (!EventStreams.greet(emitter, SseEmitter.event().name(EVENT).data(currentJson))) {
             subscriber.close();
-            emitter.completeWithError(e);
             return emitter;
         }
         emitter.onCompletion(subscriber::close);

@@ -29,6 +29,18 @@ public final class Paging {
         return requested;
     }
 
+    /** A cursor that is a row's sequence number (as {@link #of} was given it), or {@code absent} without one. */
+    public static long sequenceCursor(@Nullable String cursor, long absent) {
+        if (cursor == null || cursor.isBlank()) {
+            return absent;
+        }
+        try {
+            return Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw ApiProblem.invalid("cursor", "is not a cursor this API issued");
+        }
+    }
+
     /** Call with one more row than the limit; the extra row only tells that a next page exists. */
     public static <T, V> Page<V> of(List<T> rows, int limit, Function<T, V> view, Function<T, String> cursor) {
         var more = rows.size() > limit;
