@@ -4,6 +4,7 @@ import com.whatpro.hub.chatwoot.ChatwootRejected;
 import com.whatpro.hub.chatwoot.ChatwootRequestInvalid;
 import com.whatpro.hub.chatwoot.ChatwootUnavailable;
 import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.Backoff;
 import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.crypto.CredentialDecryptionException;
 import com.whatpro.hub.providers.ProviderRejected;
@@ -20,7 +21,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -312,13 +312,8 @@ class JobWorker implements SmartLifecycle {
         }
     }
 
-    /** base × 2^(attempt − 1), capped, then between half and all of it at random. */
     Duration backoff(int attempt) {
-        long base = settings.backoffBase().toMillis();
-        long cap = settings.backoffCap().toMillis();
-        long exponential = attempt >= 31 ? cap : Math.min(cap, base * (1L << Math.max(0, attempt - 1)));
-        long jittered = exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
-        return Duration.ofMillis(Math.max(1, jittered));
+        return Backoff.jittered(settings.backoffBase(), settings.backoffCap(), attempt);
     }
 
     @Override

@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
+import com.whatpro.hub.platform.Backoff;
 import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.outbound.OutboundException;
 import com.whatpro.hub.platform.outbound.OutboundHttp;
@@ -225,13 +225,8 @@ class DeliveryWorker implements SmartLifecycle {
         }
     }
 
-    /** base × 2^(attempt − 1), capped, then between half and all of it at random. */
     Duration backoff(int attempt) {
-        long base = settings.backoffBase().toMillis();
-        long cap = settings.backoffCap().toMillis();
-        long exponential = attempt >= 31 ? cap : Math.min(cap, base * (1L << Math.max(0, attempt - 1)));
-        long jittered = exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
-        return Duration.ofMillis(Math.max(1, jittered));
+        return Backoff.jittered(settings.backoffBase(), settings.backoffCap(), attempt);
     }
 
     /** Forgets delivered and failed deliveries after the retention period. */
