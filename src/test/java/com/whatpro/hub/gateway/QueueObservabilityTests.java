@@ -186,6 +186,8 @@ class QueueObservabilityTests extends IntegrationTest {
                 + messageId + "'");
         assertThat(traceparent).as("the webhook's trace is stored with its job")
                 .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+        assertThat(traceparent).as("without an endpoint a new trace is not recorded (sampled flag off)")
+                .matches(".*-[0-9a-f][02468ace]");
         var traceId = traceparent.split("-")[1];
         Eventually.until("the job's log line carries the webhook's trace id", () -> output.getAll().lines()
                 .anyMatch(line -> line.contains("attempt 1 done") && line.contains(traceId)));
