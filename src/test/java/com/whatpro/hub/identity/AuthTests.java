@@ -1,6 +1,7 @@
 package com.whatpro.hub.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Instant;
 import java.util.Date;
@@ -174,6 +175,19 @@ class AuthTests extends IntegrationTest {
         assertThat(http().bearer(forged).get("/api/v1/auth/me").status()).isEqualTo(401);
         assertThat(http().bearer(expired).get("/api/v1/auth/me").json().get("detail").asString())
                 .contains("invalid, expired or revoked");
+    }
+
+    @Test
+    void aTokenAcceptedBeforeIsRefusedOnceItExpires() throws Exception {
+        var sessionId = http().bearer(agent.token()).get("/api/v1/auth/sessions").json().get("items").get(0).get("id").asString();
+        var shortLived = token(keys.derive("access-token-signing"), agent.id(), UUID.fromString(sessionId),
+                Instant.now().plusSeconds(2));
+
+        assertThat(http().bearer(shortLived).get("/api/v1/auth/me").status()).as("valid until it expires").isEqualTo(200);
+        await("the remembered token is refused after its expiry").atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> http().bearer(shortLived).get("/api/v1/auth/me").status() == 401);
+        assertThat(Instant.now()).as("not refused before its expiry")
+                .isAfterOrEqualTo(SignedJWT.parse(shortLived).getJWTClaimsSet().getExpirationTime().toInstant());
     }
 
     @Test
