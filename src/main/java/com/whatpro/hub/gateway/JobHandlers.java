@@ -1,6 +1,7 @@
 package com.whatpro.hub.gateway;
 
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Hands each claimed job to the part of the gateway that does that kind of work. */
@@ -56,12 +57,18 @@ class JobHandlers {
 
     /** The job became a dead letter: tell whoever waits for its outcome. */
     void buried(Jobs.Claimed job, String reason) {
-        if (payload(job) instanceof JobKind.Send send) {
+        if (job.kind().payloadType() == JobKind.Send.class && payload(job) instanceof JobKind.Send send) {
             sender.gaveUp(job.account(), send, reason);
         }
     }
 
+    /** The job's payload; one that cannot be read never will be, so the job becomes a dead letter at once. */
     private Object payload(Jobs.Claimed job) {
-        return json.readValue(job.payload(), job.kind().payloadType());
+        try {
+            return json.readValue(job.payload(), job.kind().payloadType());
+        } catch (JacksonException unreadable) {
+            throw new JobFailure.GiveUp("the job's payload cannot be read as " + job.kind().key() + " ("
+                    + unreadable.getClass().getSimpleName() + ")");
+        }
     }
 }

@@ -130,6 +130,25 @@ class QueueObservabilityTests extends IntegrationTest {
     }
 
     @Test
+    void aJobWhosePayloadCannotBeReadIsADeadLetterAtItsFirstAttempt() {
+        var messageId = post("3EB0UR" + InboundBridgeTests.suffix(), "readable");
+        Eventually.until("a readable job is done", () -> chatwoot.messages(chatwootAccount).size() == 1);
+        Gateway.sql("""
+                insert into gateway_jobs (id, account_id, kind, dedup_key, ordering_key, payload)
+                select gen_random_uuid(), account_id, kind, dedup_key || ':unreadable', ordering_key,
+                       cast('{"provider_id": "not a uuid", "message": 42}' as jsonb)
+                from gateway_jobs where dedup_key like '%%:message:%s'
+                """.formatted(messageId));
+
+        var stats = Eventually.value("the unreadable job is a dead letter", () -> stats(tenant.admin().token(),
+                tenant.id()), s -> s.get("dead_letters").asLong() == 1);
+        assertThat(stats.get("pending").asLong()).isZero();
+        assertThat(Gateway.query("select attempts || ' ' || last_error from gateway_jobs where dedup_key like "
+                + "'%:unreadable'")).as("buried at once, saying why without quoting the payload")
+                .startsWith("1 the job's payload cannot be read as inbound").doesNotContain("not a uuid");
+    }
+
+    @Test
     void onlyTheAccountsAdminsSeeItsStats() {
         var path = "/api/v1/accounts/" + tenant.id() + "/gateway/stats";
         var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
