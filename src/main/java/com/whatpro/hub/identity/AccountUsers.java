@@ -10,6 +10,7 @@ import com.whatpro.hub.accounts.Limit;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.security.AccountAccess;
+import com.whatpro.hub.platform.security.Caller;
 import com.whatpro.hub.platform.security.Role;
 
 import org.jspecify.annotations.Nullable;
@@ -43,7 +44,9 @@ class AccountUsers {
     record NewMember(String email, String name, Role role, @Nullable String password) {
     }
 
-    record MemberUpdate(@Nullable String name, @Nullable Role role, @Nullable String availability) {
+    /** {@code profileShared}: the user belongs to other accounts too (see {@link #belongsElsewhere}). */
+    record MemberUpdate(@Nullable String name, @Nullable Role role, @Nullable String availability,
+            boolean profileShared) {
     }
 
     @Transactional
@@ -73,6 +76,7 @@ class AccountUsers {
         mayTouch(access, member);
         var changes = new LinkedHashMap<String, Object>();
         if (update.name() != null && !update.name().strip().equals(member.name())) {
+            mayRename(access, userId, update.profileShared());
             users.rename(userId, update.name());
             changes.put("name", List.of(member.name(), update.name().strip()));
         }
@@ -110,6 +114,14 @@ class AccountUsers {
         return true;
     }
 
+    /**
+     * Whether the user is a member of another account as well. Read in the user's own scope, so
+     * outside any transaction: an account's scope sees only its own memberships.
+     */
+    boolean belongsElsewhere(AccountId account, UUID userId) {
+        return memberships.accountsOf(userId).stream().anyMatch(other -> !other.equals(account));
+    }
+
     @Transactional(readOnly = true)
     List<Memberships.Member> page(AccountId account, @Nullable UUID after, int limit) {
         return memberships.members(account, after, limit);
@@ -118,6 +130,17 @@ class AccountUsers {
     private static void mayGrant(AccountAccess access, Role role) {
         if (!role.isMembershipRole() || !access.roleOrAgent().atLeast(role)) {
             throw ApiProblem.forbidden("You cannot grant a role above your own.");
+        }
+    }
+
+    /** A name is the user's own across accounts: one account's admins change it only when no one else sees it. */
+    private void mayRename(AccountAccess access, UUID userId, boolean belongsElsewhere) {
+        if (access.caller() instanceof Caller.User caller && caller.superAdmin()) {
+            return;
+        }
+        if (belongsElsewhere || users.byId(userId).map(Users.User::superAdmin).orElse(false)) {
+            throw ApiProblem.conflict("shared-profile",
+                    "This user's name is also seen outside this account; only a platform admin can change it.");
         }
     }
 

@@ -92,9 +92,11 @@ class AccountUsersController {
     @PatchMapping("/{userId}")
     @Requires(Permission.USERS_WRITE)
     MemberView update(@PathVariable long accountId, @PathVariable UUID userId, @Valid @RequestBody UpdateMember request) {
+        var access = Callers.requiredAccess();
+        var profileShared = request.name() != null && accountUsers.belongsElsewhere(access.account(), userId);
         var update = new AccountUsers.MemberUpdate(request.name(),
-                request.role() == null ? null : Role.fromJson(request.role()), request.availability());
-        return accountUsers.update(Callers.requiredAccess(), userId, update).map(MemberView::of)
+                request.role() == null ? null : Role.fromJson(request.role()), request.availability(), profileShared);
+        return accountUsers.update(access, userId, update).map(MemberView::of)
                 .orElseThrow(() -> ApiProblem.notFound("user"));
     }
 

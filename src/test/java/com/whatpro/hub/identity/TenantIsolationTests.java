@@ -180,6 +180,46 @@ class TenantIsolationTests extends IntegrationTest {
     }
 
     @Test
+    void anAccountAdminCannotRenameAUserWhomAnotherAccountAlsoSees() {
+        var agent = fixtures.member(acme.admin().token(), acme.id(), "agent");
+        var acmeAdmin = http().bearer(acme.admin().token());
+        var inAcme = "/api/v1/accounts/" + acme.id() + "/users/" + agent.id();
+        assertThat(acmeAdmin.patch(inAcme, Map.of("name", "Only in Acme")).status()).isEqualTo(200);
+        var joined = http().bearer(globex.admin().token()).post("/api/v1/accounts/" + globex.id() + "/users",
+                Map.of("email", agent.email(), "name", "Ignored", "role", "agent"));
+        assertThat(joined.status()).as(joined.body()).isEqualTo(201);
+
+        var renamed = acmeAdmin.patch(inAcme, Map.of("name", "Pwned", "role", "supervisor"));
+
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(409);
+        assertThat(renamed.json().get("type").asString()).endsWith("shared-profile");
+        var inGlobex = http().bearer(globex.admin().token())
+                .get("/api/v1/accounts/" + globex.id() + "/users/" + agent.id()).json();
+        assertThat(inGlobex.get("name").asString()).isEqualTo("Only in Acme");
+        assertThat(http().bearer(acme.admin().token()).get(inAcme).json().get("role").asString())
+                .as("nothing of the refused change is kept").isEqualTo("agent");
+        assertThat(acmeAdmin.patch(inAcme, Map.of("name", "Only in Acme", "role", "supervisor")).status())
+                .as("the same name with a role change").isEqualTo(200);
+        assertThat(http().bearer(fixtures.superAdmin()).patch(inAcme, Map.of("name", "Renamed by the platform"))
+                .status()).isEqualTo(200);
+    }
+
+    @Test
+    void anAccountAdminCannotRenameThePlatformAdmin() {
+        var platformAdmin = http().bearer(fixtures.superAdmin()).get("/api/v1/auth/me").json().get("user");
+        var added = http().bearer(acme.admin().token()).post("/api/v1/accounts/" + acme.id() + "/users",
+                Map.of("email", platformAdmin.get("email").asString(), "name", "X", "role", "agent"));
+        assertThat(added.status()).as(added.body()).isEqualTo(201);
+
+        var renamed = http().bearer(acme.admin().token()).patch("/api/v1/accounts/" + acme.id() + "/users/"
+                + platformAdmin.get("id").asString(), Map.of("name", "Pwned"));
+
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(409);
+        assertThat(http().bearer(fixtures.superAdmin()).get("/api/v1/auth/me").json().get("user").get("name")
+                .asString()).isEqualTo(platformAdmin.get("name").asString());
+    }
+
+    @Test
     void servicesRoleSeesNoTenantRowsWithoutATenant() throws Exception {
         fixtures.apiKey(acme.admin().token(), acme.id(), "users:read");
         http().bearer(acme.admin().token()).post("/api/v1/accounts/" + acme.id() + "/teams/" + acmeTeam + "/members",
