@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * moves each account's card back and forth between A and B, the accounts taking turns, and reports the latency of
  * the move request per account (after a warm-up), the difference to the account without rules, and the service's
  * own timer of the rules' share of each move ({@code whatpro_automations_card_evaluation_seconds}, from
- * {@code /actuator/prometheus}, which answers the super_admin).
+ * {@code /actuator/prometheus}, which answers the super_admin; {@code BENCH_MANAGEMENT_URL} when the service has its own
+ * management port).
  * Signs in as the super_admin of {@code BENCH_ADMIN_EMAIL} / {@code BENCH_ADMIN_PASSWORD}.
  */
 public class AutomationsBench {
@@ -69,7 +70,10 @@ public class AutomationsBench {
                     percentile(list, 95) - percentile(baseline, 95));
         }
         // the service's own measure of the rules' share of each move (rules_fired: none, some)
-        var metrics = send("GET", "/actuator/prometheus", "");
+        // on a service with its own management port (WHATPRO_MANAGEMENT_PORT), BENCH_MANAGEMENT_URL names it
+        var management = System.getenv().getOrDefault("BENCH_MANAGEMENT_URL", base).replaceAll("/$", "");
+        var metrics = HTTP.send(HttpRequest.newBuilder(URI.create(management + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         if (metrics.statusCode() == 200) {
             metrics.body().lines().filter(line -> line.startsWith("whatpro_automations_card_evaluation_seconds{")
                     || line.startsWith("whatpro_automations_card_evaluation_seconds_count")).forEach(System.out::println);

@@ -17,9 +17,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The node's automation worker: claims due runs of every account and works them one after another, and every scan
- * interval looks for time-based triggers. Any number of nodes run it side by side; claims, leases and the firing
- * records keep each run on one node and each time-based trigger firing once.
+ * The node's automation worker: turns the events rules were triggered by into runs, claims due runs of every
+ * account and works them one after another, and every scan interval looks for time-based triggers. Any number of
+ * nodes run it side by side; claims, leases and the firing records keep each run on one node and each time-based
+ * trigger firing once.
  */
 @Component
 @EnableConfigurationProperties(AutomationSettings.class)
@@ -27,6 +28,7 @@ class RunWorker implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(RunWorker.class);
     private static final int BATCH = 10;
+    private static final int EVENTS_BATCH = 100;
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private final Runs runs;
@@ -51,7 +53,9 @@ class RunWorker implements SmartLifecycle {
     }
 
     void wake() {
-        wakeups.release();
+        if (wakeups.availablePermits() == 0) { // one waiting permit is enough, however many events woke it
+            wakeups.release();
+        }
     }
 
     /** Tests: this node stops taking work (as if it had none of the worker's role) until resumed. */
@@ -116,6 +120,7 @@ class RunWorker implements SmartLifecycle {
             nextScan = Instant.now().plus(settings.scanInterval());
             timed.scan();
         }
+        var expanded = Tenancy.callAsPlatform(() -> transactions.execute(status -> runs.expand(EVENTS_BATCH)));
         var claimed = Tenancy.callAsPlatform(() -> transactions.execute(status -> runs.claim(node, BATCH,
                 settings.lease())));
         for (int i = 0; i < claimed.size(); i++) {
@@ -137,7 +142,7 @@ class RunWorker implements SmartLifecycle {
                 log.warn("automation run {} stopped: {}", run.id(), e.toString());
             }
         }
-        return claimed.size();
+        return expanded.events() + claimed.size();
     }
 
     private void sleep() {

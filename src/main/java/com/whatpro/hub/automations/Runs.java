@@ -17,7 +17,6 @@ import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -47,44 +46,65 @@ class Runs {
             JsonNode actions, @Nullable Instant finishedAt) {
     }
 
-    /** A run to add: {@code status} pending runs; the others are finished at once. */
-    record NewRun(UUID automation, String status, Map<String, ?> context, List<String> actionTypes) {
+    /** A rule an event triggered, with the status its run starts in: pending runs; the others are finished at once. */
+    record NewRun(UUID automation, String status) {
     }
 
-    /** Adds the runs one event triggered, in the caller's transaction, with one statement. */
-    void add(AccountId account, String trigger, @Nullable UUID card, int depth, List<NewRun> runs) {
-        var size = runs.size();
-        var ids = new UUID[size];
-        var automations = new UUID[size];
-        var statuses = new String[size];
-        var contexts = new String[size];
-        var actions = new String[size];
-        for (int i = 0; i < size; i++) {
-            var run = runs.get(i);
-            var outcomes = JsonNodeFactory.instance.arrayNode();
-            for (var type : run.actionTypes()) {
-                outcomes.addObject().put("type", type)
-                        .put("status", PENDING.equals(run.status()) ? PENDING : "not_run").putNull("detail");
-            }
-            ids[i] = Ids.newId();
-            automations[i] = run.automation();
-            statuses[i] = run.status();
-            contexts[i] = json.writeValueAsString(run.context());
-            actions[i] = json.writeValueAsString(outcomes);
-        }
+    /**
+     * Records the rules one event triggered, in the caller's transaction, as one row whatever their number; the
+     * worker turns it into runs ({@link #expand}).
+     */
+    void add(AccountId account, String trigger, @Nullable UUID card, int depth, Map<String, ?> context,
+            List<NewRun> runs) {
         jdbc.sql("""
-                insert into automation_runs (id, account_id, automation_id, trigger_event, card_id, context, depth,
-                                             status, actions, finished_at)
-                select r.id, :account, r.automation, :trigger, :card, cast(r.context as jsonb), :depth, r.status,
-                       cast(r.actions as jsonb), case when r.status = 'pending' then null else now() end
-                from unnest(cast(:ids as uuid[]), cast(:automations as uuid[]), cast(:statuses as text[]),
-                            cast(:contexts as text[]), cast(:actions as text[]))
-                     as r(id, automation, status, context, actions)
+                insert into automation_events (account_id, trigger_event, card_id, depth, context, automation_ids,
+                                               run_ids, statuses)
+                values (:account, :trigger, :card, :depth, cast(:context as jsonb), :automations, :ids, :statuses)
                 """)
                 .param("account", account.value()).param("trigger", trigger).param("card", card)
-                .param("depth", depth).param("ids", ids).param("automations", automations)
-                .param("statuses", statuses).param("contexts", contexts).param("actions", actions)
+                .param("depth", depth).param("context", json.writeValueAsString(context))
+                .param("automations", runs.stream().map(NewRun::automation).toArray(UUID[]::new))
+                .param("ids", runs.stream().map(run -> Ids.newId()).toArray(UUID[]::new))
+                .param("statuses", runs.stream().map(NewRun::status).toArray(String[]::new))
                 .update();
+    }
+
+    /** How many events {@link #expand} took, and how many of the runs it made are pending. */
+    record Expanded(int events, int pending) {
+    }
+
+    /**
+     * Turns the oldest recorded events of any account into their runs, each action listed as the rule names it
+     * (pending, or not_run for a run that finished at once); needs the platform scope. The events are deleted by the
+     * statement that inserts their runs, so each becomes its runs once, whichever node takes it. A rule deleted since
+     * its event has no run.
+     */
+    Expanded expand(int limit) {
+        return jdbc.sql("""
+                with taken as (
+                    delete from automation_events
+                    where seq in (select seq from automation_events order by seq limit :limit for update skip locked)
+                    returning *
+                ), runs as (
+                    insert into automation_runs (id, account_id, automation_id, trigger_event, card_id, context, depth,
+                                                 status, actions, created_at, finished_at)
+                    select r.id, t.account_id, r.automation, t.trigger_event, t.card_id, t.context, t.depth, r.status,
+                           (select coalesce(jsonb_agg(jsonb_build_object('type', action ->> 'type',
+                                       'status', case when r.status = 'pending' then 'pending' else 'not_run' end,
+                                       'detail', null) order by idx), '[]'::jsonb)
+                            from jsonb_array_elements(a.rule -> 'actions') with ordinality as x(action, idx)),
+                           t.created_at, case when r.status = 'pending' then null else now() end
+                    from taken t
+                         cross join lateral unnest(t.automation_ids, t.run_ids, t.statuses)
+                             with ordinality as r(automation, id, status, ordinal)
+                         join automations a on a.id = r.automation
+                    order by t.seq, r.ordinal
+                    returning status
+                )
+                select (select count(*) from taken), (select count(*) from runs where status = 'pending')
+                """)
+                .param("limit", limit)
+                .query((rs, n) -> new Expanded(rs.getInt(1), rs.getInt(2))).single();
     }
 
     /** Claims due runs of any account; needs the platform scope. */

@@ -1,5 +1,6 @@
 package com.whatpro.hub.automations;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -145,7 +146,8 @@ class Triggers {
 
     /**
      * Records a run of each rule: pending when its conditions hold (or, without a card yet, are checked when it
-     * runs), else skipped; loop_stopped past the deepest chain.
+     * runs), else skipped; loop_stopped past the deepest chain. The runs are one row in the change's transaction,
+     * which the worker, woken once it commits, turns into runs.
      */
     void add(AccountId account, String trigger, List<Automations.Active> rules, AutomatedCards.@Nullable CardFacts card,
             Map<String, ?> context) {
@@ -153,37 +155,27 @@ class Triggers {
             return;
         }
         var depth = Automated.current().map(run -> run.depth() + 1).orElse(0);
-        var pending = false;
-        var added = new java.util.ArrayList<Runs.NewRun>(rules.size());
-        for (var rule : rules) {
-            var types = rule.rule().actions().stream().map(Rule.Action::type).toList();
-            String status;
-            Map<String, ?> runContext = context;
-            if (depth > settings.maxDepth()) {
-                status = "loop_stopped";
-                var stopped = new LinkedHashMap<String, Object>(context);
-                Automated.current().ifPresent(run -> stopped.put("triggered_by", run.automationId().toString()));
-                runContext = stopped;
-            } else if (card == null) {
-                status = Runs.PENDING;
-                var later = new LinkedHashMap<String, Object>(context);
-                later.put("check_conditions", true);
-                runContext = later;
-            } else {
-                status = Conditions.hold(rule.rule().conditions(), card) ? Runs.PENDING : "skipped";
-            }
-            pending |= Runs.PENDING.equals(status);
-            added.add(new Runs.NewRun(rule.id(), status, runContext, types));
+        var runContext = new LinkedHashMap<String, Object>(context);
+        var added = new ArrayList<Runs.NewRun>(rules.size());
+        if (depth > settings.maxDepth()) {
+            Automated.current().ifPresent(run -> runContext.put("triggered_by", run.automationId().toString()));
+            rules.forEach(rule -> added.add(new Runs.NewRun(rule.id(), "loop_stopped")));
+        } else if (card == null) {
+            runContext.put("check_conditions", true);
+            rules.forEach(rule -> added.add(new Runs.NewRun(rule.id(), Runs.PENDING)));
+        } else {
+            rules.forEach(rule -> added.add(new Runs.NewRun(rule.id(),
+                    Conditions.hold(rule.rule().conditions(), card) ? Runs.PENDING : "skipped")));
         }
-        runs.add(account, trigger, card == null ? null : card.id(), depth, added);
-        if (pending && TransactionSynchronizationManager.isSynchronizationActive()) {
+        runs.add(account, trigger, card == null ? null : card.id(), depth, runContext, added);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
                     worker.wake();
                 }
             });
-        } else if (pending) {
+        } else {
             worker.wake();
         }
     }
