@@ -7,6 +7,7 @@ import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ExpiringCache;
 import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.crypto.CredentialCipher;
+import com.whatpro.hub.platform.crypto.CredentialDecryptionException;
 import com.whatpro.hub.platform.crypto.Secrets;
 import com.whatpro.hub.providers.ProvidersSettings;
 import java.net.URI;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -35,6 +38,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 class ChatwootConnections {
 
+    private static final Logger log = LoggerFactory.getLogger(ChatwootConnections.class);
 
     private final JdbcClient jdbc;
     private final CredentialCipher cipher;
@@ -232,32 +236,42 @@ class ChatwootConnections {
 
     /** Moves tokens and secrets under an older key to the active key of {@code cipher}; returns how many rows. */
     int reencrypt(CredentialCipher cipher) {
-        var rows = Tenancy.callAsPlatform(() -> readOnly.execute(status -> jdbc.sql(
+        var rows = Objects.requireNonNull(Tenancy.callAsPlatform(() -> readOnly.execute(status -> jdbc.sql(
                         "select account_id, api_token, webhook_secret, url_secret from chatwoot_connections")
                 .query((rs, n) -> new Sealed(AccountId.of(rs.getLong(1)), rs.getString(2), rs.getString(3),
                         rs.getString(4)))
-                .list().stream()
-                .filter(row -> cipher.needsReencryption(row.apiToken()) || cipher.needsReencryption(row.urlSecret())
-                        || row.webhookSecret() != null && cipher.needsReencryption(row.webhookSecret()))
-                .toList()));
-        for (var row : Objects.requireNonNull(rows)) {
+                .list())));
+        int moved = 0;
+        for (var row : rows) {
             var account = row.account();
-            Tenancy.runAs(account, () -> writing.executeWithoutResult(status -> jdbc.sql("""
-                    update chatwoot_connections set api_token = :token, webhook_secret = :webhook, url_secret = :url
-                    where account_id = :account and api_token = :oldToken and url_secret = :oldUrl
-                        and webhook_secret is not distinct from :oldWebhook
-                    """)
-                    .param("token", cipher.reencrypt(row.apiToken(), data(account, "api_token")))
-                    .param("webhook", row.webhookSecret() == null ? null
-                            : cipher.reencrypt(row.webhookSecret(), data(account, "webhook_secret")))
-                    .param("url", cipher.reencrypt(row.urlSecret(), data(account, "url_secret")))
-                    .param("account", account.value()).param("oldToken", row.apiToken())
-                    .param("oldUrl", row.urlSecret()).param("oldWebhook", row.webhookSecret())
-                    .update()));
-            targets.evict(account);
-            links.evict(account);
+            try {
+                if (!cipher.needsReencryption(row.apiToken()) && !cipher.needsReencryption(row.urlSecret())
+                        && (row.webhookSecret() == null || !cipher.needsReencryption(row.webhookSecret()))) {
+                    continue;
+                }
+                var token = cipher.reencrypt(row.apiToken(), data(account, "api_token"));
+                var webhook = row.webhookSecret() == null ? null
+                        : cipher.reencrypt(row.webhookSecret(), data(account, "webhook_secret"));
+                var url = cipher.reencrypt(row.urlSecret(), data(account, "url_secret"));
+                Tenancy.runAs(account, () -> writing.executeWithoutResult(status -> jdbc.sql("""
+                        update chatwoot_connections set api_token = :token, webhook_secret = :webhook, url_secret = :url
+                        where account_id = :account and api_token = :oldToken and url_secret = :oldUrl
+                            and webhook_secret is not distinct from :oldWebhook
+                        """)
+                        .param("token", token).param("webhook", webhook).param("url", url)
+                        .param("account", account.value()).param("oldToken", row.apiToken())
+                        .param("oldUrl", row.urlSecret()).param("oldWebhook", row.webhookSecret())
+                        .update()));
+                targets.evict(account);
+                links.evict(account);
+                moved++;
+            } catch (CredentialDecryptionException e) {
+                // one unreadable row must not keep every other account's connection under the old key
+                log.warn("The Chatwoot connection of account {} cannot be read ({}); it is left as it is",
+                        account.value(), e.getMessage());
+            }
         }
-        return rows.size();
+        return moved;
     }
 
     private record Sealed(AccountId account, String apiToken, @Nullable String webhookSecret, String urlSecret) {

@@ -11,6 +11,7 @@ import com.whatpro.hub.platform.PlatformSettings;
 import com.whatpro.hub.platform.web.PublicUrls;
 import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.crypto.CredentialCipher;
+import com.whatpro.hub.platform.crypto.CredentialDecryptionException;
 import com.whatpro.hub.platform.crypto.Secrets;
 import com.whatpro.hub.platform.outbound.OutboundPolicy;
 import java.net.URI;
@@ -29,6 +30,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,6 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class Providers {
 
+    private static final Logger log = LoggerFactory.getLogger(Providers.class);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private final JdbcClient jdbc;
@@ -517,26 +521,36 @@ public class Providers {
      * @return how many providers were re-encrypted
      */
     int reencrypt(CredentialCipher cipher) {
-        var stale = Tenancy.callAsPlatform(() -> readOnly.execute(status -> jdbc.sql(
+        var rows = Objects.requireNonNull(Tenancy.callAsPlatform(() -> readOnly.execute(status -> jdbc.sql(
                         "select id, account_id, credentials, webhook_secret from providers")
                 .query((rs, n) -> new Sealed(rs.getObject("id", UUID.class), AccountId.of(rs.getLong("account_id")),
                         rs.getString("credentials"), rs.getString("webhook_secret")))
-                .list().stream()
-                .filter(row -> cipher.needsReencryption(row.credentials()) || cipher.needsReencryption(row.secret()))
-                .toList()));
-        for (var row : Objects.requireNonNull(stale)) {
-            Tenancy.runAs(row.account(), () -> writing.executeWithoutResult(status -> jdbc.sql("""
-                    update providers set credentials = :credentials, webhook_secret = :secret
-                    where id = :id and credentials = :oldCredentials and webhook_secret = :oldSecret
-                    """)
-                    .param("credentials", cipher.reencrypt(row.credentials(), credentialData(row.account(), row.id())))
-                    .param("secret", cipher.reencrypt(row.secret(), secretData(row.account(), row.id())))
-                    .param("id", row.id()).param("oldCredentials", row.credentials()).param("oldSecret", row.secret())
-                    .update()));
-            targets.evict(row.id());
-            recent.evictIf(key -> key.id().equals(row.id()));
+                .list())));
+        int moved = 0;
+        for (var row : rows) {
+            try {
+                if (!cipher.needsReencryption(row.credentials()) && !cipher.needsReencryption(row.secret())) {
+                    continue;
+                }
+                var credentials = cipher.reencrypt(row.credentials(), credentialData(row.account(), row.id()));
+                var secret = cipher.reencrypt(row.secret(), secretData(row.account(), row.id()));
+                Tenancy.runAs(row.account(), () -> writing.executeWithoutResult(status -> jdbc.sql("""
+                        update providers set credentials = :credentials, webhook_secret = :secret
+                        where id = :id and credentials = :oldCredentials and webhook_secret = :oldSecret
+                        """)
+                        .param("credentials", credentials).param("secret", secret)
+                        .param("id", row.id()).param("oldCredentials", row.credentials()).param("oldSecret", row.secret())
+                        .update()));
+                targets.evict(row.id());
+                recent.evictIf(key -> key.id().equals(row.id()));
+                moved++;
+            } catch (CredentialDecryptionException e) {
+                // one unreadable row must not keep every other provider under the old key
+                log.warn("The credentials of provider {} cannot be read ({}); they are left as they are", row.id(),
+                        e.getMessage());
+            }
         }
-        return stale.size();
+        return moved;
     }
 
     private record Sealed(UUID id, AccountId account, String credentials, String secret) {

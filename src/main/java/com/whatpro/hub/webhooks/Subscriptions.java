@@ -266,7 +266,7 @@ class Subscriptions {
         return SECRET_PREFIX + Base64.getEncoder().encodeToString(bytes);
     }
 
-    private static String associatedData(AccountId account, UUID id) {
+    static String associatedData(AccountId account, UUID id) {
         return "account:" + account.value() + "/webhook:" + id;
     }
 

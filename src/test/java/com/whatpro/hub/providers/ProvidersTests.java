@@ -279,8 +279,12 @@ class ProvidersTests extends IntegrationTest {
     }
 
     @Test
-    void aKeyRotationReencryptsEveryCredentialUnderTheNewKey() throws Exception {
+    void aKeyRotationReencryptsEveryCredentialUnderTheNewKeyPastARowThatCannotBeRead() throws Exception {
         var admin = http().bearer(tenant.admin().token());
+        var unreadable = UUID.randomUUID();
+        sql("insert into providers (id, account_id, name, type, base_url, credentials, webhook_secret_hash, "
+                + "webhook_secret) values ('" + unreadable + "', " + tenant.id() + ", 'Broken', 'evolution', "
+                + "'http://127.0.0.1:1', 'not-sealed', '\\x00', 'not-sealed')");
         var id = UUID.fromString(admin.post(providers(), evolutionProvider("Rotating", "rot", evolution.baseUrl(),
                 "ROTATE-ME")).json().get("id").asString());
         var current = Base64.getEncoder().encodeToString(keys.encryptionKey());
@@ -295,8 +299,11 @@ class ProvidersTests extends IntegrationTest {
             assertThat(rotated.decrypt(stored, Providers.credentialData(AccountId.of(tenant.id()), id)))
                     .contains("ROTATE-ME");
             assertThat(providers.reencrypt(rotated)).as("nothing left under the old key").isZero();
+            assertThat(column("select credentials from providers where id = '" + unreadable + "'"))
+                    .isEqualTo("not-sealed");
         } finally {
             providers.reencrypt(back);
+            sql("delete from providers where id = '" + unreadable + "'");
         }
         assertThat(column("select credentials from providers where id = '" + id + "'"))
                 .startsWith("v1:" + KeyRing.fingerprint(current) + ":");

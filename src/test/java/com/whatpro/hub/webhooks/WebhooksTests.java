@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,9 +23,12 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestHttp;
-import com.whatpro.hub.TestInfrastructure;
-
 import com.whatpro.hub.SecondNode;
+import com.whatpro.hub.TestInfrastructure;
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.KeyMaterial;
+import com.whatpro.hub.platform.crypto.CredentialCipher;
+import com.whatpro.hub.platform.crypto.KeyRing;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +69,10 @@ class WebhooksTests extends IntegrationTest {
     com.whatpro.hub.providers.Providers providers;
     @Autowired
     DeliveryWorker worker;
+    @Autowired
+    SecretRotation rotation;
+    @Autowired
+    KeyMaterial keys;
     @Autowired
     Deliveries deliveryQueue;
 
@@ -483,6 +491,49 @@ class WebhooksTests extends IntegrationTest {
                 rows.next();
                 assertThat(rows.getInt(1)).as("nodes that sent deliveries").isEqualTo(2);
             }
+        }
+    }
+
+    @Test
+    void aKeyRotationMovesEverySigningSecretUnderTheNewKeyPastOneThatCannotBeRead() throws Exception {
+        var kept = subscribe("/hooks/" + UUID.randomUUID(), List.of("card.created"));
+        var broken = subscribe("/hooks/" + UUID.randomUUID(), List.of("card.created"));
+        owner("update webhook_subscriptions set secret = 'not-sealed' where id = '" + broken.get("id").asString() + "'");
+        var current = Base64.getEncoder().encodeToString(keys.encryptionKey());
+        var next = KeyRing.newBase64Key();
+        var rotated = new CredentialCipher(KeyRing.fromKeys(next, current));
+        var back = new CredentialCipher(KeyRing.fromKeys(current, next));
+        var id = UUID.fromString(kept.get("id").asString());
+        try {
+            assertThat(rotation.reencrypt(rotated)).isPositive();
+
+            var stored = ownerColumn("select secret from webhook_subscriptions where id = '" + id + "'");
+            assertThat(stored).startsWith("v1:" + KeyRing.fingerprint(next) + ":");
+            assertThat(rotated.decrypt(stored, Subscriptions.associatedData(AccountId.of(tenant.id()), id)))
+                    .as("the secret the receiver holds still signs").isEqualTo(kept.get("secret").asString());
+            assertThat(ownerColumn("select secret from webhook_subscriptions where id = '"
+                    + broken.get("id").asString() + "'")).isEqualTo("not-sealed");
+            assertThat(rotation.reencrypt(rotated)).as("nothing readable left under the old key").isZero();
+        } finally {
+            rotation.reencrypt(back);
+            assertThat(admin.delete(webhooks() + "/" + broken.get("id").asString()).status()).isEqualTo(204);
+        }
+    }
+
+    static void owner(String statement) throws Exception {
+        var owner = TestInfrastructure.owner();
+        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
+                var run = connection.createStatement()) {
+            run.execute(statement);
+        }
+    }
+
+    static String ownerColumn(String query) throws Exception {
+        var owner = TestInfrastructure.owner();
+        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
+                var statement = connection.createStatement(); var rows = statement.executeQuery(query)) {
+            rows.next();
+            return rows.getString(1);
         }
     }
 
