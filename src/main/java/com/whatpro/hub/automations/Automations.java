@@ -16,6 +16,9 @@ import com.whatpro.hub.kanban.AutomatedCards;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.Ids;
+import com.whatpro.hub.platform.crypto.CredentialCipher;
+import com.whatpro.hub.platform.crypto.SealedColumn;
+import com.whatpro.hub.platform.crypto.StandardWebhooks;
 import com.whatpro.hub.platform.outbound.OutboundPolicy;
 import com.whatpro.hub.teams.Teams;
 
@@ -34,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * node by id and version, so an event with a hundred rules in the account costs one small query.
  */
 @Service
-class Automations implements UsageCounter {
+class Automations implements UsageCounter, SealedColumn {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -45,11 +48,12 @@ class Automations implements UsageCounter {
     private final OutboundPolicy outbound;
     private final ApplicationEventPublisher events;
     private final AutomatedMessages messages;
+    private final CredentialCipher cipher;
     private final Map<UUID, Parsed> parsed = new ConcurrentHashMap<>();
 
     Automations(JdbcClient jdbc, JsonMapper json, Entitlements entitlements, AutomatedCards cards,
             Memberships memberships, Teams teams, OutboundPolicy outbound, ApplicationEventPublisher events,
-            AutomatedMessages messages) {
+            AutomatedMessages messages, CredentialCipher cipher) {
         this.jdbc = jdbc;
         this.json = json;
         this.entitlements = entitlements;
@@ -59,9 +63,14 @@ class Automations implements UsageCounter {
         this.outbound = outbound;
         this.events = events;
         this.messages = messages;
+        this.cipher = cipher;
     }
 
     record Automation(UUID id, String name, boolean enabled, Rule rule, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** A rule just saved, with the secret its webhook calls are signed with when it was made now (shown only then). */
+    record Saved(Automation automation, @Nullable String webhookSecret) {
     }
 
     /** An enabled rule, as triggers need it. */
@@ -95,7 +104,7 @@ class Automations implements UsageCounter {
     }
 
     @Transactional
-    public Automation create(AccountId account, String name, boolean enabled, Rule rule) {
+    public Saved create(AccountId account, String name, boolean enabled, Rule rule) {
         check(account, rule);
         entitlements.ensureRoom(account, Limit.AUTOMATIONS, () -> count(account));
         var id = Ids.newId();
@@ -109,12 +118,17 @@ class Automations implements UsageCounter {
                 .update();
         events.publishEvent(new AutomationChanged(account, id, "automation.created",
                 Map.of("name", name.strip(), "enabled", enabled, "trigger", rule.trigger().type())));
-        return find(account, id).orElseThrow();
+        var secret = rule.callsWebhooks() ? newWebhookSecret(account, id) : null;
+        return new Saved(find(account, id).orElseThrow(), secret);
     }
 
+    /**
+     * Changes what is given; a rule that now calls webhooks without a secret gets one, and {@code rotateSecret} replaces
+     * it (422 when the rule calls none).
+     */
     @Transactional
-    public Optional<Automation> update(AccountId account, UUID id, @Nullable String name, @Nullable Boolean enabled,
-            @Nullable Rule rule) {
+    public Optional<Saved> update(AccountId account, UUID id, @Nullable String name, @Nullable Boolean enabled,
+            @Nullable Rule rule, boolean rotateSecret) {
         var before = jdbc.sql("select * from automations where account_id = :account and id = :id for update")
                 .param("account", account.value()).param("id", id).query(this::automation).optional();
         if (before.isEmpty()) {
@@ -123,6 +137,9 @@ class Automations implements UsageCounter {
         var next = rule == null ? before.get().rule() : rule;
         if (rule != null) {
             check(account, rule);
+        }
+        if (rotateSecret && !next.callsWebhooks()) {
+            throw ApiProblem.invalid("rotate_webhook_secret", "the rule has no webhook action to sign");
         }
         jdbc.sql("""
                 update automations set name = :name, enabled = :enabled, trigger_type = :type, trigger_stage_id = :stage,
@@ -144,8 +161,14 @@ class Automations implements UsageCounter {
         if (rule != null) {
             changes.put("trigger", rule.trigger().type());
         }
+        String secret = null;
+        if (next.callsWebhooks() && (rotateSecret || sealedSecret(account, id).isEmpty())) {
+            secret = newWebhookSecret(account, id);
+            changes.put("webhook_secret", rotateSecret ? "(rotated)" : "(created)");
+        }
         events.publishEvent(new AutomationChanged(account, id, "automation.updated", changes));
-        return find(account, id);
+        var saved = secret;
+        return find(account, id).map(automation -> new Saved(automation, saved));
     }
 
     @Transactional
@@ -189,6 +212,41 @@ class Automations implements UsageCounter {
             result.add(cached.active());
         }
         return result;
+    }
+
+    /** The secret the rule's webhook calls are signed with; empty for a rule saved before rules had one. */
+    @Transactional(readOnly = true)
+    public Optional<String> webhookSecret(AccountId account, UUID id) {
+        return sealedSecret(account, id).map(sealed -> cipher.decrypt(sealed, associatedData(account, id)));
+    }
+
+    private Optional<String> sealedSecret(AccountId account, UUID id) {
+        return jdbc.sql("select webhook_secret from automations where account_id = :account and id = :id")
+                .param("account", account.value()).param("id", id).query((rs, n) -> rs.getString(1)).optional()
+                .filter(java.util.Objects::nonNull);
+    }
+
+    private String newWebhookSecret(AccountId account, UUID id) {
+        var secret = StandardWebhooks.newSecret();
+        jdbc.sql("update automations set webhook_secret = :sealed where account_id = :account and id = :id")
+                .param("sealed", cipher.encrypt(secret, associatedData(account, id)))
+                .param("account", account.value()).param("id", id).update();
+        return secret;
+    }
+
+    @Override
+    public String table() {
+        return "automations";
+    }
+
+    @Override
+    public String column() {
+        return "webhook_secret";
+    }
+
+    @Override
+    public String associatedData(AccountId account, UUID id) {
+        return "account:" + account.value() + "/automation:" + id;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.security.Callers;
 import com.whatpro.hub.platform.security.Permission;
@@ -17,6 +18,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -44,12 +46,27 @@ class AutomationsController {
         this.runs = runs;
     }
 
+    /** A rule; {@code webhook_secret} only in the answer that made it (never stored by a cache: no-store). */
     record AutomationView(UUID id, String name, boolean enabled, JsonNode trigger, JsonNode conditions,
-            JsonNode actions, Instant createdAt, Instant updatedAt) {
+            JsonNode actions, Instant createdAt, Instant updatedAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String webhookSecret) {
         static AutomationView of(Automations.Automation automation) {
+            return of(automation, null);
+        }
+
+        static AutomationView of(Automations.Automation automation, @Nullable String webhookSecret) {
             var rule = automation.rule().json();
             return new AutomationView(automation.id(), automation.name(), automation.enabled(), rule.get("trigger"),
-                    rule.get("conditions"), rule.get("actions"), automation.createdAt(), automation.updatedAt());
+                    rule.get("conditions"), rule.get("actions"), automation.createdAt(), automation.updatedAt(),
+                    webhookSecret);
+        }
+
+        static ResponseEntity<AutomationView> answer(HttpStatus status, Automations.Saved saved) {
+            var answer = ResponseEntity.status(status);
+            if (saved.webhookSecret() != null) {
+                answer.header(HttpHeaders.CACHE_CONTROL, "no-store");
+            }
+            return answer.body(of(saved.automation(), saved.webhookSecret()));
         }
     }
 
@@ -61,7 +78,8 @@ class AutomationsController {
     }
 
     record UpdateAutomation(@Nullable @Size(min = 1, max = 200) String name, @Nullable Boolean enabled,
-            @Nullable JsonNode trigger, @Nullable JsonNode conditions, @Nullable JsonNode actions) {
+            @Nullable JsonNode trigger, @Nullable JsonNode conditions, @Nullable JsonNode actions,
+            @Nullable Boolean rotateWebhookSecret) {
     }
 
     record RunView(UUID id, Instant at, String triggerEvent, @Nullable UUID cardId, String status, int depth,
@@ -78,12 +96,13 @@ class AutomationsController {
 
     @PostMapping
     @Requires(Permission.AUTOMATIONS_MANAGE)
-    @Operation(summary = "Create an automation rule: a trigger, conditions and ordered actions")
+    @Operation(summary = "Create an automation rule: a trigger, conditions and ordered actions; a rule that calls "
+            + "webhooks is answered once with the secret they are signed with (webhook_secret)")
     ResponseEntity<AutomationView> create(@PathVariable long accountId, @Valid @RequestBody CreateAutomation request) {
         var rule = Rule.read(request.trigger(), request.conditions(), request.actions());
         var created = automations.create(Callers.requiredAccess().account(), request.name(),
                 request.enabled() == null || request.enabled(), rule);
-        return ResponseEntity.status(HttpStatus.CREATED).body(AutomationView.of(created));
+        return AutomationView.answer(HttpStatus.CREATED, created);
     }
 
     @GetMapping("/{automationId}")
@@ -96,8 +115,9 @@ class AutomationsController {
 
     @PatchMapping("/{automationId}")
     @Requires(Permission.AUTOMATIONS_MANAGE)
-    @Operation(summary = "Change an automation rule; trigger, conditions and actions are replaced as a whole")
-    AutomationView update(@PathVariable long accountId, @PathVariable UUID automationId,
+    @Operation(summary = "Change an automation rule; trigger, conditions and actions are replaced as a whole; "
+            + "rotate_webhook_secret replaces the secret its webhook calls are signed with (answered once)")
+    ResponseEntity<AutomationView> update(@PathVariable long accountId, @PathVariable UUID automationId,
             @Valid @RequestBody UpdateAutomation request) {
         var account = Callers.requiredAccess().account();
         var current = automations.find(account, automationId).orElseThrow(() -> ApiProblem.notFound("automation"));
@@ -108,8 +128,10 @@ class AutomationsController {
                     request.conditions() != null ? request.conditions() : stored.get("conditions"),
                     request.actions() != null ? request.actions() : stored.get("actions"));
         }
-        return automations.update(account, automationId, request.name(), request.enabled(), rule)
-                .map(AutomationView::of).orElseThrow(() -> ApiProblem.notFound("automation"));
+        return automations.update(account, automationId, request.name(), request.enabled(), rule,
+                        Boolean.TRUE.equals(request.rotateWebhookSecret()))
+                .map(saved -> AutomationView.answer(HttpStatus.OK, saved))
+                .orElseThrow(() -> ApiProblem.notFound("automation"));
     }
 
     @DeleteMapping("/{automationId}")

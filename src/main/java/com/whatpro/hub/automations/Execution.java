@@ -20,6 +20,7 @@ import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.Automated;
 import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.platform.crypto.StandardWebhooks;
 import com.whatpro.hub.platform.outbound.OutboundException;
 import com.whatpro.hub.platform.outbound.OutboundHttp;
 import com.whatpro.hub.platform.outbound.OutboundPolicy;
@@ -293,11 +294,17 @@ class Execution {
         data.put("card", subject.card());
         data.put("conversation_id", subject.conversationId());
         body.put("data", data);
-        var bytes = json.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
+        var text = json.writeValueAsString(body);
+        var bytes = text.getBytes(StandardCharsets.UTF_8);
         var headers = new HttpHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
-        headers.set("webhook-id", "run_" + run.id() + "_" + index);
-        headers.set("webhook-timestamp", Long.toString(Instant.now().getEpochSecond()));
+        var id = "run_" + run.id() + "_" + index;
+        var timestamp = Instant.now().getEpochSecond();
+        headers.set("webhook-id", id);
+        headers.set("webhook-timestamp", Long.toString(timestamp));
+        inAccount(run.account(), () -> automations.webhookSecret(run.account(), run.automationId()))
+                .ifPresent(secret -> headers.set("webhook-signature",
+                        StandardWebhooks.sign(secret, id, timestamp, text)));
         headers.set("User-Agent", "WhatPro-Hub-Automations");
         try {
             var response = http.send("POST", URI.create(action.url().toString()), headers, bytes,

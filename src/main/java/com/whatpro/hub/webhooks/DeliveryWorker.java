@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.whatpro.hub.platform.Backoff;
 import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.platform.crypto.StandardWebhooks;
 import com.whatpro.hub.platform.outbound.OutboundException;
 import com.whatpro.hub.platform.outbound.OutboundHttp;
 import com.whatpro.hub.platform.outbound.OutboundPolicy;
@@ -165,7 +166,7 @@ class DeliveryWorker implements SmartLifecycle {
         headers.setContentType(MediaType.APPLICATION_JSON);
         headers.set("webhook-id", claim.id().toString());
         headers.set("webhook-timestamp", Long.toString(timestamp));
-        headers.set("webhook-signature", Signatures.sign(secret, claim.id().toString(), timestamp, claim.body()));
+        headers.set("webhook-signature", StandardWebhooks.sign(secret, claim.id().toString(), timestamp, claim.body()));
         try {
             var response = http.send("POST", URI.create(subscription.get().url()), headers,
                     claim.body().getBytes(StandardCharsets.UTF_8),

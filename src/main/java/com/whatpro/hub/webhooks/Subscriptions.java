@@ -2,13 +2,11 @@ package com.whatpro.hub.webhooks;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +19,8 @@ import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.Ids;
 import com.whatpro.hub.platform.crypto.CredentialCipher;
+import com.whatpro.hub.platform.crypto.SealedColumn;
+import com.whatpro.hub.platform.crypto.StandardWebhooks;
 import com.whatpro.hub.platform.outbound.OutboundPolicy;
 
 import org.jspecify.annotations.Nullable;
@@ -36,11 +36,7 @@ import org.springframework.transaction.annotation.Transactional;
  * encrypted.
  */
 @Service
-class Subscriptions {
-
-    static final String SECRET_PREFIX = "whsec_";
-    private static final int SECRET_BYTES = 32;
-    private static final SecureRandom RANDOM = new SecureRandom();
+class Subscriptions implements SealedColumn {
 
     private final JdbcClient jdbc;
     private final CredentialCipher cipher;
@@ -100,7 +96,7 @@ class Subscriptions {
                     List.of(), Map.of("limit", "max_webhooks", "max", settings.maxPerAccount(), "used", count));
         }
         var id = Ids.newId();
-        var secret = newSecret();
+        var secret = StandardWebhooks.newSecret();
         jdbc.sql("""
                 insert into webhook_subscriptions (id, account_id, url, events, description, secret)
                 values (:id, :account, :url, cast(:events as text[]), :description, :secret)
@@ -260,13 +256,18 @@ class Subscriptions {
     }
 
     /** {@code whsec_} and 256 random bits in base64, the form of the Standard Webhooks libraries. */
-    static String newSecret() {
-        var bytes = new byte[SECRET_BYTES];
-        RANDOM.nextBytes(bytes);
-        return SECRET_PREFIX + Base64.getEncoder().encodeToString(bytes);
+    @Override
+    public String table() {
+        return "webhook_subscriptions";
     }
 
-    static String associatedData(AccountId account, UUID id) {
+    @Override
+    public String column() {
+        return "secret";
+    }
+
+    @Override
+    public String associatedData(AccountId account, UUID id) {
         return "account:" + account.value() + "/webhook:" + id;
     }
 

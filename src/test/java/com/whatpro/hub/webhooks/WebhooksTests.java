@@ -24,11 +24,13 @@ import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestHttp;
 import com.whatpro.hub.SecondNode;
+import com.whatpro.hub.StandardWebhooksVerifier;
 import com.whatpro.hub.TestInfrastructure;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.KeyMaterial;
 import com.whatpro.hub.platform.crypto.CredentialCipher;
 import com.whatpro.hub.platform.crypto.KeyRing;
+import com.whatpro.hub.platform.crypto.SealedColumns;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +72,9 @@ class WebhooksTests extends IntegrationTest {
     @Autowired
     DeliveryWorker worker;
     @Autowired
-    SecretRotation rotation;
+    SealedColumns rotation;
+    @Autowired
+    Subscriptions subscriptions;
     @Autowired
     KeyMaterial keys;
     @Autowired
@@ -505,17 +509,17 @@ class WebhooksTests extends IntegrationTest {
         var back = new CredentialCipher(KeyRing.fromKeys(current, next));
         var id = UUID.fromString(kept.get("id").asString());
         try {
-            assertThat(rotation.reencrypt(rotated)).isPositive();
+            assertThat(rotation.reencrypt(subscriptions, rotated)).isPositive();
 
             var stored = ownerColumn("select secret from webhook_subscriptions where id = '" + id + "'");
             assertThat(stored).startsWith("v1:" + KeyRing.fingerprint(next) + ":");
-            assertThat(rotated.decrypt(stored, Subscriptions.associatedData(AccountId.of(tenant.id()), id)))
+            assertThat(rotated.decrypt(stored, subscriptions.associatedData(AccountId.of(tenant.id()), id)))
                     .as("the secret the receiver holds still signs").isEqualTo(kept.get("secret").asString());
             assertThat(ownerColumn("select secret from webhook_subscriptions where id = '"
                     + broken.get("id").asString() + "'")).isEqualTo("not-sealed");
-            assertThat(rotation.reencrypt(rotated)).as("nothing readable left under the old key").isZero();
+            assertThat(rotation.reencrypt(subscriptions, rotated)).as("nothing readable left under the old key").isZero();
         } finally {
-            rotation.reencrypt(back);
+            rotation.reencrypt(subscriptions, back);
             assertThat(admin.delete(webhooks() + "/" + broken.get("id").asString()).status()).isEqualTo(204);
         }
     }

@@ -1,4 +1,4 @@
-package com.whatpro.hub.webhooks;
+package com.whatpro.hub;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -15,13 +15,13 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code msg_id.timestamp.payload}; {@code webhook-signature} is a space-delimited list of {@code v1,<base64>}
  * signatures, of which one must match (compared in constant time); the timestamp must be within the tolerance of now.
  */
-final class StandardWebhooksVerifier {
+public final class StandardWebhooksVerifier {
 
     private static final Duration TOLERANCE = Duration.ofMinutes(5);
 
     private final byte[] key;
 
-    StandardWebhooksVerifier(String secret) {
+    public StandardWebhooksVerifier(String secret) {
         if (!secret.startsWith("whsec_")) {
             throw new IllegalArgumentException("a Standard Webhooks secret starts with whsec_");
         }
@@ -29,7 +29,7 @@ final class StandardWebhooksVerifier {
     }
 
     /** @throws AssertionError saying what is wrong with the request */
-    void verify(String msgId, String timestamp, String signatureHeader, String payload) {
+    public void verify(String msgId, String timestamp, String signatureHeader, String payload) {
         var sentAt = Instant.ofEpochSecond(Long.parseLong(timestamp));
         var now = Instant.now();
         if (sentAt.isBefore(now.minus(TOLERANCE)) || sentAt.isAfter(now.plus(TOLERANCE))) {
