@@ -70,6 +70,9 @@ public class ScaleBench {
             reads.put("one stage, first page", cards + "?limit=50&stage_id=" + stages.get(2));
             reads.put("search (q=souza)", cards + "?limit=50&q=souza");
             reads.put("search (q=deal 4242)", cards + "?limit=50&q=deal%204242");
+            reads.put("search (q=4242)", cards + "?limit=50&q=4242");
+            reads.put("search (q=deal)", cards + "?limit=50&q=deal");
+            reads.put("search (q=zzzz)", cards + "?limit=50&q=zzzz");
             reads.put("overdue", cards + "?limit=50&overdue=true");
             reads.put("label", cards + "?limit=50&label=vip");
             reads.put("priority", cards + "?limit=50&priority=urgent");

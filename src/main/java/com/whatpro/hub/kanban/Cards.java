@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import com.whatpro.hub.identity.Memberships;
 import com.whatpro.hub.platform.AccountId;
@@ -42,7 +41,6 @@ class Cards {
 
     static final List<String> PRIORITIES = List.of("low", "normal", "high", "urgent");
     private static final TypeReference<Map<String, @Nullable Object>> OBJECT = new TypeReference<>() { };
-    private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}]+");
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -53,9 +51,10 @@ class Cards {
     private final CardHistory history;
     private final ApplicationEventPublisher events;
     private final BoardStream stream;
+    private final CardSearch search;
 
     Cards(JdbcClient jdbc, JsonMapper json, Boards boards, Stages stages, Placements placements, Memberships memberships,
-            CardHistory history, ApplicationEventPublisher events, BoardStream stream) {
+            CardHistory history, ApplicationEventPublisher events, BoardStream stream, CardSearch search) {
         this.jdbc = jdbc;
         this.json = json;
         this.boards = boards;
@@ -65,6 +64,7 @@ class Cards {
         this.history = history;
         this.events = events;
         this.stream = stream;
+        this.search = search;
     }
 
     record Contact(@Nullable String name, @Nullable String phone, @Nullable Long chatwootContactId) {
@@ -143,19 +143,25 @@ class Cards {
      * A page of a board's cards in (stage position, rank) order. It is read stage by stage, each
      * stage's slice straight off an index in rank order with the page's limit, and the columns a
      * card view adds (conversations, checklist) are computed for the page's cards only: the cost of
-     * a page follows its size, not the board's.
+     * a page follows its size, not the board's. A search first finds its matches among at most 500 candidates
+     * ({@link CardSearch}) and the stages then read those only; with more candidates, each stage is filtered.
      */
     @Transactional(readOnly = true)
     public Page list(AccountId account, UUID board, Filters filters, @Nullable String cursor, int limit) {
         var after = cursor == null ? null : Cursor.decode(cursor);
+        var query = SearchTerms.of(filters.q());
+        var matches = query.flatMap(q -> search.matches(account, board, q));
         var rows = new ArrayList<Row>();
         for (var stage : stages.ofBoard(account, board)) {
             if (filters.stageId() != null && !filters.stageId().equals(stage.id())
-                    || after != null && stage.position() < after.stagePosition()) {
+                    || after != null && stage.position() < after.stagePosition()
+                    || matches.isPresent() && !matches.get().containsKey(stage.id())) {
                 continue;
             }
             var afterRank = after != null && stage.position() == after.stagePosition() ? after.rank() : null;
-            for (var card : stagePage(account, board, stage, filters, afterRank, limit + 1 - rows.size())) {
+            var text = matches.isPresent() ? new TextFilter(null, matches.get().get(stage.id()))
+                    : new TextFilter(query.orElse(null), null);
+            for (var card : stagePage(account, board, stage, filters, text, afterRank, limit + 1 - rows.size())) {
                 rows.add(new Row(card, stage.position()));
             }
             if (rows.size() > limit) {
@@ -168,8 +174,12 @@ class Cards {
         return new Page(items.stream().map(Row::card).toList(), next);
     }
 
+    /** A search as a stage reads it: the cards it matched, or else its condition. */
+    private record TextFilter(@Nullable SearchTerms search, @Nullable List<UUID> matched) {
+    }
+
     private List<CardView> stagePage(AccountId account, UUID board, Stages.Stage stage, Filters filters,
-            @Nullable String afterRank, int limit) {
+            TextFilter text, @Nullable String afterRank, int limit) {
         if (Boolean.TRUE.equals(filters.overdue()) && (stage.slaHours() == null || filters.archived())) {
             return List.of();
         }
@@ -198,18 +208,12 @@ class Cards {
                     .append("c.entered_stage_at < now() - make_interval(hours => :sla)");
             params.put("sla", stage.slaHours());
         }
-        if (filters.q() != null) {
-            var tokens = TOKEN.matcher(filters.q()).results().map(m -> m.group().toLowerCase()).limit(8).toList();
-            if (!tokens.isEmpty()) {
-                var digits = filters.q().replaceAll("\\D", "");
-                slice.append(" and (c.search @@ to_tsquery('simple', :tsquery)");
-                params.put("tsquery", String.join(" & ", tokens.stream().map(t -> t + ":*").toList()));
-                if (digits.length() >= 4) {
-                    slice.append(" or regexp_replace(coalesce(c.contact_phone, ''), '\\D', '', 'g') like :digits");
-                    params.put("digits", "%" + digits + "%");
-                }
-                slice.append(")");
-            }
+        if (text.matched() != null) {
+            slice.append(" and c.id = any(cast(:matched as uuid[]))");
+            params.put("matched", text.matched().toArray(UUID[]::new));
+        } else if (text.search() != null) {
+            slice.append(" and ").append(text.search().condition());
+            params.putAll(text.search().parameters());
         }
         if (afterRank != null) {
             slice.append(" and c.rank > cast(:after as text) collate \"C\"");

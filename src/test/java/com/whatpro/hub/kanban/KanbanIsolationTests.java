@@ -93,7 +93,8 @@ class KanbanIsolationTests extends IntegrationTest {
 
     @Test
     void theDatabaseHidesAnotherTenantsKanbanRows() {
-        var tables = List.of("boards", "stages", "cards", "card_conversations", "checklist_items", "card_history");
+        var tables = List.of("boards", "stages", "cards", "card_conversations", "checklist_items", "card_history",
+                "card_search_terms");
         var protectedTables = transactions.execute(status -> jdbc.sql("""
                 select relname from pg_class where relname in (:tables) and relrowsecurity and relforcerowsecurity
                 """).param("tables", tables).query(String.class).list());
