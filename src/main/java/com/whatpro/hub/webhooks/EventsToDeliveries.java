@@ -15,19 +15,21 @@ import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.providers.ProviderConnectionChanged;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.scheduling.annotation.Async;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns the other modules' events into deliveries for the subscriptions that want them, once the change committed.
- * The event publication registry keeps each event until this has run, so a crash in between loses none (an event
- * republished after a crash may become two deliveries, with different {@code webhook-id}s).
+ * Turns the other modules' events into deliveries for the subscriptions that want them, in the transaction of the
+ * change that caused them: the deliveries commit with the change or not at all, so a crash loses none and none is
+ * doubled, and an event nobody subscribed to costs one indexed query. The worker is woken once the change commits.
+ * An event published outside a transaction gets one of its own; one published in another scope's transaction is
+ * turned into deliveries right after that one commits.
  */
 @Component
 class EventsToDeliveries {
@@ -45,11 +47,9 @@ class EventsToDeliveries {
         this.worker = worker;
         this.json = json;
         this.transactions = new TransactionTemplate(transactions);
-        this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    @Async
-    @TransactionalEventListener
+    @EventListener
     void on(CardChanged event) {
         var type = switch (event.action()) {
             case "card.created" -> EventType.CARD_CREATED;
@@ -66,8 +66,7 @@ class EventsToDeliveries {
         deliver(event.account(), type, data);
     }
 
-    @Async
-    @TransactionalEventListener
+    @EventListener
     void on(CardMoved event) {
         var data = new LinkedHashMap<String, Object>();
         data.put("account_id", event.account().value());
@@ -80,8 +79,7 @@ class EventsToDeliveries {
         deliver(event.account(), EventType.CARD_MOVED, data);
     }
 
-    @Async
-    @TransactionalEventListener
+    @EventListener
     void on(ProviderConnectionChanged event) {
         var data = new LinkedHashMap<String, Object>();
         data.put("account_id", event.account().value());
@@ -92,16 +90,14 @@ class EventsToDeliveries {
         deliver(event.account(), EventType.PROVIDER_CONNECTION, data);
     }
 
-    @Async
-    @TransactionalEventListener
+    @EventListener
     void on(MessageReceived event) {
         deliver(event.account(), EventType.MESSAGE_RECEIVED, message(event.account(), event.messageId(), "inbound",
                 "received", null, event.providerId(), null, event.chatwootConversationId(), null,
                 event.receivedAt()));
     }
 
-    @Async
-    @TransactionalEventListener
+    @EventListener
     void on(MessageSent event) {
         var data = message(event.account(), event.messageId(), "outbound", "sent", null, event.providerId(),
                 event.providerMessageId(), event.chatwootConversationId(), null, event.sentAt());
@@ -109,8 +105,7 @@ class EventsToDeliveries {
         deliver(event.account(), EventType.MESSAGE_SENT, data);
     }
 
-    @Async
-    @TransactionalEventListener
+    @EventListener
     void on(MessageStatusChanged event) {
         deliver(event.account(), EventType.MESSAGE_STATUS, message(event.account(), event.messageId(), "outbound",
                 event.status(), event.previousStatus(), event.providerId(), event.providerMessageId(),
@@ -140,20 +135,46 @@ class EventsToDeliveries {
     }
 
     private void deliver(AccountId account, EventType type, Map<String, Object> data) {
-        var added = Tenancy.callAs(account, () -> transactions.execute(status -> {
-            var subscribers = subscriptions.subscribers(account, type);
-            if (subscribers.isEmpty()) {
-                return false;
+        if (TransactionSynchronizationManager.isActualTransactionActive()
+                && Tenancy.currentAccount().filter(account::equals).isPresent()) {
+            if (enqueue(account, type, data)) {
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        worker.wake();
+                    }
+                });
             }
-            var body = new LinkedHashMap<String, Object>();
-            body.put("type", type.key());
-            body.put("timestamp", Instant.now().toString());
-            body.put("data", data);
-            deliveries.enqueue(account, subscribers, type, json.writeValueAsString(body));
-            return true;
-        }));
-        if (Boolean.TRUE.equals(added)) {
+        } else if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    inOwnTransaction(account, type, data);
+                }
+            });
+        } else {
+            inOwnTransaction(account, type, data);
+        }
+    }
+
+    private void inOwnTransaction(AccountId account, EventType type, Map<String, Object> data) {
+        if (Boolean.TRUE.equals(Tenancy.callAs(account, () -> transactions.execute(status ->
+                enqueue(account, type, data))))) {
             worker.wake();
         }
+    }
+
+    /** Adds a delivery of the event for each subscription that wants it; false when there is none. */
+    private boolean enqueue(AccountId account, EventType type, Map<String, Object> data) {
+        var subscribers = subscriptions.subscribers(account, type);
+        if (subscribers.isEmpty()) {
+            return false;
+        }
+        var body = new LinkedHashMap<String, Object>();
+        body.put("type", type.key());
+        body.put("timestamp", Instant.now().toString());
+        body.put("data", data);
+        deliveries.enqueue(account, subscribers, type, json.writeValueAsString(body));
+        return true;
     }
 }
