@@ -28,6 +28,23 @@ public final class TestInfrastructure {
     }
 
     public record Database(String url, String username, String password) {
+
+        /** Runs a statement on its own connection as this role (the owner: past row-level security). */
+        public void execute(String statement) throws java.sql.SQLException {
+            try (var connection = DriverManager.getConnection(url, username, password);
+                    var run = connection.createStatement()) {
+                run.execute(statement);
+            }
+        }
+
+        /** The first column of the first row a query answers, as text. */
+        public String value(String query) throws java.sql.SQLException {
+            try (var connection = DriverManager.getConnection(url, username, password);
+                    var statement = connection.createStatement(); var rows = statement.executeQuery(query)) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
     }
 
     private static Database owner;

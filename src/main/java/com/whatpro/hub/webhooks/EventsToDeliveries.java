@@ -149,7 +149,8 @@ class EventsToDeliveries {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    inOwnTransaction(account, type, data);
+                    // that transaction's scope and connection are still bound to this thread: work on another
+                    Thread.ofVirtual().name("webhook-events").start(() -> inOwnTransaction(account, type, data));
                 }
             });
         } else {

@@ -16,7 +16,6 @@ import com.whatpro.hub.platform.crypto.CredentialCipher;
 import com.whatpro.hub.platform.crypto.KeyRing;
 import com.whatpro.hub.providers.adapters.PostmanCollection;
 import java.net.URI;
-import java.sql.DriverManager;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -316,19 +315,10 @@ class ProvidersTests extends IntegrationTest {
     }
 
     static void sql(String statement) throws Exception {
-        var owner = TestInfrastructure.owner();
-        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
-                var run = connection.createStatement()) {
-            run.execute(statement);
-        }
+        TestInfrastructure.owner().execute(statement);
     }
 
     static String column(String query) throws Exception {
-        var owner = TestInfrastructure.owner();
-        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
-                var statement = connection.createStatement(); var rs = statement.executeQuery(query)) {
-            rs.next();
-            return rs.getString(1);
-        }
+        return TestInfrastructure.owner().value(query);
     }
 }

@@ -26,7 +26,9 @@ import com.whatpro.hub.TestHttp;
 import com.whatpro.hub.SecondNode;
 import com.whatpro.hub.StandardWebhooksVerifier;
 import com.whatpro.hub.TestInfrastructure;
+import com.whatpro.hub.kanban.CardChanged;
 import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.KeyMaterial;
 import com.whatpro.hub.platform.crypto.CredentialCipher;
 import com.whatpro.hub.platform.crypto.KeyRing;
@@ -36,8 +38,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -77,6 +82,10 @@ class WebhooksTests extends IntegrationTest {
     Subscriptions subscriptions;
     @Autowired
     KeyMaterial keys;
+    @Autowired
+    ApplicationEventPublisher events;
+    @Autowired
+    PlatformTransactionManager transactionManager;
     @Autowired
     Deliveries deliveryQueue;
 
@@ -499,10 +508,40 @@ class WebhooksTests extends IntegrationTest {
     }
 
     @Test
+    void anEventOfARolledBackChangeIsNeverDeliveredAndOnePublishedInAnotherScopeIsDeliveredAfterItsCommit() {
+        var path = "/hooks/" + UUID.randomUUID();
+        receiver.stubFor(post(path).willReturn(aResponse().withStatus(204)));
+        subscribe(path, List.of("card.updated"));
+        var account = AccountId.of(tenant.id());
+        var board = UUID.randomUUID();
+        var rolledBack = UUID.randomUUID();
+        var platformScoped = UUID.randomUUID();
+        var transactions = new TransactionTemplate(transactionManager);
+
+        Tenancy.runAs(account, () -> transactions.executeWithoutResult(status -> {
+            events.publishEvent(new CardChanged(account, board, rolledBack, "card.updated", Map.of(), null));
+            status.setRollbackOnly();
+        }));
+        Tenancy.callAsPlatform(() -> transactions.execute(status -> {
+            events.publishEvent(new CardChanged(account, board, platformScoped, "card.updated", Map.of(), null));
+            return null;
+        }));
+
+        var delivered = awaitReceived(path, 1);
+        assertThat(delivered).singleElement().satisfies(request -> assertThat(JSON.readTree(request.getBodyAsString())
+                .get("data").get("card_id").asString()).isEqualTo(platformScoped.toString()));
+        var logged = admin.get(webhooks()).json().get("items").get(0).get("id").asString();
+        assertThat(deliveries(logged)).as("the rolled-back change has no delivery, not even a pending one")
+                .singleElement();
+    }
+
+    @Test
     void aKeyRotationMovesEverySigningSecretUnderTheNewKeyPastOneThatCannotBeRead() throws Exception {
         var kept = subscribe("/hooks/" + UUID.randomUUID(), List.of("card.created"));
         var broken = subscribe("/hooks/" + UUID.randomUUID(), List.of("card.created"));
-        owner("update webhook_subscriptions set secret = 'not-sealed' where id = '" + broken.get("id").asString() + "'");
+        var owner = TestInfrastructure.owner();
+        owner.execute("update webhook_subscriptions set secret = 'not-sealed' where id = '"
+                + broken.get("id").asString() + "'");
         var current = Base64.getEncoder().encodeToString(keys.encryptionKey());
         var next = KeyRing.newBase64Key();
         var rotated = new CredentialCipher(KeyRing.fromKeys(next, current));
@@ -511,33 +550,17 @@ class WebhooksTests extends IntegrationTest {
         try {
             assertThat(rotation.reencrypt(subscriptions, rotated)).isPositive();
 
-            var stored = ownerColumn("select secret from webhook_subscriptions where id = '" + id + "'");
+            var stored = owner.value("select secret from webhook_subscriptions where id = '" + id + "'");
             assertThat(stored).startsWith("v1:" + KeyRing.fingerprint(next) + ":");
             assertThat(rotated.decrypt(stored, subscriptions.associatedData(AccountId.of(tenant.id()), id)))
                     .as("the secret the receiver holds still signs").isEqualTo(kept.get("secret").asString());
-            assertThat(ownerColumn("select secret from webhook_subscriptions where id = '"
+            assertThat(owner.value("select secret from webhook_subscriptions where id = '"
                     + broken.get("id").asString() + "'")).isEqualTo("not-sealed");
-            assertThat(rotation.reencrypt(subscriptions, rotated)).as("nothing readable left under the old key").isZero();
+            assertThat(rotation.reencrypt(subscriptions, rotated)).as("nothing readable left under the old key")
+                    .isZero();
         } finally {
             rotation.reencrypt(subscriptions, back);
             assertThat(admin.delete(webhooks() + "/" + broken.get("id").asString()).status()).isEqualTo(204);
-        }
-    }
-
-    static void owner(String statement) throws Exception {
-        var owner = TestInfrastructure.owner();
-        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
-                var run = connection.createStatement()) {
-            run.execute(statement);
-        }
-    }
-
-    static String ownerColumn(String query) throws Exception {
-        var owner = TestInfrastructure.owner();
-        try (var connection = DriverManager.getConnection(owner.url(), owner.username(), owner.password());
-                var statement = connection.createStatement(); var rows = statement.executeQuery(query)) {
-            rows.next();
-            return rows.getString(1);
         }
     }
 
