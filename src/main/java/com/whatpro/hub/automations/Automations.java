@@ -66,7 +66,9 @@ class Automations implements UsageCounter, SealedColumn {
         this.cipher = cipher;
     }
 
-    record Automation(UUID id, String name, boolean enabled, Rule rule, Instant createdAt, Instant updatedAt) {
+    /** A rule; {@code signed}: its webhook calls have a secret to be signed with. */
+    record Automation(UUID id, String name, boolean enabled, Rule rule, boolean signed, Instant createdAt,
+            Instant updatedAt) {
     }
 
     /** A rule just saved, with the secret its webhook calls are signed with when it was made now (shown only then). */
@@ -162,7 +164,7 @@ class Automations implements UsageCounter, SealedColumn {
             changes.put("trigger", rule.trigger().type());
         }
         String secret = null;
-        if (next.callsWebhooks() && (rotateSecret || sealedSecret(account, id).isEmpty())) {
+        if (next.callsWebhooks() && (rotateSecret || !before.get().signed())) {
             secret = newWebhookSecret(account, id);
             changes.put("webhook_secret", rotateSecret ? "(rotated)" : "(created)");
         }
@@ -217,13 +219,10 @@ class Automations implements UsageCounter, SealedColumn {
     /** The secret the rule's webhook calls are signed with; empty for a rule saved before rules had one. */
     @Transactional(readOnly = true)
     public Optional<String> webhookSecret(AccountId account, UUID id) {
-        return sealedSecret(account, id).map(sealed -> cipher.decrypt(sealed, associatedData(account, id)));
-    }
-
-    private Optional<String> sealedSecret(AccountId account, UUID id) {
         return jdbc.sql("select webhook_secret from automations where account_id = :account and id = :id")
                 .param("account", account.value()).param("id", id).query((rs, n) -> rs.getString(1)).optional()
-                .filter(java.util.Objects::nonNull);
+                .filter(java.util.Objects::nonNull)
+                .map(sealed -> cipher.decrypt(sealed, associatedData(account, id)));
     }
 
     private String newWebhookSecret(AccountId account, UUID id) {
@@ -284,7 +283,7 @@ class Automations implements UsageCounter, SealedColumn {
 
     private Automation automation(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new Automation(rs.getObject("id", UUID.class), rs.getString("name"), rs.getBoolean("enabled"),
-                Rule.of(json.readTree(rs.getString("rule"))), rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant());
+                Rule.of(json.readTree(rs.getString("rule"))), rs.getString("webhook_secret") != null,
+                rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     }
 }

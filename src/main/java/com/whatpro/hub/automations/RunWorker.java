@@ -3,6 +3,8 @@ package com.whatpro.hub.automations;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -120,9 +122,9 @@ class RunWorker implements SmartLifecycle {
             nextScan = Instant.now().plus(settings.scanInterval());
             timed.scan();
         }
-        var expanded = Tenancy.callAsPlatform(() -> transactions.execute(status -> runs.expand(EVENTS_BATCH)));
-        var claimed = Tenancy.callAsPlatform(() -> transactions.execute(status -> runs.claim(node, BATCH,
-                settings.lease())));
+        var taken = Objects.requireNonNull(Tenancy.callAsPlatform(() -> transactions.execute(status ->
+                new Taken(runs.expand(EVENTS_BATCH), runs.claim(node, BATCH, settings.lease())))));
+        var claimed = taken.runs();
         for (int i = 0; i < claimed.size(); i++) {
             var run = claimed.get(i);
             if (!running || paused) {
@@ -142,7 +144,11 @@ class RunWorker implements SmartLifecycle {
                 log.warn("automation run {} stopped: {}", run.id(), e.toString());
             }
         }
-        return expanded.events() + claimed.size();
+        return taken.events() + claimed.size();
+    }
+
+    /** What one look at the queue took: events turned into runs, and the runs claimed. */
+    private record Taken(int events, List<Runs.Run> runs) {
     }
 
     private void sleep() {

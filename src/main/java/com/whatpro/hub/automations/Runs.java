@@ -69,17 +69,13 @@ class Runs {
                 .update();
     }
 
-    /** How many events {@link #expand} took, and how many of the runs it made are pending. */
-    record Expanded(int events, int pending) {
-    }
-
     /**
      * Turns the oldest recorded events of any account into their runs, each action listed as the rule names it
      * (pending, or not_run for a run that finished at once); needs the platform scope. The events are deleted by the
      * statement that inserts their runs, so each becomes its runs once, whichever node takes it. A rule deleted since
-     * its event has no run.
+     * its event has no run. Returns how many events it took.
      */
-    Expanded expand(int limit) {
+    int expand(int limit) {
         return jdbc.sql("""
                 with taken as (
                     delete from automation_events
@@ -99,12 +95,10 @@ class Runs {
                              with ordinality as r(automation, id, status, ordinal)
                          join automations a on a.id = r.automation
                     order by t.seq, r.ordinal
-                    returning status
                 )
-                select (select count(*) from taken), (select count(*) from runs where status = 'pending')
+                select count(*) from taken
                 """)
-                .param("limit", limit)
-                .query((rs, n) -> new Expanded(rs.getInt(1), rs.getInt(2))).single();
+                .param("limit", limit).query(Integer.class).single();
     }
 
     /** Claims due runs of any account; needs the platform scope. */

@@ -75,6 +75,11 @@ public final class CredentialCipher {
         }
     }
 
+    /** How every value encrypted now starts; a stored value that does not is under another key (or not readable). */
+    public String activePrefix() {
+        return VERSION + ":" + keys.activeKeyId() + ":";
+    }
+
     /**
      * Whether a stored value is under a key other than the active one and should be re-encrypted.
      *

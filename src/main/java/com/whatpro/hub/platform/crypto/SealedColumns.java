@@ -70,7 +70,9 @@ public class SealedColumns {
         }
         List<Sealed> rows = Objects.requireNonNull(Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc
                 .sql("select id, account_id, " + column.column() + " from " + column.table()
-                        + " where " + column.column() + " is not null")
+                        + " where " + column.column() + " is not null and not starts_with(" + column.column()
+                        + ", :active)")
+                .param("active", with.activePrefix())
                 .query((rs, n) -> new Sealed(rs.getObject(1, UUID.class), AccountId.of(rs.getLong(2)), rs.getString(3)))
                 .list())));
         int moved = 0;
