@@ -237,7 +237,10 @@ class ChatwootConnections {
     /** Moves tokens and secrets under an older key to the active key of {@code cipher}; returns how many rows. */
     int reencrypt(CredentialCipher cipher) {
         var rows = Objects.requireNonNull(Tenancy.callAsPlatform(() -> readOnly.execute(status -> jdbc.sql(
-                        "select account_id, api_token, webhook_secret, url_secret from chatwoot_connections")
+                        "select account_id, api_token, webhook_secret, url_secret from chatwoot_connections "
+                        + "where not starts_with(api_token, :active) or not starts_with(url_secret, :active) "
+                        + "or not starts_with(webhook_secret, :active)")
+                .param("active", cipher.activePrefix())
                 .query((rs, n) -> new Sealed(AccountId.of(rs.getLong(1)), rs.getString(2), rs.getString(3),
                         rs.getString(4)))
                 .list())));

@@ -522,7 +522,9 @@ public class Providers {
      */
     int reencrypt(CredentialCipher cipher) {
         var rows = Objects.requireNonNull(Tenancy.callAsPlatform(() -> readOnly.execute(status -> jdbc.sql(
-                        "select id, account_id, credentials, webhook_secret from providers")
+                        "select id, account_id, credentials, webhook_secret from providers "
+                        + "where not starts_with(credentials, :active) or not starts_with(webhook_secret, :active)")
+                .param("active", cipher.activePrefix())
                 .query((rs, n) -> new Sealed(rs.getObject("id", UUID.class), AccountId.of(rs.getLong("account_id")),
                         rs.getString("credentials"), rs.getString("webhook_secret")))
                 .list())));
