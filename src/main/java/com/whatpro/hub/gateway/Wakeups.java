@@ -1,6 +1,7 @@
 package com.whatpro.hub.gateway;
 
 import com.whatpro.hub.platform.PlatformSettings;
+import com.whatpro.hub.platform.redis.RedisListeners;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -43,8 +44,7 @@ class Wakeups implements SmartLifecycle, MessageListener {
     Wakeups(RedisConnectionFactory connections, StringRedisTemplate redis, PlatformSettings settings) {
         this.redis = redis;
         this.channel = settings.redis().keyPrefix() + "gateway:wake";
-        this.container = new RedisMessageListenerContainer();
-        this.container.setConnectionFactory(connections);
+        this.container = RedisListeners.container(connections, "gateway-wakeups");
         this.container.setRecoveryInterval(5_000);
         this.container.addMessageListener(this, new ChannelTopic(channel));
     }

@@ -2,6 +2,8 @@ package com.whatpro.hub.kanban;
 
 import java.time.Duration;
 
+import com.whatpro.hub.platform.redis.RedisListeners;
+
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +53,7 @@ class BoardEventsSubscription implements SmartLifecycle {
     }
 
     private boolean attempt(boolean first) {
-        var candidate = new RedisMessageListenerContainer();
-        candidate.setConnectionFactory(connections);
+        var candidate = RedisListeners.container(connections, "board-events");
         candidate.addMessageListener(stream, new ChannelTopic(stream.channel()));
         candidate.setRecoveryBackoff(new FixedBackOff(RETRY.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS));
         try {

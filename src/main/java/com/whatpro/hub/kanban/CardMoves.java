@@ -71,19 +71,14 @@ class CardMoves {
             }
         }
         var rank = placements.rank(account, target, cardId, move.afterCardId(), move.beforeCardId());
-        jdbc.sql("""
-                update cards set stage_id = :stage, rank = :rank, version = version + 1, updated_at = now(),
-                    entered_stage_at = case when stage_id = :stage then entered_stage_at else now() end
-                where account_id = :account and id = :id
-                """)
-                .param("stage", target.id()).param("rank", rank).param("account", account.value()).param("id", cardId)
-                .update();
         if (entering) {
             cards.receiveTemplate(account, cardId, target);
+        }
+        var view = cards.place(account, cardId, target.id(), rank);
+        if (entering) {
             history.record(account, cardId, card.boardId(), actor, "moved", card.stageId(), target.id(), Map.of());
         }
         events.publishEvent(new CardMoved(account, card.boardId(), cardId, card.stageId(), target.id(), rank, actor.id()));
-        var view = cards.find(account, cardId).orElseThrow();
         var payload = new LinkedHashMap<String, Object>();
         payload.put("card", view);
         payload.put("from_stage_id", card.stageId());

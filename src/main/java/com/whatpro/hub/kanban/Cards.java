@@ -421,6 +421,19 @@ class Cards {
         return true;
     }
 
+    /** Puts a locked card at {@code rank} in {@code stage} and answers its new view, in one statement. */
+    CardView place(AccountId account, UUID id, UUID stage, String rank) {
+        return jdbc.sql("""
+                with moved as (
+                    update cards set stage_id = :stage, rank = :rank, version = version + 1, updated_at = now(),
+                        entered_stage_at = case when stage_id = :stage then entered_stage_at else now() end
+                    where account_id = :account and id = :id
+                    returning *)
+                """ + SELECT_FROM.formatted("moved"))
+                .param("stage", stage).param("rank", rank).param("account", account.value()).param("id", id)
+                .query(this::card).single();
+    }
+
     /** Locks a card for a write after checking it exists, its version and the caller's right to change it. */
     Locked lock(AccountId account, UUID id, @Nullable Long ifMatch, Actor actor) {
         var locked = lockIfExists(account, id).orElseThrow(() -> ApiProblem.notFound("card"));
@@ -458,8 +471,12 @@ class Cards {
         }
     }
 
-    /** The stage's live cards, from its trigger-kept totals (exact under the stage lock). */
+    /**
+     * The stage's live cards, from its totals (exact under the stage lock). The totals are kept at
+     * commit, so this transaction's own card changes are counted into them first.
+     */
     long liveCount(AccountId account, Stages.Stage stage) {
+        jdbc.sql("set constraints cards_stage_totals immediate; set constraints cards_stage_totals deferred").update();
         return jdbc.sql("select coalesce(sum(cards), 0) from stage_totals where account_id = :account and stage_id = :stage")
                 .param("account", account.value()).param("stage", stage.id())
                 .query(Long.class).single();

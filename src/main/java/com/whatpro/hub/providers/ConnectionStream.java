@@ -2,6 +2,7 @@ package com.whatpro.hub.providers;
 
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.PlatformSettings;
+import com.whatpro.hub.platform.redis.RedisListeners;
 import com.whatpro.hub.platform.web.EventStreams;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -231,8 +232,7 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
     }
 
     private boolean subscribe() {
-        var candidate = new RedisMessageListenerContainer();
-        candidate.setConnectionFactory(connections);
+        var candidate = RedisListeners.container(connections, "connection-events");
         candidate.addMessageListener(this, new ChannelTopic(channel));
         candidate.setRecoveryBackoff(new FixedBackOff(RETRY.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS));
         try {

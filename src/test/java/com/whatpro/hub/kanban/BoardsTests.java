@@ -8,6 +8,7 @@ import java.util.Map;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.TestInfrastructure;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -215,6 +216,27 @@ class BoardsTests extends IntegrationTest {
         assertThat(after.get("stages").findValues("position").stream().map(JsonNode::asInt).toList())
                 .containsExactly(0, 1, 2, 3);
         assertThat(admin.titles(id, c)).containsExactly("Already in C", "First", "Second");
+        assertThat(KanbanClient.stageNode(after, "C").get("card_count").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void aDeletedBoardLeavesNoStageTotalsBehind() throws Exception {
+        var board = admin.board("Short-lived", Map.of());
+        var id = board.get("id").asString();
+        admin.card(id, KanbanClient.stage(board, "A"), "One");
+        admin.card(id, KanbanClient.stage(board, "B"), "Two");
+        var other = admin.board("Stays", Map.of()).get("id").asString();
+        admin.card(other, KanbanClient.stage(admin.board(other), "A"), "Kept");
+        var counted = "select count(*) from stage_totals t join stages s on s.id = t.stage_id where s.board_id = '%s' and t.cards > 0";
+        assertThat(TestInfrastructure.owner().value(counted.formatted(id))).isEqualTo("2");
+
+        assertThat(admin.http.delete(admin.base + "/boards/" + id).status()).isEqualTo(204);
+
+        var stageIds = board.get("stages").findValuesAsString("id").stream().map(s -> "'" + s + "'")
+                .collect(java.util.stream.Collectors.joining(","));
+        assertThat(TestInfrastructure.owner().value("select count(*) from stage_totals where stage_id in (" + stageIds + ")"))
+                .isEqualTo("0");
+        assertThat(KanbanClient.stageNode(admin.board(other), "A").get("card_count").asLong()).isEqualTo(1);
     }
 
     @Test
