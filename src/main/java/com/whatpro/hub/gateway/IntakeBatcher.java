@@ -95,8 +95,8 @@ class IntakeBatcher implements SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
-                batch.forEach(pending -> pending.stored().completeExceptionally(
-                        new IllegalStateException("the webhook was not stored")));
+                batch.stream().filter(pending -> !pending.stored().isDone()).forEach(pending -> pending.stored()
+                        .completeExceptionally(new IllegalStateException("the webhook was not stored")));
                 batch.clear();
             }
         }
