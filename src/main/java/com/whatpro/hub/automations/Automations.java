@@ -3,6 +3,7 @@ package com.whatpro.hub.automations;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -221,7 +222,7 @@ class Automations implements UsageCounter, SealedColumn {
     public Optional<String> webhookSecret(AccountId account, UUID id) {
         return jdbc.sql("select webhook_secret from automations where account_id = :account and id = :id")
                 .param("account", account.value()).param("id", id).query((rs, n) -> rs.getString(1)).optional()
-                .filter(java.util.Objects::nonNull)
+                .filter(Objects::nonNull)
                 .map(sealed -> cipher.decrypt(sealed, associatedData(account, id)));
     }
 

@@ -197,12 +197,12 @@ record Rule(Trigger trigger, List<Condition> conditions, List<Action> actions) {
         return list;
     }
 
-    /** The rule as stored and shown: the same fields a client sends. */
     /** Whether any action calls a webhook. */
     boolean callsWebhooks() {
         return actions.stream().anyMatch(action -> action.url() != null);
     }
 
+    /** The rule as stored and shown: the same fields a client sends. */
     ObjectNode json() {
         var factory = JsonNodeFactory.instance;
         var root = factory.objectNode();

@@ -248,10 +248,6 @@ class ChatwootConnections {
         for (var row : rows) {
             var account = row.account();
             try {
-                if (!cipher.needsReencryption(row.apiToken()) && !cipher.needsReencryption(row.urlSecret())
-                        && (row.webhookSecret() == null || !cipher.needsReencryption(row.webhookSecret()))) {
-                    continue;
-                }
                 var token = cipher.reencrypt(row.apiToken(), data(account, "api_token"));
                 var webhook = row.webhookSecret() == null ? null
                         : cipher.reencrypt(row.webhookSecret(), data(account, "webhook_secret"));

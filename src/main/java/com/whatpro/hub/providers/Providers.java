@@ -531,9 +531,6 @@ public class Providers {
         int moved = 0;
         for (var row : rows) {
             try {
-                if (!cipher.needsReencryption(row.credentials()) && !cipher.needsReencryption(row.secret())) {
-                    continue;
-                }
                 var credentials = cipher.reencrypt(row.credentials(), credentialData(row.account(), row.id()));
                 var secret = cipher.reencrypt(row.secret(), secretData(row.account(), row.id()));
                 Tenancy.runAs(row.account(), () -> writing.executeWithoutResult(status -> jdbc.sql("""

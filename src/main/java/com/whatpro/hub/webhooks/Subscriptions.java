@@ -255,7 +255,6 @@ class Subscriptions implements SealedColumn {
         return List.copyOf(new LinkedHashSet<>(requested));
     }
 
-    /** {@code whsec_} and 256 random bits in base64, the form of the Standard Webhooks libraries. */
     @Override
     public String table() {
         return "webhook_subscriptions";

@@ -78,9 +78,6 @@ public class SealedColumns {
         int moved = 0;
         for (var row : rows) {
             try {
-                if (!with.needsReencryption(row.value())) {
-                    continue;
-                }
                 var fresh = with.reencrypt(row.value(), column.associatedData(row.account(), row.id()));
                 moved += Objects.requireNonNull(Tenancy.callAs(row.account(), () -> transactions.execute(status -> jdbc
                         .sql("update " + column.table() + " set " + column.column() + " = :fresh"
