@@ -150,7 +150,8 @@ class Jobs {
      * {@code perAccount} minus what it already has in flight on the node ({@code busy}). A job is claimed only while
      * no earlier job of its ordering key is pending (claimed elsewhere, waiting for a retry, or not yet due), so a
      * contact's jobs run one after another across nodes; claims take a transaction-scoped advisory lock, so two
-     * nodes never judge that at the same time. Each account's first {@value #WINDOW} due jobs are looked at.
+     * nodes never judge that at the same time. Each account's first {@value #WINDOW} due jobs are looked at, and the
+     * look stops at the account's room: a deep backlog costs a claim no more than the jobs it can take.
      */
     List<Claimed> claim(String node, int max, Duration lease, int perAccount, Map<AccountId, Integer> busy,
             long after) {
@@ -181,14 +182,16 @@ class Jobs {
                            row_number() over (partition by c.account_id order by c.next_attempt_at, c.seq) as turn
                     from room r
                     cross join lateral (
-                        select j.id, j.account_id, j.next_attempt_at, j.seq, j.ordering_key, j.claim_token
-                        from gateway_jobs j
-                        where j.status = 'pending' and j.account_id = r.account_id and j.next_attempt_at <= now()
-                        order by j.next_attempt_at, j.seq limit :window) c
-                    where c.ordering_key is null or not exists (
-                        select 1 from gateway_jobs e
-                        where e.status = 'pending' and e.account_id = c.account_id and e.ordering_key = c.ordering_key
-                          and e.seq < c.seq)
+                        select w.* from (
+                            select j.id, j.account_id, j.next_attempt_at, j.seq, j.ordering_key, j.claim_token
+                            from gateway_jobs j
+                            where j.status = 'pending' and j.account_id = r.account_id and j.next_attempt_at <= now()
+                            order by j.next_attempt_at, j.seq limit :window) w
+                        where w.ordering_key is null or not exists (
+                            select 1 from gateway_jobs e
+                            where e.status = 'pending' and e.account_id = w.account_id
+                              and e.ordering_key = w.ordering_key and e.seq < w.seq)
+                        limit r.room) c
                 ), picked as (
                     select id, claim_token is not null as stolen from candidates where turn <= room
                     order by turn, account_id > :after desc, account_id limit :max
