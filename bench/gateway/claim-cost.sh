@@ -25,12 +25,15 @@ with recursive accounts (account_id) as (
            row_number() over (partition by c.account_id order by c.next_attempt_at, c.seq) as turn
     from room r
     cross join lateral (
-        select j.id, j.account_id, j.next_attempt_at, j.seq, j.ordering_key from gateway_jobs j
-        where j.status = 'pending' and j.account_id = r.account_id and j.next_attempt_at <= now()
-        order by j.next_attempt_at, j.seq limit 500) c
-    where c.ordering_key is null or not exists (
-        select 1 from gateway_jobs e
-        where e.status = 'pending' and e.account_id = c.account_id and e.ordering_key = c.ordering_key and e.seq < c.seq)
+        select w.* from (
+            select j.id, j.account_id, j.next_attempt_at, j.seq, j.ordering_key from gateway_jobs j
+            where j.status = 'pending' and j.account_id = r.account_id and j.next_attempt_at <= now()
+            order by j.next_attempt_at, j.seq limit 500) w
+        where w.ordering_key is null or not exists (
+            select 1 from gateway_jobs e
+            where e.status = 'pending' and e.account_id = w.account_id and e.ordering_key = w.ordering_key
+              and e.seq < w.seq)
+        limit r.room) c
 ), picked as (
     select id from candidates where turn <= room order by turn, account_id > 0 desc, account_id limit 16
 )

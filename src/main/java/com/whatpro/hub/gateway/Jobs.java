@@ -40,6 +40,18 @@ class Jobs {
 
     /** The key of the advisory lock that claims take, one at a time across nodes. */
     private static final long CLAIM_LOCK = 0x77_68_61_74_70_72_6fL; // "whatpro"
+    /**
+     * The jobs of {@code :ids} still held by {@code :tokens}, locked in id order: the heartbeat and the recording of
+     * finished jobs change many of a node's jobs at once, and locking them in the same order keeps the two from
+     * deadlocking.
+     */
+    private static final String HELD_IN_ORDER = """
+            select j.id from gateway_jobs j
+            join unnest(cast(:ids as uuid[]), cast(:tokens as uuid[])) as h (id, token)
+              on j.id = h.id and j.claim_token = h.token
+            where j.status = 'pending'
+            order by j.id for update of j""";
+
     /** How many of an account's earliest due jobs a claim looks at. */
     static final int WINDOW = 500;
 
@@ -225,11 +237,11 @@ class Jobs {
             return Set.of();
         }
         var renewed = Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
+                with held as (%s)
                 update gateway_jobs j set next_attempt_at = now() + make_interval(secs => :lease)
-                from unnest(cast(:ids as uuid[]), cast(:tokens as uuid[])) as h (id, token)
-                where j.id = h.id and j.claim_token = h.token and j.status = 'pending'
+                from held where j.id = held.id
                 returning j.id
-                """)
+                """.formatted(HELD_IN_ORDER))
                 .param("lease", seconds(lease)).param("ids", held.stream().map(Claimed::id).toArray(UUID[]::new))
                 .param("tokens", held.stream().map(Claimed::claimToken).toArray(UUID[]::new))
                 .query(UUID.class).list()));
@@ -252,10 +264,10 @@ class Jobs {
      */
     void done(List<Claimed> finished) {
         Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
+                with held as (%s)
                 update gateway_jobs j set status = 'done', finished_at = now(), last_error = null, claim_token = null
-                from unnest(cast(:ids as uuid[]), cast(:tokens as uuid[])) as d (id, token)
-                where j.id = d.id and j.claim_token = d.token and j.status = 'pending'
-                """)
+                from held where j.id = held.id
+                """.formatted(HELD_IN_ORDER))
                 .param("ids", finished.stream().map(Claimed::id).toArray(UUID[]::new))
                 .param("tokens", finished.stream().map(Claimed::claimToken).toArray(UUID[]::new)).update()));
     }

@@ -6,8 +6,12 @@ import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.platform.AccountId;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +20,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * Which due jobs a claim takes, read straight from the claim: a contact's later jobs wait behind its earlier pending
  * one, a blocked contact at the head of an account's queue does not hide the contacts behind it, and each account
- * gets no more than its room, however deep its backlog.
+ * gets no more than its room, however deep its backlog. And what a node does with the jobs it holds: the heartbeat
+ * and the recording of finished jobs, running at once over the same jobs, both get through.
  */
 class ClaimingTests extends IntegrationTest {
 
@@ -81,6 +86,36 @@ class ClaimingTests extends IntegrationTest {
         assertThat(claimedMarks(jobs.claim(NODE, 50, Duration.ofSeconds(20), 8, Map.of(
                 AccountId.of(busy), 5), 0), busy))
                 .as("with five in flight on the node, three more").containsExactly("busy-9", "busy-10", "busy-11");
+    }
+
+    @Test
+    void theHeartbeatAndTheRecordingOfFinishedJobsNeverDeadlockOverTheSameJobs() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Gateway.sql("insert into gateway_jobs (id, account_id, kind, dedup_key, ordering_key, payload)"
+                    + " select gen_random_uuid(), " + busy + ", 'connection', 'round-" + round + "-' || i, 'c-' || i,"
+                    + " '{}' from generate_series(1, 300) i");
+            var held = jobs.claim(NODE, 300, Duration.ofSeconds(20), 300, Map.of(), 0).stream()
+                    .filter(job -> job.account().value() == busy).toList();
+            assertThat(held).hasSize(300);
+            var finished = new ArrayList<>(held).reversed();
+            try (var both = Executors.newVirtualThreadPerTaskExecutor()) {
+                var start = new CountDownLatch(1);
+                var renewing = both.submit(() -> {
+                    start.await();
+                    return jobs.renew(held, Duration.ofSeconds(20));
+                });
+                var recording = both.submit(() -> {
+                    start.await();
+                    jobs.done(finished);
+                    return null;
+                });
+                start.countDown();
+                renewing.get(30, TimeUnit.SECONDS);
+                recording.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(Gateway.query("select count(*) from gateway_jobs where account_id = " + busy
+                    + " and dedup_key like 'round-" + round + "-%' and status = 'done'")).isEqualTo("300");
+        }
     }
 
     private void job(long account, int mark, String orderingKey, String due) {
