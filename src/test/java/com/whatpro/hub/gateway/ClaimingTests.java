@@ -56,7 +56,7 @@ class ClaimingTests extends IntegrationTest {
 
     @Test
     void aContactsLaterJobsWaitBehindItsPendingOneWithoutHidingTheContactsBehindIt() {
-        // contact A's first job is held by another node (pending, not due); B's three and a job without order are due
+        // contact A's first job is held by another node (pending, not due); B's two, one without order and C's are due
         job(busy, 1, "a", "now() + interval '1 minute'");
         job(busy, 2, "a", "now() - interval '10 seconds'");
         job(busy, 3, "a", "now() - interval '10 seconds'");

@@ -20,9 +20,9 @@ import org.springframework.web.util.ServletRequestPathUtils;
 import org.springframework.web.util.pattern.PathPattern;
 
 /**
- * The handler mapping that skips mappings by the segments of their paths chooses, for a request to any route of the hub,
- * the handler Spring MVC's own full search chooses: checked for every route with its variables filled in, spelled
- * plainly, percent-encoded, with a trailing slash or one segment more, and for paths no route has.
+ * The handler mapping that skips mappings by the segments of their paths chooses, for a request to any route of the
+ * hub, the handler Spring MVC's own full search chooses: checked for every route with its variables filled in,
+ * spelled plainly, percent-encoded, with a trailing slash or one segment more, and for paths no route has.
  */
 class SegmentFilteringHandlerMappingTests extends IntegrationTest {
 
