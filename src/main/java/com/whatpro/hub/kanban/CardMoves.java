@@ -73,11 +73,9 @@ class CardMoves {
         var rank = placements.rank(account, target, cardId, move.afterCardId(), move.beforeCardId());
         if (entering) {
             cards.receiveTemplate(account, cardId, target);
-        }
-        var view = cards.place(account, cardId, target.id(), rank);
-        if (entering) {
             history.record(account, cardId, card.boardId(), actor, "moved", card.stageId(), target.id(), Map.of());
         }
+        var view = cards.place(account, cardId, target.id(), rank);
         events.publishEvent(new CardMoved(account, card.boardId(), cardId, card.stageId(), target.id(), rank, actor.id()));
         var payload = new LinkedHashMap<String, Object>();
         payload.put("card", view);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
@@ -233,7 +234,7 @@ class BoardsTests extends IntegrationTest {
         assertThat(admin.http.delete(admin.base + "/boards/" + id).status()).isEqualTo(204);
 
         var stageIds = board.get("stages").findValuesAsString("id").stream().map(s -> "'" + s + "'")
-                .collect(java.util.stream.Collectors.joining(","));
+                .collect(Collectors.joining(","));
         assertThat(TestInfrastructure.owner().value("select count(*) from stage_totals where stage_id in (" + stageIds + ")"))
                 .isEqualTo("0");
         assertThat(KanbanClient.stageNode(admin.board(other), "A").get("card_count").asLong()).isEqualTo(1);
