@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -14,10 +15,12 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.whatpro.hub.platform.embedded.EmbeddedPostgres;
 import com.whatpro.hub.platform.embedded.EmbeddedRedis;
 
+import org.springframework.boot.SpringApplication;
+
 /**
  * The servers the tests run against, once per JVM: the PostgreSQL and Redis named by
  * WHATPRO_TEST_DATABASE_URL / WHATPRO_TEST_REDIS_URL, or embedded ones. Each JVM gets a database
- * of its own, so runs never see each other's rows.
+ * of its own, so runs never see each other's rows, and drops it when it exits.
  */
 public final class TestInfrastructure {
 
@@ -119,7 +122,26 @@ public final class TestInfrastructure {
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the test database on " + server.url(), e);
         }
+        if (url != null && !url.isBlank()) {
+            dropOnExit(server, name);
+        }
         return new Database(withDatabase(server.url(), name), server.username(), server.password());
+    }
+
+    /**
+     * A server the run does not own keeps nothing of it: the run's database goes when the JVM exits, after Spring
+     * Boot has closed every application context (its shutdown handlers run only then).
+     */
+    private static void dropOnExit(Database server, String name) {
+        SpringApplication.getShutdownHandlers().add(() -> {
+            try (var connection = DriverManager.getConnection(server.url(), server.username(), server.password());
+                    var statement = connection.createStatement()) {
+                statement.execute("drop database if exists " + name + " with (force)");
+            } catch (SQLException e) {
+                System.err.println("The test database " + name + " is left on " + server.url() + ": "
+                        + e.getMessage());
+            }
+        });
     }
 
     private static String redis() {
