@@ -106,11 +106,12 @@ public final class TestInfrastructure {
 
     private static Database database() {
         var url = System.getenv("WHATPRO_TEST_DATABASE_URL");
+        var embedded = url == null || url.isBlank();
         Database server;
-        if (url == null || url.isBlank()) {
-            var embedded = EmbeddedPostgres.start(Path.of("target", "test-infra", "postgres").toAbsolutePath());
-            Runtime.getRuntime().addShutdownHook(new Thread(embedded::close));
-            server = new Database(embedded.jdbcUrl("postgres"), embedded.superuser(), embedded.superuserPassword());
+        if (embedded) {
+            var postgres = EmbeddedPostgres.start(Path.of("target", "test-infra", "postgres").toAbsolutePath());
+            Runtime.getRuntime().addShutdownHook(new Thread(postgres::close));
+            server = new Database(postgres.jdbcUrl("postgres"), postgres.superuser(), postgres.superuserPassword());
         } else {
             server = new Database(url, env("WHATPRO_TEST_DATABASE_USERNAME", "postgres"),
                     env("WHATPRO_TEST_DATABASE_PASSWORD", ""));
@@ -122,7 +123,7 @@ public final class TestInfrastructure {
         } catch (Exception e) {
             throw new IllegalStateException("cannot create the test database on " + server.url(), e);
         }
-        if (url != null && !url.isBlank()) {
+        if (!embedded) {
             dropOnExit(server, name);
         }
         return new Database(withDatabase(server.url(), name), server.username(), server.password());

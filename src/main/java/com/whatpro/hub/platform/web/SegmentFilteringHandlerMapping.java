@@ -1,6 +1,7 @@
 package com.whatpro.hub.platform.web;
 
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -85,9 +86,7 @@ final class SegmentFilteringHandlerMapping extends RequestMappingHandlerMapping 
             for (int i = 0; i < parts.length; i++) {
                 var part = parts[i];
                 if (part.contains("{*") || part.contains("**") || part.contains(":")) {
-                    var known = new String[i];
-                    System.arraycopy(literals, 0, known, 0, i);
-                    return new RouteShape(known, true);
+                    return new RouteShape(Arrays.copyOf(literals, i), true);
                 }
                 literals[i] = part.indexOf('{') >= 0 || part.indexOf('*') >= 0 || part.indexOf('?') >= 0 ? null : part;
             }
