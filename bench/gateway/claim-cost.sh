@@ -21,7 +21,7 @@ with recursive accounts (account_id) as (
     left join unnest(cast('{}' as bigint[]), cast('{}' as int[])) as b (account_id, busy) on b.account_id = a.account_id
     where a.account_id is not null and 8 - coalesce(b.busy, 0) > 0
 ), candidates as (
-    select c.id, c.account_id, r.room,
+    select c.id, c.account_id,
            row_number() over (partition by c.account_id order by c.next_attempt_at, c.seq) as turn
     from room r
     cross join lateral (
@@ -35,7 +35,7 @@ with recursive accounts (account_id) as (
               and e.seq < w.seq)
         limit r.room) c
 ), picked as (
-    select id from candidates where turn <= room order by turn, account_id > 0 desc, account_id limit 16
+    select id from candidates order by turn, account_id > 0 desc, account_id limit 16
 )
 update gateway_jobs j set attempts = j.attempts + 1, next_attempt_at = now() + make_interval(secs => 20),
     claimed_by = 'bench', claim_token = gen_random_uuid()

@@ -190,7 +190,7 @@ class Jobs {
                         on b.account_id = a.account_id
                     where a.account_id is not null and :perAccount - coalesce(b.busy, 0) > 0
                 ), candidates as (
-                    select c.id, c.account_id, r.room, c.claim_token,
+                    select c.id, c.account_id, c.claim_token,
                            row_number() over (partition by c.account_id order by c.next_attempt_at, c.seq) as turn
                     from room r
                     cross join lateral (
@@ -205,7 +205,7 @@ class Jobs {
                               and e.ordering_key = w.ordering_key and e.seq < w.seq)
                         limit r.room) c
                 ), picked as (
-                    select id, claim_token is not null as stolen from candidates where turn <= room
+                    select id, claim_token is not null as stolen from candidates
                     order by turn, account_id > :after desc, account_id limit :max
                 )
                 update gateway_jobs j
