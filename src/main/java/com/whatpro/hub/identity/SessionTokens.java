@@ -87,6 +87,9 @@ final class SessionTokens {
     }
 
     private @Nullable Verified parse(String token) {
+        if (!compactJws(token)) {
+            return null;
+        }
         try {
             var jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
@@ -102,5 +105,12 @@ final class SessionTokens {
         } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
             return null;
         }
+    }
+
+    /** Three dot-separated parts, as every token we sign has; anything else is refused without a parse exception. */
+    private static boolean compactJws(String token) {
+        int first = token.indexOf('.');
+        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
+        return first > 0 && second > first + 1 && token.indexOf('.', second + 1) < 0 && second < token.length() - 1;
     }
 }

@@ -8,7 +8,8 @@ import org.springframework.http.HttpStatus;
 
 /**
  * A domain error that the web edge turns into an RFC 9457 problem. Modules throw these instead
- * of knowing about HTTP responses.
+ * of knowing about HTTP responses. It carries no stack trace: it is an answer, never logged as a
+ * fault, and filling one in was the most expensive step of refusing a junk credential.
  */
 public class ApiProblem extends RuntimeException {
 
@@ -30,7 +31,7 @@ public class ApiProblem extends RuntimeException {
 
     public ApiProblem(HttpStatus status, String slug, String title, String detail, List<FieldError> errors,
             Map<String, Object> properties) {
-        super(detail);
+        super(detail, null, false, false);
         this.status = status;
         this.slug = slug;
         this.title = title;
