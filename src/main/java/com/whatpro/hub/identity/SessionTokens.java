@@ -110,7 +110,7 @@ final class SessionTokens {
     /** Three dot-separated parts, as every token we sign has; anything else is refused without a parse exception. */
     private static boolean compactJws(String token) {
         int first = token.indexOf('.');
-        int second = first < 0 ? -1 : token.indexOf('.', first + 1);
-        return first > 0 && second > first + 1 && token.indexOf('.', second + 1) < 0 && second < token.length() - 1;
+        int second = token.indexOf('.', first + 1);
+        return first > 0 && second > first + 1 && second < token.length() - 1 && token.indexOf('.', second + 1) < 0;
     }
 }
