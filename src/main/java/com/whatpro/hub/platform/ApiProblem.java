@@ -8,8 +8,9 @@ import org.springframework.http.HttpStatus;
 
 /**
  * A domain error that the web edge turns into an RFC 9457 problem. Modules throw these instead
- * of knowing about HTTP responses. It carries no stack trace: it is an answer, never logged as a
- * fault, and filling one in was the most expensive step of refusing a junk credential.
+ * of knowing about HTTP responses. A client error (4xx) carries no stack trace: it answers the
+ * request, and filling one in was the most expensive step of refusing a junk credential. A server
+ * error (5xx) keeps its trace for the log of a job or page it may escape into.
  */
 public class ApiProblem extends RuntimeException {
 
@@ -31,7 +32,7 @@ public class ApiProblem extends RuntimeException {
 
     public ApiProblem(HttpStatus status, String slug, String title, String detail, List<FieldError> errors,
             Map<String, Object> properties) {
-        super(detail, null, false, false);
+        super(detail, null, false, status.is5xxServerError());
         this.status = status;
         this.slug = slug;
         this.title = title;
