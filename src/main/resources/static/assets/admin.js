@@ -186,10 +186,10 @@ async function apiKeys() {
     const value = document.getElementById('new-key-value');
     value.value = result.body.key;
     shown.hidden = false;
-    await load();
-    say(t('created', body.name));
     value.focus();
     value.select();
+    await load();
+    say(t('created', body.name));
   });
   await load();
 }
