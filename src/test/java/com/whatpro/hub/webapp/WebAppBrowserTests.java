@@ -266,11 +266,16 @@ class WebAppBrowserTests extends WebAppTest {
             browser.waitFor(By.id("email")).sendKeys(tenant.admin().email());
             browser.driver.findElement(By.id("password")).sendKeys(Fixtures.PASSWORD);
             browser.driver.findElement(By.cssSelector("button[type=submit]")).click();
-            browser.waitFor(By.id("embed-status"));
-            browser.script("window.postMessage(JSON.stringify({event: 'appContext', data: {conversation: "
-                    + "{id: 2718, account_id: " + chatwootAccountId + "}}}), '*');");
             browser.waitFor(driver -> driver.findElement(By.id("embed-status")).getText()
                     .contains("Open a conversation in Chatwoot") ? true : null);
+            // a listener added after the embed's own runs after it in the same dispatch: once it has seen the
+            // message, the embed has decided; had it taken the context, its status would be cleared for loading
+            browser.script("window.addEventListener('message', () => { document.body.dataset.forgedSeen = 'yes'; });"
+                    + "window.postMessage(JSON.stringify({event: 'appContext', data: {conversation: "
+                    + "{id: 2718, account_id: " + chatwootAccountId + "}}}), '*');");
+            browser.waitFor(driver -> "yes".equals(driver.findElement(By.tagName("body")).getAttribute("data-forged-seen"))
+                    ? true : null);
+            assertThat(browser.driver.findElement(By.id("embed-status")).getText()).contains("Open a conversation in Chatwoot");
             assertThat(browser.driver.findElements(By.cssSelector("#embed-card *"))).isEmpty();
 
             // the fake Chatwoot is on the same site (localhost, another port): the embed's partitioned sign-in holds there
