@@ -32,7 +32,7 @@ public class ApiProblem extends RuntimeException {
 
     public ApiProblem(HttpStatus status, String slug, String title, String detail, List<FieldError> errors,
             Map<String, Object> properties) {
-        super(detail, null, false, status.is5xxServerError());
+        super(detail, null, true, status.is5xxServerError());
         this.status = status;
         this.slug = slug;
         this.title = title;
