@@ -109,8 +109,8 @@ public final class TestInfrastructure {
         var embedded = url == null || url.isBlank();
         Database server;
         if (embedded) {
+            // it stops itself when the JVM exits
             var postgres = EmbeddedPostgres.start(Path.of("target", "test-infra", "postgres").toAbsolutePath());
-            Runtime.getRuntime().addShutdownHook(new Thread(postgres::close));
             server = new Database(postgres.jdbcUrl("postgres"), postgres.superuser(), postgres.superuserPassword());
         } else {
             server = new Database(url, env("WHATPRO_TEST_DATABASE_USERNAME", "postgres"),
