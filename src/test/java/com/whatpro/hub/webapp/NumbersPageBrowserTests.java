@@ -111,8 +111,9 @@ class NumbersPageBrowserTests extends WebAppTest {
             // a health check may record "connected" before the webhook brings the phone and the profile
             var connected = browser.waitFor(driver -> {
                 var tr = row(browser, "Sales line");
-                return statusOf(tr).equals("Connected") && tr.getText().contains("+5511999999999")
-                        && tr.getText().contains("Acme Sales") ? tr : null;
+                var text = tr.getText();
+                return statusOf(tr).equals("Connected") && text.contains("+5511999999999") && text.contains("Acme Sales")
+                        ? tr : null;
             });
             assertThat(browser.driver.findElement(By.id("connect-state")).getText())
                     .isEqualTo("Sales line is connected: +5511999999999 · Acme Sales");
