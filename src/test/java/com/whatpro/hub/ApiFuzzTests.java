@@ -41,7 +41,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * The REST API from its own OpenAPI document ({@code GET /v3/api-docs}): every route, with bad ids (no UUID, huge
  * numbers, another tenant's), bad query parameters (wrong types, negative and huge limits, malformed cursors and
  * dates) and bad bodies (the documented schema's example, mutated), as an account admin and as nobody. The answer is
- * a 2xx where the input was in fact valid, otherwise a 4xx problem ({@code application/problem+json}), never a 5xx.
+ * a 2xx where the input was in fact valid, and one the document lists for that route, otherwise a 4xx problem
+ * ({@code application/problem+json}), never a 5xx.
  * Event streams are answered with their status only and then closed.
  * <p>
  * Cases: {@code jqwik.tries.default} per property (src/test/resources/junit-platform.properties), with a fixed seed.
@@ -68,7 +69,7 @@ class ApiFuzzTests extends IntegrationTest {
     private static @Nullable Setting setting;
 
     private record Operation(String method, String path, List<JsonNode> parameters, @Nullable JsonNode body,
-            boolean stream) {
+            boolean stream, Set<String> documentedStatuses) {
 
         @Override
         public String toString() {
@@ -136,6 +137,10 @@ class ApiFuzzTests extends IntegrationTest {
             return;
         }
         assertThat(response.status()).as("%s answered %s", request, response).isBetween(200, 499);
+        if (response.status() < 300) {
+            assertThat(request.operation().documentedStatuses()).as("the statuses /v3/api-docs gives %s, which answered %s",
+                    request.operation(), response).contains(String.valueOf(response.status()));
+        }
         if (response.status() >= 400) {
             assertThat(response.contentType()).as("%s answered %s", request, response)
                     .startsWith("application/problem+json");
@@ -339,7 +344,8 @@ class ApiFuzzTests extends IntegrationTest {
                 operation.path("parameters").forEach(parameters::add);
                 var body = operation.path("requestBody").path("content").path("application/json").path("schema");
                 var stream = operation.path("responses").toString().contains("text/event-stream");
-                operations.add(new Operation(verb, path, parameters, body.isMissingNode() ? null : body, stream));
+                operations.add(new Operation(verb, path, parameters, body.isMissingNode() ? null : body, stream,
+                        Set.copyOf(operation.path("responses").propertyNames())));
             }
         }
         var fixtures = new Fixtures(http);

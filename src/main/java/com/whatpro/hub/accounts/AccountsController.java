@@ -33,6 +33,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -87,6 +88,7 @@ class AccountsController {
     @Operation(summary = "Create an account (super_admin)")
     @PostMapping
     @Requires(Permission.ACCOUNT_MANAGE)
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<AccountView> create(@Valid @RequestBody CreateAccount request) {
         var plan = request.plan() == null ? Plans.DEFAULT : request.plan();
         if (!Plans.exists(plan)) {
@@ -126,6 +128,7 @@ class AccountsController {
 
     @Operation(summary = "Deactivate an account (super_admin)")
     @DeleteMapping("/{accountId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.ACCOUNT_MANAGE)
     ResponseEntity<Void> deactivate(@PathVariable long accountId) {
         accounts.update(AccountId.of(accountId), new Accounts.AccountUpdate(null, null, null, null, Account.Status.INACTIVE),

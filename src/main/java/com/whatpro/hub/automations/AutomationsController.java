@@ -29,6 +29,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import tools.jackson.databind.JsonNode;
@@ -96,6 +97,7 @@ class AutomationsController {
 
     @PostMapping
     @Requires(Permission.AUTOMATIONS_MANAGE)
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Create an automation rule: a trigger, conditions and ordered actions; a rule that calls "
             + "webhooks is answered once with the secret they are signed with (webhook_secret)")
     ResponseEntity<AutomationView> create(@PathVariable long accountId, @Valid @RequestBody CreateAutomation request) {
@@ -135,6 +137,7 @@ class AutomationsController {
     }
 
     @DeleteMapping("/{automationId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.AUTOMATIONS_MANAGE)
     @Operation(summary = "Delete an automation rule and its run log")
     ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID automationId) {

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
@@ -53,6 +54,7 @@ class DeadLettersController {
     }
 
     @PostMapping("/{deadLetterId}/replay")
+    @ResponseStatus(HttpStatus.ACCEPTED)
     @Requires(Permission.GATEWAY_MANAGE)
     @Operation(summary = "Put a dead letter back in the queue, due now, with fresh attempts")
     ResponseEntity<Replayed> replay(@PathVariable long accountId, @PathVariable UUID deadLetterId) {

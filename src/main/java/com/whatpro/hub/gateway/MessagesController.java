@@ -30,6 +30,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 
@@ -105,6 +106,7 @@ class MessagesController {
 
     @PostMapping
     @Requires(Permission.MESSAGES_SEND)
+    @ResponseStatus(HttpStatus.ACCEPTED)
     @Operation(summary = "Send a WhatsApp message (text, media by URL or a Cloud API template); queued under the "
             + "number's send limits",
             description = "Give exactly one of text, media and template. A Cloud API number sends text or media only "

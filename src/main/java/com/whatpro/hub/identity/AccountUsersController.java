@@ -29,6 +29,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -74,6 +75,7 @@ class AccountUsersController {
     @Operation(summary = "Add a member to the account")
     @PostMapping
     @Requires(Permission.USERS_WRITE)
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<MemberView> add(@PathVariable long accountId, @Valid @RequestBody AddMember request) {
         var member = accountUsers.add(Callers.requiredAccess(), new AccountUsers.NewMember(request.email(),
                 request.name(), Role.fromJson(request.role()), request.password()));
@@ -102,6 +104,7 @@ class AccountUsersController {
 
     @Operation(summary = "Remove a member from the account")
     @DeleteMapping("/{userId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.USERS_WRITE)
     ResponseEntity<Void> remove(@PathVariable long accountId, @PathVariable UUID userId) {
         if (!accountUsers.remove(Callers.requiredAccess(), userId)) {

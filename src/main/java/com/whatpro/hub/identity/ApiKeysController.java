@@ -27,6 +27,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -68,6 +69,7 @@ class ApiKeysController {
 
     @PostMapping
     @Requires(Permission.API_KEYS_MANAGE)
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Issue a key; the full key appears only in this answer")
     ResponseEntity<CreatedKey> create(@PathVariable long accountId, @Valid @RequestBody CreateKey request) {
         var unknown = request.scopes().stream().filter(scope -> !Scopes.ALL.contains(scope)).toList();
@@ -87,6 +89,7 @@ class ApiKeysController {
 
     @Operation(summary = "Revoke an API key")
     @DeleteMapping("/{keyId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.API_KEYS_MANAGE)
     ResponseEntity<Void> revoke(@PathVariable long accountId, @PathVariable UUID keyId) {
         var access = Callers.requiredAccess();

@@ -20,6 +20,7 @@ import jakarta.validation.constraints.Size;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.CookieValue;
@@ -29,6 +30,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -123,6 +125,7 @@ class AuthController {
     }
 
     @PostMapping("/chatwoot-link")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @SignedIn
     @Operation(summary = "Link the signed-in user to their Chatwoot user (of WHATPRO_CHATWOOT_URL); 204",
             description = "token is a user access token of the Chatwoot installation WHATPRO_CHATWOOT_URL; from then "
@@ -156,6 +159,7 @@ class AuthController {
 
     @Operation(summary = "Sign out: end this session and clear the refresh cookie")
     @PostMapping("/logout")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @SignedIn
     ResponseEntity<Void> logout() {
         var user = Callers.user();
@@ -189,6 +193,7 @@ class AuthController {
 
     @Operation(summary = "End one of the user's sessions")
     @DeleteMapping("/sessions/{sessionId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @SignedIn
     ResponseEntity<Void> revoke(@PathVariable UUID sessionId) {
         var caller = Callers.user();
@@ -200,6 +205,7 @@ class AuthController {
 
     @Operation(summary = "End all of the user's other sessions")
     @DeleteMapping("/sessions")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @SignedIn
     ResponseEntity<Void> revokeOthers() {
         var caller = Callers.user();

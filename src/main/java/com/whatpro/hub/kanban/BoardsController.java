@@ -34,6 +34,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import tools.jackson.databind.JsonNode;
@@ -140,6 +141,7 @@ class BoardsController {
     @Operation(summary = "Create a board with its stages")
     @PostMapping
     @Requires(Permission.BOARDS_WRITE)
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<Boards.BoardView> create(@PathVariable long accountId, @Valid @RequestBody CreateBoard request) {
         var access = Callers.requiredAccess();
         var definitions = CustomFields.checkDefinitions(definitions(request.fieldDefinitions()));
@@ -179,6 +181,7 @@ class BoardsController {
 
     @Operation(summary = "Delete a board")
     @DeleteMapping("/{boardId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.BOARDS_WRITE)
     ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID boardId) {
         var access = Callers.requiredAccess();
@@ -200,6 +203,7 @@ class BoardsController {
 
     @Operation(summary = "Add a stage to a board")
     @PostMapping("/{boardId}/stages")
+    @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.STAGES_WRITE)
     ResponseEntity<Stages.StageView> createStage(@PathVariable long accountId, @PathVariable UUID boardId,
             @Valid @RequestBody CreateStage request) {
@@ -232,6 +236,7 @@ class BoardsController {
 
     @Operation(summary = "Delete a stage")
     @DeleteMapping("/{boardId}/stages/{stageId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.STAGES_WRITE)
     ResponseEntity<Void> deleteStage(@PathVariable long accountId, @PathVariable UUID boardId, @PathVariable UUID stageId,
             @RequestParam(name = "move_cards_to", required = false) @Nullable UUID moveCardsTo,

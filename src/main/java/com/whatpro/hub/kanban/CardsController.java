@@ -35,6 +35,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import tools.jackson.databind.JsonNode;
@@ -142,6 +143,7 @@ class CardsController {
 
     @Operation(summary = "Create a card")
     @PostMapping("/boards/{boardId}/cards")
+    @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.CARDS_WRITE)
     ResponseEntity<Cards.CardView> create(@PathVariable long accountId, @PathVariable UUID boardId,
             @Valid @RequestBody CreateCard request) {
@@ -191,6 +193,7 @@ class CardsController {
 
     @Operation(summary = "Delete a card")
     @DeleteMapping("/cards/{cardId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.CARDS_WRITE)
     ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID cardId,
             @RequestHeader(name = "If-Match", required = false) @Nullable String ifMatch) {
@@ -243,6 +246,7 @@ class CardsController {
 
     @Operation(summary = "Add a checklist item to a card")
     @PostMapping("/cards/{cardId}/checklist")
+    @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.CARDS_WRITE)
     ResponseEntity<Checklists.Item> addItem(@PathVariable long accountId, @PathVariable UUID cardId,
             @Valid @RequestBody AddItem request) {
@@ -264,6 +268,7 @@ class CardsController {
 
     @Operation(summary = "Delete a checklist item")
     @DeleteMapping("/cards/{cardId}/checklist/{itemId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.CARDS_WRITE)
     ResponseEntity<Void> removeItem(@PathVariable long accountId, @PathVariable UUID cardId, @PathVariable UUID itemId) {
         var access = Callers.requiredAccess();

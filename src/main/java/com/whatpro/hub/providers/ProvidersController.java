@@ -26,9 +26,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -37,6 +37,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
@@ -132,6 +133,7 @@ class ProvidersController {
 
     @PostMapping
     @Requires(Permission.PROVIDERS_WRITE)
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Connect a WhatsApp number",
             description = "The answer carries the webhook URL. With WHATPRO_PUBLIC_URL set, the hub registers it at "
                     + "the provider (Evolution API, uazapi) right after the create; webhook_registration tells how "
@@ -196,6 +198,7 @@ class ProvidersController {
     }
 
     @DeleteMapping("/{providerId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.PROVIDERS_WRITE)
     @Operation(summary = "Delete a number; a provisioned one's instance at the provider too",
             description = "keep_instance=true keeps the instance at the provider. When the provider refuses to delete "
@@ -272,6 +275,7 @@ class ProvidersController {
     }
 
     @PostMapping("/{providerId}/logout")
+    @ResponseStatus(HttpStatus.ACCEPTED)
     @Requires(Permission.PROVIDERS_WRITE)
     @Operation(summary = "Unlink WhatsApp from the number at the provider; the instance stays",
             description = "202: Evolution finishes the logout after answering; the state follows on the events "
@@ -285,6 +289,7 @@ class ProvidersController {
     }
 
     @PostMapping("/{providerId}/restart")
+    @ResponseStatus(HttpStatus.ACCEPTED)
     @Requires(Permission.PROVIDERS_WRITE)
     @Operation(summary = "Restart the number's WhatsApp session at the provider (Evolution)",
             description = "Only a connected or connecting Evolution instance restarts; uazapi has no restart (422).")

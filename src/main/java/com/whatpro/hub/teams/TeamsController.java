@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -77,6 +78,7 @@ class TeamsController {
     @Operation(summary = "Create a team")
     @PostMapping
     @Requires(Permission.TEAMS_WRITE)
+    @ResponseStatus(HttpStatus.CREATED)
     ResponseEntity<TeamView> create(@PathVariable long accountId, @Valid @RequestBody CreateTeam request) {
         var access = Callers.requiredAccess();
         var team = teams.create(access.account(), request.name(), request.description(),
@@ -104,6 +106,7 @@ class TeamsController {
 
     @Operation(summary = "Delete a team")
     @DeleteMapping("/{teamId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.TEAMS_WRITE)
     ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID teamId) {
         var access = Callers.requiredAccess();
@@ -127,6 +130,7 @@ class TeamsController {
 
     @Operation(summary = "Add members to a team")
     @PostMapping("/{teamId}/members")
+    @ResponseStatus(HttpStatus.CREATED)
     @Requires(Permission.TEAM_MEMBERS_WRITE)
     ResponseEntity<MemberList> addMember(@PathVariable long accountId, @PathVariable UUID teamId,
             @Valid @RequestBody AddMember request) {
@@ -137,6 +141,7 @@ class TeamsController {
 
     @Operation(summary = "Remove a member from a team")
     @DeleteMapping("/{teamId}/members/{userId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.TEAM_MEMBERS_WRITE)
     ResponseEntity<Void> removeMember(@PathVariable long accountId, @PathVariable UUID teamId, @PathVariable UUID userId) {
         var access = Callers.requiredAccess();

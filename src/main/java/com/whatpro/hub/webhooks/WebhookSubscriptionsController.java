@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 @RestController
@@ -88,6 +89,7 @@ class WebhookSubscriptionsController {
 
     @PostMapping
     @Requires(Permission.WEBHOOKS_MANAGE)
+    @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Subscribe a URL to events; the signing secret appears only in this answer")
     ResponseEntity<CreatedWebhook> create(@PathVariable long accountId, @Valid @RequestBody CreateWebhook request) {
         var access = Callers.requiredAccess();
@@ -118,6 +120,7 @@ class WebhookSubscriptionsController {
     }
 
     @DeleteMapping("/{webhookId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     @Requires(Permission.WEBHOOKS_MANAGE)
     @Operation(summary = "Delete an outgoing webhook and its deliveries; 204")
     ResponseEntity<Void> delete(@PathVariable long accountId, @PathVariable UUID webhookId) {
@@ -144,6 +147,7 @@ class WebhookSubscriptionsController {
     }
 
     @PostMapping("/{webhookId}/deliveries/{deliveryId}/redeliver")
+    @ResponseStatus(HttpStatus.ACCEPTED)
     @Requires(Permission.WEBHOOKS_MANAGE)
     @Operation(summary = "Send a delivery again, with the same webhook-id; 202")
     ResponseEntity<DeliveryView> redeliver(@PathVariable long accountId, @PathVariable UUID webhookId,
