@@ -177,6 +177,24 @@ public final class RateLimiter implements Degradation, AutoCloseable {
         return shared != null;
     }
 
+    /**
+     * Whether Redis answers a {@code PING} now, within the timeout; false at once while this node is on local buckets
+     * (the probe connects again within a couple of seconds of Redis answering).
+     */
+    boolean redisAnswers() {
+        var redis = shared;
+        if (redis == null) {
+            return false;
+        }
+        try {
+            redis.connection().sync().ping();
+            return true;
+        } catch (RuntimeException e) {
+            lost(redis, e);
+            return false;
+        }
+    }
+
     @Override
     public String name() {
         return "rate_limits";
@@ -242,17 +260,12 @@ public final class RateLimiter implements Degradation, AutoCloseable {
 
     private void probe() {
         try {
-            var current = shared;
-            if (current == null) {
+            if (shared == null) {
                 if (connect()) {
                     log.info("Redis answers again: rate limits are shared by all nodes once more");
                 }
             } else {
-                try {
-                    current.connection().sync().ping();
-                } catch (RuntimeException e) {
-                    lost(current, e);
-                }
+                redisAnswers();
             }
             sweepLocalBuckets();
         } catch (RuntimeException e) {
