@@ -79,7 +79,7 @@ class Execution {
         this.json = json;
         this.settings = settings;
         this.transactions = new TransactionTemplate(transactionManager);
-        this.http = new OutboundHttp(policy, settings.webhookTimeout(), settings.webhookTimeout());
+        this.http = new OutboundHttp(policy, settings.webhookTimeout(), settings.webhookTimeout(), "automation");
     }
 
     /** This node no longer holds the run: another took it over. */

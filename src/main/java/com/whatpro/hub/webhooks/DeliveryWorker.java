@@ -63,7 +63,7 @@ class DeliveryWorker implements SmartLifecycle {
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.settings = settings;
-        this.http = new OutboundHttp(policy, settings.timeout(), settings.timeout());
+        this.http = new OutboundHttp(policy, settings.timeout(), settings.timeout(), "webhook");
         this.transactions = new TransactionTemplate(transactions);
         this.node = hostName() + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
