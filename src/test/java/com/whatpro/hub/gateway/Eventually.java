@@ -41,6 +41,16 @@ final class Eventually {
         }
     }
 
+    /**
+     * Waits until none of the account's gateway work is due or in a worker's hands: what the test sent has been
+     * worked (done, dead, or retrying later), so a check afterwards that something did not happen means something.
+     */
+    static void settled(long account) {
+        until("the gateway jobs of account " + account + " are worked", () -> Gateway.query("""
+                select count(*) from gateway_jobs where account_id = %d and status = 'pending'
+                  and (claim_token is not null or next_attempt_at <= now())""".formatted(account)).equals("0"));
+    }
+
     /** Lets a stated time pass, to show that something does not happen in it. */
     static void quietFor(Duration duration) {
         sleep(duration.toMillis());
