@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
 import java.net.URI;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +80,7 @@ class ApiSendsInChatwootTests extends IntegrationTest {
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().get("stored").asInt()).isZero();
-        Eventually.quietFor(Duration.ofMillis(1000));
+        worked("provider:" + provider.id() + ":message:" + sent.getFirst().id());
         assertThat(providers.sent(provider.key())).hasSize(1);
         assertThat(chatwoot.messages(chatwootAccount)).hasSize(1);
     }
@@ -94,7 +93,7 @@ class ApiSendsInChatwootTests extends IntegrationTest {
 
         Eventually.until("it is sent on WhatsApp", () -> message(id).get("status").asString().equals("sent"));
         var copy = Eventually.value("the copy follows", () -> copies(id), list -> !list.isEmpty());
-        Eventually.quietFor(Duration.ofMillis(500));
+        worked("chatwoot:copy:" + id);
         assertThat(copies(id)).hasSize(1);
         assertThat(messagePosts()).as("two refused, one taken").isEqualTo(3);
         assertThat(message(id).get("chatwoot_message_id").asLong()).isEqualTo(copy.getFirst().id());
@@ -108,7 +107,7 @@ class ApiSendsInChatwootTests extends IntegrationTest {
 
         var message = Eventually.value("the hub knows the copy", () -> message(id),
                 m -> m.path("chatwoot_message_id").isNumber());
-        Eventually.quietFor(Duration.ofMillis(500));
+        worked("chatwoot:copy:" + id);
         assertThat(copies(id)).singleElement()
                 .satisfies(copy -> assertThat(copy.id()).isEqualTo(message.get("chatwoot_message_id").asLong()));
         assertThat(messagePosts()).isEqualTo(1);
@@ -127,7 +126,7 @@ class ApiSendsInChatwootTests extends IntegrationTest {
         Eventually.until("Chatwoot shows read", () -> shown(copy.id()).equals("read"));
         status(providerId, "DELIVERY_ACK");
 
-        Eventually.quietFor(Duration.ofMillis(800));
+        Eventually.settled(tenant.id());
         assertThat(chatwoot.statusUpdates(chatwootAccount)).extracting(FakeChatwoot.StatusUpdate::status)
                 .containsExactly("delivered", "read");
     }
@@ -143,7 +142,7 @@ class ApiSendsInChatwootTests extends IntegrationTest {
 
         var copy = Eventually.value("the copy follows", () -> copies(id), list -> !list.isEmpty()).getFirst();
         Eventually.until("Chatwoot shows delivered", () -> shown(copy.id()).equals("delivered"));
-        Eventually.quietFor(Duration.ofMillis(500));
+        Eventually.settled(tenant.id());
         assertThat(chatwoot.statusUpdates(chatwootAccount)).extracting(FakeChatwoot.StatusUpdate::status)
                 .containsExactly("delivered");
     }
@@ -174,7 +173,7 @@ class ApiSendsInChatwootTests extends IntegrationTest {
             var id = send("+5511955550007", "hello?");
 
             Eventually.until("it failed", () -> message(id).get("status").asString().equals("failed"));
-            Eventually.quietFor(Duration.ofMillis(500));
+            Eventually.settled(tenant.id());
             assertThat(chatwoot.messages(chatwootAccount)).isEmpty();
         } finally {
             providers.remove(refusal);
@@ -227,6 +226,14 @@ class ApiSendsInChatwootTests extends IntegrationTest {
                 .filter(event -> event.getRequest().getMethod().getName().equals("POST")
                         && URI.create(event.getRequest().getUrl()).getPath().endsWith("/messages"))
                 .count();
+    }
+
+    /** Waits until the job with this dedup key ran to its end (done or dead), and what it queued ran too. */
+    void worked(String dedupKey) {
+        Eventually.until(dedupKey + " is worked", () -> Gateway.query("select count(*) from gateway_jobs where "
+                + "account_id = " + tenant.id() + " and dedup_key = '" + dedupKey + "' and status <> 'pending'")
+                .equals("1"));
+        Eventually.settled(tenant.id());
     }
 
     void status(String providerMessageId, String status) {

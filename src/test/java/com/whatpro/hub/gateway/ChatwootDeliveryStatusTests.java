@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,7 +60,7 @@ class ChatwootDeliveryStatusTests extends IntegrationTest {
         status(provider, reply.providerMessageId(), "DELIVERY_ACK");
         status(provider, reply.providerMessageId(), "READ");
 
-        Eventually.quietFor(Duration.ofMillis(800));
+        Eventually.settled(tenant.id());
         assertThat(updates(reply)).containsExactly("delivered", "read");
         assertThat(shown(reply)).isEqualTo("read");
     }
@@ -76,7 +75,7 @@ class ChatwootDeliveryStatusTests extends IntegrationTest {
         status(provider, reply.providerMessageId(), "SERVER_ACK");
         status(provider, reply.providerMessageId(), "ERROR");
 
-        Eventually.quietFor(Duration.ofMillis(800));
+        Eventually.settled(tenant.id());
         assertThat(updates(reply)).containsExactly("read");
         assertThat(chatwoot.messages(chatwootAccount)).noneMatch(FakeChatwoot.Message::privateNote);
     }
@@ -178,7 +177,7 @@ class ChatwootDeliveryStatusTests extends IntegrationTest {
             assertThat(message.conversationId()).isEqualTo(second.conversationId());
             assertThat(message.content()).startsWith("This message was not delivered on WhatsApp");
         });
-        Eventually.quietFor(Duration.ofMillis(800));
+        Eventually.settled(tenant.id());
         assertThat(chatwoot.statusUpdates(chatwootAccount)).singleElement()
                 .satisfies(update -> assertThat(update.answered()).isEqualTo(403));
         assertThat(chatwoot.messages(chatwootAccount)).filteredOn(FakeChatwoot.Message::privateNote).hasSize(1);
@@ -199,7 +198,7 @@ class ChatwootDeliveryStatusTests extends IntegrationTest {
 
             Eventually.until("the agents are told", () -> chatwoot.messages(chatwootAccount).stream()
                     .anyMatch(FakeChatwoot.Message::privateNote));
-            Eventually.quietFor(Duration.ofMillis(500));
+            Eventually.settled(tenant.id());
             assertThat(patches()).isEqualTo(1);
         } finally {
             chatwoot.remove(botToken);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -106,7 +105,7 @@ class OutboundBridgeTests extends IntegrationTest {
             assertThat(reply.body().get("stored").asInt()).isZero();
         }
 
-        Eventually.quietFor(Duration.ofMillis(800));
+        Eventually.settled(tenant.id());
         assertThat(providers.sent(provider.key())).isEmpty();
     }
 
@@ -123,7 +122,7 @@ class OutboundBridgeTests extends IntegrationTest {
         Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(), sent.id(),
                 "5511988880003@s.whatsapp.net", "", "on my way", true), Map.of());
 
-        Eventually.quietFor(Duration.ofMillis(1200));
+        worked("provider:" + provider.id() + ":message:" + sent.id());
         assertThat(chatwoot.messages(chatwootAccount)).extracting(FakeChatwoot.Message::content)
                 .containsExactly("hi there");
     }
@@ -153,7 +152,7 @@ class OutboundBridgeTests extends IntegrationTest {
         }
 
         Eventually.until("the reply is sent", () -> !providers.sent(provider.key()).isEmpty());
-        Eventually.quietFor(Duration.ofMillis(800));
+        Eventually.settled(tenant.id());
         assertThat(providers.sent(provider.key())).hasSize(1);
     }
 
@@ -201,7 +200,7 @@ class OutboundBridgeTests extends IntegrationTest {
         status(providerId, "SERVER_ACK");
         status(providerId, "ERROR");
 
-        Eventually.quietFor(Duration.ofMillis(800));
+        Eventually.settled(tenant.id());
         assertThat(message(id).get("status").asString()).isEqualTo("read");
     }
 
@@ -229,7 +228,7 @@ class OutboundBridgeTests extends IntegrationTest {
                 list -> list.stream().anyMatch(m -> m.id() == reply.id() && m.status().equals("failed")));
         assertThat(shown).filteredOn(m -> m.id() == reply.id()).singleElement()
                 .satisfies(m -> assertThat(m.externalError()).contains("part of an experiment"));
-        Eventually.quietFor(Duration.ofMillis(500));
+        Eventually.settled(tenant.id());
         assertThat(chatwoot.messages(chatwootAccount)).noneMatch(FakeChatwoot.Message::privateNote);
         assertThat(chatwoot.statusUpdates(chatwootAccount)).extracting(FakeChatwoot.StatusUpdate::status)
                 .containsExactly("failed");
@@ -253,6 +252,14 @@ class OutboundBridgeTests extends IntegrationTest {
         var items = http().bearer(tenant.admin().token()).get("/api/v1/accounts/" + tenant.id()
                 + "/messages?direction=outbound&chatwoot_conversation_id=" + conversation).json().get("items");
         return items.isEmpty() ? Gateway.JSON.createObjectNode().put("status", "none") : items.get(0);
+    }
+
+    /** Waits until the job with this dedup key ran to its end (done or dead), and what it queued ran too. */
+    void worked(String dedupKey) {
+        Eventually.until(dedupKey + " is worked", () -> Gateway.query("select count(*) from gateway_jobs where "
+                + "account_id = " + tenant.id() + " and dedup_key = '" + dedupKey + "' and status <> 'pending'")
+                .equals("1"));
+        Eventually.settled(tenant.id());
     }
 
     void status(String providerMessageId, String status) {
