@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -59,13 +58,19 @@ class AutomationNodesTests extends IntegrationTest {
                 "--whatpro.automations.poll-interval=200ms")) {
             var triage = story.http.post(story.base + "/boards/" + board.get("id").asString() + "/stages",
                     Map.of("name", "Triage", "kind", "open", "sla_hours", 1)).json().get("id").asString();
+            var marked = story.http.post(story.base + "/boards/" + board.get("id").asString() + "/stages",
+                    Map.of("name", "Marked", "kind", "open", "sla_hours", 1)).json().get("id").asString();
             var late = story.rule(Map.of("name", "late", "trigger", Map.of("type", "card.sla_breached", "stage_id",
                     triage), "actions", List.of(Map.of("type", "add_label", "label", "late"))));
             var stale = story.rule(Map.of("name", "stale", "trigger", Map.of("type", "card.idle", "hours", 2),
                     "conditions", List.of(Map.of("field", "stage_id", "op", "eq", "value", Story.stage(board, "New"))),
                     "actions", List.of(Map.of("type", "add_label", "label", "stale"))));
+            var mark = story.rule(Map.of("name", "mark", "trigger", Map.of("type", "card.sla_breached", "stage_id",
+                    marked), "actions", List.of(Map.of("type", "add_label", "label", "marked"))));
             var overdue = story.http.post(story.base + "/boards/" + board.get("id").asString() + "/cards",
                     Map.of("stage_id", triage, "title", "waiting too long")).json().get("id").asString();
+            var marker = story.http.post(story.base + "/boards/" + board.get("id").asString() + "/cards",
+                    Map.of("stage_id", marked, "title", "due once the rules ran")).json().get("id").asString();
             var idle = story.card(board, "New", Map.of());
             var fresh = story.card(board, "New", Map.of());
 
@@ -74,7 +79,9 @@ class AutomationNodesTests extends IntegrationTest {
 
             Story.until("both rules ran", () -> story.finishedRuns(late).size() == 1
                     && story.finishedRuns(stale).size() == 1);
-            Story.quietFor(Duration.ofMillis(2_000));
+            Story.sql("update cards set entered_stage_at = now() - interval '90 minutes' where id = '" + marker + "'");
+            Story.until("a later scan fired the marker's rule", () -> !story.finishedRuns(mark).isEmpty());
+            story.settled();
             assertThat(story.runs(late)).singleElement().satisfies(run -> {
                 assertThat(run.get("card_id").asString()).isEqualTo(overdue);
                 assertThat(run.get("trigger_event").asString()).isEqualTo("card.sla_breached");
@@ -109,7 +116,7 @@ class AutomationNodesTests extends IntegrationTest {
         worker.pause(false);
 
         Story.until("the run is finished", () -> !story.finishedRuns(rule).isEmpty());
-        Story.quietFor(Duration.ofMillis(1_000));
+        story.settled();
         var run = story.runs(rule).getFirst();
         var actions = run.get("actions");
         assertThat(actions.get(0).get("status").asString()).isEqualTo("done");

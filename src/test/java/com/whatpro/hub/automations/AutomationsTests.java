@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +64,7 @@ class AutomationsTests extends IntegrationTest {
                 "+5511955557777", 4242L, 1L, UUID.randomUUID()));
 
         Story.until("three runs are done", () -> story.finishedRuns(rule).size() >= 3);
-        Story.quietFor(Duration.ofMillis(1000));
+        story.settled();
         var runs = story.runs(rule);
         assertThat(runs).hasSize(3).allSatisfy(run -> {
             assertThat(run.get("status").asString()).isEqualTo("done");
@@ -102,7 +101,7 @@ class AutomationsTests extends IntegrationTest {
 
         Story.until("the chain is stopped", () -> story.runs(forth).stream().anyMatch(Story::loopStopped)
                 || story.runs(back).stream().anyMatch(Story::loopStopped));
-        Story.quietFor(Duration.ofMillis(800));
+        story.settled();
         var all = new java.util.ArrayList<JsonNode>(story.runs(forth));
         all.addAll(story.runs(back));
         assertThat(all).filteredOn(Story::loopStopped).singleElement().satisfies(run -> {

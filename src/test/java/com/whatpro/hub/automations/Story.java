@@ -98,9 +98,17 @@ final class Story {
         }
     }
 
-    /** Nothing more is expected to happen in this time: the test checks afterwards that nothing did. */
-    static void quietFor(Duration duration) {
-        pause(duration.toMillis());
+    /**
+     * Waits until none of the account's automation work is left: every event a change recorded is turned into its runs,
+     * and no run is due or in a worker's hands. A run records the events its own actions trigger before it is marked
+     * finished, so a chain shows as work left until its last run is over: a check afterwards that nothing more
+     * happened means something.
+     */
+    void settled() {
+        until("the automation work of account " + account + " is done", () -> "0".equals(value("""
+                select (select count(*) from automation_events where account_id = %1$d)
+                     + (select count(*) from automation_runs where account_id = %1$d and status = 'pending'
+                          and (claim_token is not null or next_attempt_at <= now()))""".formatted(account))));
     }
 
     static void pause(long millis) {
@@ -108,6 +116,15 @@ final class Story {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first column of the first row a query answers, as the owner of the test database. */
+    static String value(String query) {
+        try {
+            return TestInfrastructure.owner().value(query);
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
