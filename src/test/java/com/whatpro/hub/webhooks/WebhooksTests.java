@@ -148,6 +148,13 @@ class WebhooksTests extends IntegrationTest {
         return received(path);
     }
 
+    /** Waits until none of the account's deliveries is due or being sent: what the test caused has been worked. */
+    void settled() {
+        await().atMost(PATIENCE).until(() -> TestInfrastructure.owner().value("""
+                select count(*) from webhook_deliveries where account_id = %d and status = 'pending'
+                  and (claim_token is not null or next_attempt_at <= now())""".formatted(tenant.id())).equals("0"));
+    }
+
     JsonNode deliveries(String webhookId) {
         var response = admin.get(webhooks() + "/" + webhookId + "/deliveries");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
@@ -402,6 +409,7 @@ class WebhooksTests extends IntegrationTest {
         int before = received(path).size();
         admin.patch("/api/v1/accounts/" + tenant.id() + "/cards/" + card.get("id").asString(),
                 Map.of("title", "Order 46c"));
+        settled();
         var enabled = admin.patch(webhooks() + "/" + id, Map.of("enabled", true));
         assertThat(enabled.json().get("enabled").asBoolean()).isTrue();
         assertThat(enabled.json().get("failing_since").isNull()).isTrue();
