@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -80,7 +79,7 @@ class AutomatedMessagesTests extends IntegrationTest {
         assertThat(run.get("card_id").isNull()).isFalse();
         assertThat(run.get("actions").valueStream().map(action -> action.get("status").asString()))
                 .containsExactly("done", "done");
-        Eventually.quietFor(Duration.ofMillis(800));
+        runsAndJobsFinished();
         assertThat(providers.sent(provider.key())).hasSize(1);
     }
 
@@ -115,7 +114,19 @@ class AutomatedMessagesTests extends IntegrationTest {
         assertThat(runs.get(0).get("status").asString()).isEqualTo("done");
         var card = admin.get(base + "/cards/" + runs.get(0).get("card_id").asString()).json();
         assertThat(card.get("labels").get(0).asString()).isEqualTo("pricing");
-        Eventually.quietFor(Duration.ofMillis(500));
+        runsAndJobsFinished();
         assertThat(chatwoot.messages(chatwootAccount).stream().filter(FakeChatwoot.Message::privateNote)).hasSize(1);
+    }
+
+    /**
+     * Waits until the account's rules have no event or run left to work and its gateway jobs are finished, retries
+     * included. One statement, so work handed on (a job's event, a run's job) is never between the counts.
+     */
+    private void runsAndJobsFinished() {
+        Eventually.until("the account's runs and gateway jobs are finished", () -> Gateway.query("""
+                select (select count(*) from automation_events where account_id = %1$d)
+                     + (select count(*) from automation_runs where account_id = %1$d and status = 'pending')
+                     + (select count(*) from gateway_jobs where account_id = %1$d and status = 'pending')
+                """.formatted(tenant.id())).equals("0"));
     }
 }

@@ -76,7 +76,8 @@ class DeadLetterTests extends IntegrationTest {
         Eventually.until("the message reaches Chatwoot", () -> chatwoot.messages(chatwootAccount).size() == 1);
         assertThat(chatwoot.messages(chatwootAccount).getFirst().content()).isEqualTo("are you open today?");
         assertThat(http().bearer(tenant.admin().token()).get(deadLetters()).json().get("items")).isEmpty();
-        Eventually.quietFor(java.time.Duration.ofMillis(500));
+        Eventually.until("the replayed job is done", () -> Gateway.query("select status from gateway_jobs where id = '"
+                + letter.get("id").asString() + "'").equals("done"));
         assertThat(chatwoot.messages(chatwootAccount)).hasSize(1);
     }
 

@@ -63,7 +63,7 @@ class InboundBridgeTests extends IntegrationTest {
 
         var messages = Eventually.value("the message reaches Chatwoot", () -> chatwoot.messages(chatwootAccount),
                 list -> !list.isEmpty());
-        Eventually.quietFor(java.time.Duration.ofMillis(800));
+        Eventually.settled(tenant.id());
         messages = chatwoot.messages(chatwootAccount);
         assertThat(messages).singleElement().satisfies(message -> {
             assertThat(message.content()).isEqualTo("Does it come in another color?");

@@ -8,7 +8,6 @@ import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -219,8 +218,8 @@ class InboundMediaTests extends IntegrationTest {
         var message = message();
         assertThat(message.content()).isEqualTo("segue o orçamento\n[document]");
         assertThat(message.attachments()).isZero();
-        assertThat(providers.media().requests(messageId)).hasSize(InboundMedia.PROVIDER_ATTEMPTS);
-        Eventually.quietFor(Duration.ofMillis(500));
+        Eventually.until("the inbound job is done", () -> Gateway.query("select status from gateway_jobs where "
+                + "account_id = " + tenant.id() + " and kind = 'inbound'").equals("done"));
         assertThat(providers.media().requests(messageId)).hasSize(InboundMedia.PROVIDER_ATTEMPTS);
         assertThat(chatwoot.messages(chatwootAccount)).hasSize(1);
         var listed = http().bearer(tenant.admin().token())

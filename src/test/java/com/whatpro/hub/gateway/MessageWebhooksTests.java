@@ -94,7 +94,10 @@ class MessageWebhooksTests extends IntegrationTest {
                 .isEqualTo(chatwoot.conversations(chatwootAccount).getFirst().id());
         assertThat(Instant.parse(data.get("occurred_at").asString())).isEqualTo(Instant.ofEpochSecond(1_717_689_097L));
         assertThat(body.toString()).doesNotContain("CPF").doesNotContain("123.456");
-        Eventually.quietFor(java.time.Duration.ofMillis(500));
+        Eventually.settled(tenant.id());
+        Eventually.until("the deliveries are made", () -> Gateway.query("""
+                select count(*) from webhook_deliveries where account_id in (%d, %d) and status = 'pending'
+                """.formatted(tenant.id(), stranger.id())).equals("0"));
         assertThat(receiver.findAll(postRequestedFor(urlEqualTo(strangersPath)))).as("another account's webhook")
                 .isEmpty();
         assertThat(bodies()).hasSize(1);

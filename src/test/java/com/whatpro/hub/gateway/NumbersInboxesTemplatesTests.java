@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +95,7 @@ class NumbersInboxesTemplatesTests extends IntegrationTest {
             assertThat(message.body().get("to").asString()).isEqualTo("5511977770001");
             assertThat(message.body().get("text").get("body").asString()).isEqualTo("Bom dia!");
         });
-        Eventually.quietFor(Duration.ofMillis(300));
+        Eventually.settled(tenant.id());
         assertThat(providers.sent(first.key())).isEmpty();
     }
 
