@@ -80,7 +80,7 @@ class ApiSendsInChatwootTests extends IntegrationTest {
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().get("stored").asInt()).isZero();
-        worked("provider:" + provider.id() + ":message:" + sent.getFirst().id());
+        Eventually.worked(tenant.id(), "provider:" + provider.id() + ":message:" + sent.getFirst().id());
         assertThat(providers.sent(provider.key())).hasSize(1);
         assertThat(chatwoot.messages(chatwootAccount)).hasSize(1);
     }
@@ -93,7 +93,7 @@ class ApiSendsInChatwootTests extends IntegrationTest {
 
         Eventually.until("it is sent on WhatsApp", () -> message(id).get("status").asString().equals("sent"));
         var copy = Eventually.value("the copy follows", () -> copies(id), list -> !list.isEmpty());
-        worked("chatwoot:copy:" + id);
+        Eventually.worked(tenant.id(), "chatwoot:copy:" + id);
         assertThat(copies(id)).hasSize(1);
         assertThat(messagePosts()).as("two refused, one taken").isEqualTo(3);
         assertThat(message(id).get("chatwoot_message_id").asLong()).isEqualTo(copy.getFirst().id());
@@ -107,7 +107,7 @@ class ApiSendsInChatwootTests extends IntegrationTest {
 
         var message = Eventually.value("the hub knows the copy", () -> message(id),
                 m -> m.path("chatwoot_message_id").isNumber());
-        worked("chatwoot:copy:" + id);
+        Eventually.worked(tenant.id(), "chatwoot:copy:" + id);
         assertThat(copies(id)).singleElement()
                 .satisfies(copy -> assertThat(copy.id()).isEqualTo(message.get("chatwoot_message_id").asLong()));
         assertThat(messagePosts()).isEqualTo(1);
@@ -226,14 +226,6 @@ class ApiSendsInChatwootTests extends IntegrationTest {
                 .filter(event -> event.getRequest().getMethod().getName().equals("POST")
                         && URI.create(event.getRequest().getUrl()).getPath().endsWith("/messages"))
                 .count();
-    }
-
-    /** Waits until the job with this dedup key ran to its end (done or dead), and what it queued ran too. */
-    void worked(String dedupKey) {
-        Eventually.until(dedupKey + " is worked", () -> Gateway.query("select count(*) from gateway_jobs where "
-                + "account_id = " + tenant.id() + " and dedup_key = '" + dedupKey + "' and status <> 'pending'")
-                .equals("1"));
-        Eventually.settled(tenant.id());
     }
 
     void status(String providerMessageId, String status) {

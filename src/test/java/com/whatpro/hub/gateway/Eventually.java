@@ -51,9 +51,11 @@ final class Eventually {
                   and (claim_token is not null or next_attempt_at <= now())""".formatted(account)).equals("0"));
     }
 
-    /** Lets a stated time pass, to show that something does not happen in it. */
-    static void quietFor(Duration duration) {
-        sleep(duration.toMillis());
+    /** Waits until the account's job with this dedup key ran to its end (done or dead), and what it queued ran too. */
+    static void worked(long account, String dedupKey) {
+        until(dedupKey + " is worked", () -> Gateway.query("select count(*) from gateway_jobs where account_id = "
+                + account + " and dedup_key = '" + dedupKey + "' and status <> 'pending'").equals("1"));
+        settled(account);
     }
 
     private static void sleep(long millis) {

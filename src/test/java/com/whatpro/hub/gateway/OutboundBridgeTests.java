@@ -122,7 +122,7 @@ class OutboundBridgeTests extends IntegrationTest {
         Gateway.post(http(), provider.webhookPath(), Gateway.evolutionMessage(provider.key(), sent.id(),
                 "5511988880003@s.whatsapp.net", "", "on my way", true), Map.of());
 
-        worked("provider:" + provider.id() + ":message:" + sent.id());
+        Eventually.worked(tenant.id(), "provider:" + provider.id() + ":message:" + sent.id());
         assertThat(chatwoot.messages(chatwootAccount)).extracting(FakeChatwoot.Message::content)
                 .containsExactly("hi there");
     }
@@ -252,14 +252,6 @@ class OutboundBridgeTests extends IntegrationTest {
         var items = http().bearer(tenant.admin().token()).get("/api/v1/accounts/" + tenant.id()
                 + "/messages?direction=outbound&chatwoot_conversation_id=" + conversation).json().get("items");
         return items.isEmpty() ? Gateway.JSON.createObjectNode().put("status", "none") : items.get(0);
-    }
-
-    /** Waits until the job with this dedup key ran to its end (done or dead), and what it queued ran too. */
-    void worked(String dedupKey) {
-        Eventually.until(dedupKey + " is worked", () -> Gateway.query("select count(*) from gateway_jobs where "
-                + "account_id = " + tenant.id() + " and dedup_key = '" + dedupKey + "' and status <> 'pending'")
-                .equals("1"));
-        Eventually.settled(tenant.id());
     }
 
     void status(String providerMessageId, String status) {
