@@ -28,9 +28,8 @@ class DefaultBoards {
     @Async
     @TransactionalEventListener
     void on(AccountCreated event) {
-        Tenancy.runAs(event.account(), () -> transactions.executeWithoutResult(status -> {
-            var board = boards.ensureDefault(event.account());
-            log.debug("Account {} has default board {}", event.account(), board);
-        }));
+        var board = Tenancy.callAs(event.account(),
+                () -> transactions.execute(status -> boards.ensureDefault(event.account())));
+        log.debug("Account {} has default board {}", event.account(), board);
     }
 }

@@ -1,10 +1,13 @@
 package com.whatpro.hub.kanban;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -13,8 +16,14 @@ import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.platform.AccountId;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** The gateway's way in: a Chatwoot conversation becomes (or joins) a card on the default board. */
@@ -121,6 +130,22 @@ class ConversationCardsTests extends IntegrationTest {
 
     @Test
     void aConversationArrivingBeforeTheDefaultBoardCreatesItOnce() throws Exception {
+        var defaultBoards = (Logger) LoggerFactory.getLogger(DefaultBoards.class);
+        var level = defaultBoards.getLevel();
+        var logs = new ListAppender<ILoggingEvent>();
+        logs.list = new CopyOnWriteArrayList<>(); // read here while the listener's thread appends
+        logs.start();
+        defaultBoards.setLevel(Level.DEBUG);
+        defaultBoards.addAppender(logs);
+        try {
+            raceTheDefaultBoard(logs);
+        } finally {
+            defaultBoards.detachAppender(logs);
+            defaultBoards.setLevel(level);
+        }
+    }
+
+    private void raceTheDefaultBoard(ListAppender<ILoggingEvent> defaultBoardLogs) throws Exception {
         var fresh = AccountId.of(fixtures.createAccount("Racing Co"));
         var start = new CountDownLatch(1);
         var results = new ArrayList<Future<AttachedCard>>();
@@ -139,7 +164,9 @@ class ConversationCardsTests extends IntegrationTest {
             boards.add(result.get().boardId());
         }
         assertThat(boards).hasSize(1);
-        KanbanClient.sleep(500);
+        await("the new account's own default-board listener committed").atMost(Duration.ofSeconds(20))
+                .until(() -> defaultBoardLogs.list.stream().anyMatch(line -> line.getFormattedMessage()
+                        .startsWith("Account " + fresh + " has default board")));
         var admin = fixtures.member(fixtures.superAdmin(), fresh.value(), "admin");
         var listed = http().bearer(admin.token()).get("/api/v1/accounts/" + fresh.value() + "/boards").json().get("items");
         assertThat(listed).hasSize(1);
