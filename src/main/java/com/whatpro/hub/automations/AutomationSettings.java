@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param scanInterval how often the SLA and idle triggers are looked for
  * @param lease how long a node holds a claimed run before another may take it over
  * @param maxDepth how many rules may trigger one another in a chain before the chain is stopped
+ * @param maxChainRuns how many runs one chain may record (its root not counted), whatever its shape, before the rest
+ *     of it is stopped: the depth alone would let a rule whose actions trigger it several times multiply its runs
  * @param maxAttempts attempts of a run whose actions failed in a way worth retrying
  * @param webhookTimeout how long a webhook action's call may take
  */
@@ -23,6 +25,7 @@ record AutomationSettings(
         @DefaultValue("60s") Duration scanInterval,
         @DefaultValue("60s") Duration lease,
         @DefaultValue("5") int maxDepth,
+        @DefaultValue("50") int maxChainRuns,
         @DefaultValue("5") int maxAttempts,
         @DefaultValue("10s") Duration webhookTimeout) {
 }

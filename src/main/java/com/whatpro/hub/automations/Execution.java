@@ -101,7 +101,7 @@ class Execution {
         }
         var rule = automation.get().rule();
         var subject = subject(run);
-        Automated.callAs(new Automated.Run(run.automationId(), run.id(), run.depth()), () -> {
+        Automated.callAs(new Automated.Run(run.automationId(), run.id(), run.depth(), run.chainId()), () -> {
             try {
                 work(run, rule, subject);
             } catch (Lost lost) {

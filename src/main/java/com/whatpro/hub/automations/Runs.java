@@ -38,7 +38,7 @@ class Runs {
 
     /** A run as its worker sees it. */
     record Run(UUID id, AccountId account, UUID automationId, String triggerEvent, @Nullable UUID cardId,
-            JsonNode context, int depth, ArrayNode actions, int attempts, UUID claimToken) {
+            JsonNode context, int depth, ArrayNode actions, int attempts, UUID claimToken, UUID chainId) {
     }
 
     /** A run as its log shows it. */
@@ -53,20 +53,45 @@ class Runs {
     /**
      * Records the rules one event triggered, in the caller's transaction, as one row whatever their number; the
      * worker turns it into runs ({@link #expand}).
+     *
+     * @param chain the root of the chain whose run triggered them; null: they root chains of their own
      */
-    void add(AccountId account, String trigger, @Nullable UUID card, int depth, Map<String, ?> context,
-            List<NewRun> runs) {
+    void add(AccountId account, String trigger, @Nullable UUID card, int depth, @Nullable UUID chain,
+            Map<String, ?> context, List<NewRun> runs) {
         jdbc.sql("""
-                insert into automation_events (account_id, trigger_event, card_id, depth, context, automation_ids,
-                                               run_ids, statuses)
-                values (:account, :trigger, :card, :depth, cast(:context as jsonb), :automations, :ids, :statuses)
+                insert into automation_events (account_id, trigger_event, card_id, depth, chain_id, context,
+                                               automation_ids, run_ids, statuses)
+                values (:account, :trigger, :card, :depth, :chain, cast(:context as jsonb), :automations, :ids,
+                        :statuses)
                 """)
                 .param("account", account.value()).param("trigger", trigger).param("card", card)
-                .param("depth", depth).param("context", json.writeValueAsString(context))
+                .param("depth", depth).param("chain", chain).param("context", json.writeValueAsString(context))
                 .param("automations", runs.stream().map(NewRun::automation).toArray(UUID[]::new))
                 .param("ids", runs.stream().map(run -> Ids.newId()).toArray(UUID[]::new))
                 .param("statuses", runs.stream().map(NewRun::status).toArray(String[]::new))
                 .update();
+    }
+
+    /** What a chain has recorded so far: how many runs (its root not counted), and whether one was stopped. */
+    record Chain(int runs, boolean stopped) {
+    }
+
+    /**
+     * What a chain has recorded so far, the events still to be expanded included. Holds a lock on the chain until the
+     * caller's transaction ends, so runs of one chain on several nodes count one after another.
+     */
+    Chain chain(UUID chain) {
+        return jdbc.sql("""
+                with locked as (select pg_advisory_xact_lock(hashtextextended(cast(:chain as text), 0))),
+                runs as (select count(*) as n, coalesce(bool_or(status = 'loop_stopped'), false) as stopped
+                         from automation_runs where chain_id = :chain),
+                events as (select coalesce(sum(cardinality(run_ids)), 0) as n,
+                                  coalesce(bool_or('loop_stopped' = any(statuses)), false) as stopped
+                           from automation_events where chain_id = :chain)
+                select cast(runs.n + events.n as int), runs.stopped or events.stopped
+                from locked, runs, events
+                """)
+                .param("chain", chain).query((rs, n) -> new Chain(rs.getInt(1), rs.getBoolean(2))).single();
     }
 
     /**
@@ -83,8 +108,9 @@ class Runs {
                     returning *
                 ), runs as (
                     insert into automation_runs (id, account_id, automation_id, trigger_event, card_id, context, depth,
-                                                 status, actions, created_at, finished_at)
-                    select r.id, t.account_id, r.automation, t.trigger_event, t.card_id, t.context, t.depth, r.status,
+                                                 chain_id, status, actions, created_at, finished_at)
+                    select r.id, t.account_id, r.automation, t.trigger_event, t.card_id, t.context, t.depth, t.chain_id,
+                           r.status,
                            (select coalesce(jsonb_agg(jsonb_build_object('type', action ->> 'type',
                                        'status', case when r.status = 'pending' then 'pending' else 'not_run' end,
                                        'detail', null) order by idx), '[]'::jsonb)
@@ -112,14 +138,14 @@ class Runs {
                                and (lease_until is null or lease_until < now())
                                order by next_attempt_at, seq limit :limit for update skip locked)
                 returning r.id, r.account_id, r.automation_id, r.trigger_event, r.card_id, r.context::text, r.depth,
-                          r.actions::text, r.attempts, r.claim_token
+                          r.actions::text, r.attempts, r.claim_token, coalesce(r.chain_id, r.id)
                 """)
                 .param("token", token).param("node", node).param("lease", lease.toMillis() / 1000.0)
                 .param("limit", limit)
                 .query((rs, n) -> new Run(rs.getObject(1, UUID.class), new AccountId(rs.getLong(2)),
                         rs.getObject(3, UUID.class), rs.getString(4), rs.getObject(5, UUID.class),
                         json.readTree(rs.getString(6)), rs.getInt(7), (ArrayNode) json.readTree(rs.getString(8)),
-                        rs.getInt(9), rs.getObject(10, UUID.class)))
+                        rs.getInt(9), rs.getObject(10, UUID.class), rs.getObject(11, UUID.class)))
                 .list();
     }
 

@@ -20,6 +20,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -32,11 +34,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Turns what happens into runs. Card events are handled in the transaction of the change itself, whoever made it
  * (a person through the API or the web app, a program, the gateway, a rule): the run is recorded with the change or
  * not at all, so a crash loses none. Conversation events arrive after their own commit and get a transaction here.
- * A change made by a rule's run triggers rules one level deeper; past the deepest level the run is recorded as
- * {@code loop_stopped} and nothing runs.
+ * A change made by a rule's run triggers rules one level deeper, in the same chain; past the deepest level, or
+ * past the most runs a chain may record, the run is recorded as {@code loop_stopped} and nothing runs.
  */
 @Component
 class Triggers {
+
+    private static final Logger log = LoggerFactory.getLogger(Triggers.class);
 
     private final Automations automations;
     private final Runs runs;
@@ -146,28 +150,43 @@ class Triggers {
 
     /**
      * Records a run of each rule: pending when its conditions hold (or, without a card yet, are checked when it
-     * runs), else skipped; loop_stopped past the deepest chain. The runs are one row in the change's transaction,
-     * which the worker, woken once it commits, turns into runs.
+     * runs), else skipped; loop_stopped past the deepest chain, and past the most runs a chain may record (once the
+     * chain is full and shows a stopped run, nothing more of it is recorded). The runs are one row in the change's
+     * transaction, which the worker, woken once it commits, turns into runs.
      */
     void add(AccountId account, String trigger, List<Automations.Active> rules, AutomatedCards.@Nullable CardFacts card,
             Map<String, ?> context) {
         if (rules.isEmpty()) {
             return;
         }
-        var depth = Automated.current().map(run -> run.depth() + 1).orElse(0);
-        var runContext = new LinkedHashMap<String, Object>(context);
-        var added = new ArrayList<Runs.NewRun>(rules.size());
-        if (depth > settings.maxDepth()) {
-            Automated.current().ifPresent(run -> runContext.put("triggered_by", run.automationId().toString()));
-            rules.forEach(rule -> added.add(new Runs.NewRun(rule.id(), "loop_stopped")));
-        } else if (card == null) {
-            runContext.put("check_conditions", true);
-            rules.forEach(rule -> added.add(new Runs.NewRun(rule.id(), Runs.PENDING)));
-        } else {
-            rules.forEach(rule -> added.add(new Runs.NewRun(rule.id(),
-                    Conditions.hold(rule.rule().conditions(), card) ? Runs.PENDING : "skipped")));
+        var parent = Automated.current();
+        var depth = parent.map(run -> run.depth() + 1).orElse(0);
+        var chain = parent.map(Automated.Run::chainId).orElse(null);
+        var room = rules.size();
+        if (chain != null) {
+            var recorded = runs.chain(chain);
+            room = settings.maxChainRuns() - recorded.runs();
+            if (room <= 0 && recorded.stopped()) {
+                log.debug("automation chain {} is full: {} in account {} records no more runs", chain, trigger,
+                        account);
+                return;
+            }
         }
-        runs.add(account, trigger, card == null ? null : card.id(), depth, runContext, added);
+        var tooDeep = depth > settings.maxDepth();
+        var added = new ArrayList<Runs.NewRun>(rules.size());
+        for (var rule : rules) {
+            var status = tooDeep || added.size() >= room ? "loop_stopped"
+                    : card == null || Conditions.hold(rule.rule().conditions(), card) ? Runs.PENDING : "skipped";
+            added.add(new Runs.NewRun(rule.id(), status));
+        }
+        var runContext = new LinkedHashMap<String, Object>(context);
+        if (tooDeep || room < rules.size()) {
+            parent.ifPresent(run -> runContext.put("triggered_by", run.automationId().toString()));
+        }
+        if (card == null && !tooDeep) {
+            runContext.put("check_conditions", true);
+        }
+        runs.add(account, trigger, card == null ? null : card.id(), depth, chain, runContext, added);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

@@ -15,8 +15,11 @@ public final class Automated {
     private Automated() {
     }
 
-    /** @param depth 0 for a run triggered by a person or a program, one more for each rule in the chain */
-    public record Run(UUID automationId, UUID runId, int depth) {
+    /**
+     * @param depth 0 for a run triggered by a person or a program, one more for each rule in the chain
+     * @param chainId the run at the chain's root (depth 0), which is this run's own id there
+     */
+    public record Run(UUID automationId, UUID runId, int depth, UUID chainId) {
     }
 
     public static <T> T callAs(Run run, Supplier<T> work) {

@@ -117,6 +117,30 @@ class AutomationsTests extends IntegrationTest {
     }
 
     @Test
+    void aRuleWhoseActionsTriggerItSeveralTimesStopsAtTheChainsRunLimit() {
+        var progress = Story.stage(board, "In progress");
+        var waiting = Story.stage(board, "Waiting");
+        var twice = story.rule(Map.of("name", "twice", "trigger", Map.of("type", "card.entered_stage", "stage_id",
+                progress), "actions", List.of(Map.of("type", "move_card", "stage_id", waiting),
+                        Map.of("type", "move_card", "stage_id", progress),
+                        Map.of("type", "move_card", "stage_id", waiting),
+                        Map.of("type", "move_card", "stage_id", progress))));
+        var card = story.card(board, "New", Map.of());
+
+        story.move(card, progress);
+
+        Story.until("the chain is stopped", () -> story.runs(twice).stream().anyMatch(Story::loopStopped));
+        story.settled();
+        var runs = story.runs(twice);
+        assertThat(runs).as("the first run, the 50 its chain may record and at most one more that found it full; "
+                + "not the 126 that two per run would make by the deepest level").hasSizeBetween(51, 52)
+                .allSatisfy(run -> assertThat(run.get("card_id").asString()).isEqualTo(card));
+        assertThat(runs).filteredOn(Story::loopStopped).allSatisfy(run ->
+                assertThat(run.get("actions").valueStream().map(action -> action.get("status").asString()))
+                        .containsOnly("not_run"));
+    }
+
+    @Test
     void aMoveRefusedByAHardWipLimitIsLoggedNotThrown() {
         worker.stop(); // as Spring pauses a cached test context, or a lifecycle restarts: the node must work again
         worker.start();
