@@ -127,18 +127,50 @@ class Runs {
                 .param("limit", limit).query(Integer.class).single();
     }
 
-    /** Claims due runs of any account; needs the platform scope. */
+    /**
+     * Claims due runs of any account, shared between the accounts that have some: each account's earliest due run
+     * first, then each one's second, and so on, so one account's backlog delays another's runs by one turn, not by
+     * its length. Returned in that order. Needs the platform scope.
+     */
     List<Run> claim(String node, int limit, Duration lease) {
         var token = UUID.randomUUID();
         return jdbc.sql("""
-                update automation_runs r set claim_token = :token, claimed_by = :node, attempts = r.attempts + 1,
-                    lease_until = now() + make_interval(secs => :lease)
-                where r.id in (select id from automation_runs
-                               where status = 'pending' and next_attempt_at <= now()
-                               and (lease_until is null or lease_until < now())
-                               order by next_attempt_at, seq limit :limit for update skip locked)
-                returning r.id, r.account_id, r.automation_id, r.trigger_event, r.card_id, r.context::text, r.depth,
-                          r.actions::text, r.attempts, r.claim_token, coalesce(r.chain_id, r.id)
+                with recursive accounts (account_id) as (
+                    (select account_id from automation_runs where status = 'pending' order by account_id limit 1)
+                    union all
+                    select (select r.account_id from automation_runs r
+                            where r.status = 'pending' and r.account_id > a.account_id order by r.account_id limit 1)
+                    from accounts a where a.account_id is not null
+                ), candidates as (
+                    select c.id, c.next_attempt_at, c.seq,
+                           row_number() over (partition by c.account_id order by c.next_attempt_at, c.seq) as turn
+                    from accounts a
+                    cross join lateral (
+                        select r.id, r.account_id, r.next_attempt_at, r.seq from automation_runs r
+                        where r.status = 'pending' and r.account_id = a.account_id and r.next_attempt_at <= now()
+                          and (r.lease_until is null or r.lease_until < now())
+                        order by r.next_attempt_at, r.seq limit :limit) c
+                    where a.account_id is not null
+                ), picked as (
+                    select id, turn, next_attempt_at, seq from candidates order by turn, next_attempt_at, seq
+                    limit :limit
+                ), locked as (
+                    select p.* from picked p
+                    where p.id in (select r.id from automation_runs r
+                                   where r.id in (select id from picked) and r.status = 'pending'
+                                     and (r.lease_until is null or r.lease_until < now())
+                                   for update skip locked)
+                ), claimed as (
+                    update automation_runs r set claim_token = :token, claimed_by = :node, attempts = r.attempts + 1,
+                        lease_until = now() + make_interval(secs => :lease)
+                    from locked l where r.id = l.id
+                    returning r.id, r.account_id, r.automation_id, r.trigger_event, r.card_id, r.context::text as context,
+                              r.depth, r.actions::text as actions, r.attempts, r.claim_token,
+                              coalesce(r.chain_id, r.id) as chain_id, l.turn, l.next_attempt_at as due, l.seq
+                )
+                select id, account_id, automation_id, trigger_event, card_id, context, depth, actions, attempts,
+                       claim_token, chain_id
+                from claimed order by turn, due, seq
                 """)
                 .param("token", token).param("node", node).param("lease", lease.toMillis() / 1000.0)
                 .param("limit", limit)

@@ -141,6 +141,35 @@ class AutomationsTests extends IntegrationTest {
     }
 
     @Test
+    void oneAccountsBacklogOfRunsDoesNotHoldUpAnotherAccountsRun() {
+        var busyTenant = fixtures.tenant("Busy automations " + UUID.randomUUID());
+        var busy = new Story(http(), busyTenant.admin().token(), busyTenant.id());
+        var busyRule = busy.rule(Map.of("name", "label", "trigger", Map.of("type", "card.created"), "actions",
+                List.of(Map.of("type", "add_label", "label", "seen"))));
+        var busyCard = busy.card(busy.defaultBoard(), "New", Map.of());
+        Story.until("the busy account's rule ran", () -> !busy.finishedRuns(busyRule).isEmpty());
+        var rule = story.rule(Map.of("name", "quick", "trigger", Map.of("type", "card.created"), "actions",
+                List.of(Map.of("type", "add_label", "label", "quick"))));
+        worker.pause(true);
+        try {
+            Story.sql("""
+                    insert into automation_runs (id, account_id, automation_id, trigger_event, card_id, depth, actions)
+                    select gen_random_uuid(), %d, '%s', 'card.created', '%s', 0,
+                           '[{"type": "add_label", "status": "pending", "detail": null}]'
+                    from generate_series(1, 300)""".formatted(busyTenant.id(), busyRule, busyCard));
+            story.card(board, "New", Map.of());
+        } finally {
+            worker.pause(false);
+        }
+
+        Story.until("the other account's run is done", () -> !story.finishedRuns(rule).isEmpty());
+        var backlog = Long.parseLong(Story.value("select count(*) from automation_runs where account_id = "
+                + busyTenant.id() + " and status = 'pending'"));
+        assertThat(backlog).as("the busy account's runs still waiting, all queued before the other's")
+                .isGreaterThan(250);
+    }
+
+    @Test
     void aMoveRefusedByAHardWipLimitIsLoggedNotThrown() {
         worker.stop(); // as Spring pauses a cached test context, or a lifecycle restarts: the node must work again
         worker.start();

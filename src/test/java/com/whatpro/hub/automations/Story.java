@@ -121,7 +121,7 @@ final class Story {
     }
 
     /** The first column of the first row a query answers, as the owner of the test database. */
-    private static String value(String query) {
+    static String value(String query) {
         try {
             return TestInfrastructure.owner().value(query);
         } catch (SQLException e) {

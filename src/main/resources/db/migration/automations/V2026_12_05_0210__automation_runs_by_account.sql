@@ -1,0 +1,4 @@
+-- Workers claim due runs account by account (a turn each), so one account's backlog does not hold up the others':
+-- this index finds the accounts with pending runs (a skip scan) and each one's earliest due runs.
+CREATE INDEX automation_runs_account_due_idx ON automation_runs (account_id, next_attempt_at, seq)
+    WHERE status = 'pending';
