@@ -164,8 +164,8 @@ class Runs {
                     update automation_runs r set claim_token = :token, claimed_by = :node, attempts = r.attempts + 1,
                         lease_until = now() + make_interval(secs => :lease)
                     from locked l where r.id = l.id
-                    returning r.id, r.account_id, r.automation_id, r.trigger_event, r.card_id, r.context::text as context,
-                              r.depth, r.actions::text as actions, r.attempts, r.claim_token,
+                    returning r.id, r.account_id, r.automation_id, r.trigger_event, r.card_id,
+                              r.context::text as context, r.depth, r.actions::text as actions, r.attempts, r.claim_token,
                               coalesce(r.chain_id, r.id) as chain_id, l.turn, l.next_attempt_at as due, l.seq
                 )
                 select id, account_id, automation_id, trigger_event, card_id, context, depth, actions, attempts,
