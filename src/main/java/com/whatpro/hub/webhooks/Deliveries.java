@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,9 +31,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Repository
 class Deliveries {
-
-    /** How many of the earliest due deliveries a claim looks at. */
-    private static final int WINDOW = 1000;
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
@@ -74,26 +72,41 @@ class Deliveries {
     }
 
     /**
-     * Claims up to {@code max} due deliveries for {@code node}, at most {@code perAccount} of any one account, the
-     * accounts' first due deliveries before anyone's second. Two nodes may pick the same row; the update checks
-     * again that it is still due, so only one of them claims it.
+     * Claims up to {@code max} due deliveries for {@code node}: of each account with due deliveries, as many as its
+     * room on the node ({@code perAccount} less those of its the node is sending, {@code busy}), the accounts' first
+     * due deliveries before anyone's second, however long one account's backlog is. Two nodes may pick the same row;
+     * the update checks again that it is still due, so only one of them claims it.
      */
-    List<Claimed> claim(String node, int max, Duration lease, int perAccount) {
+    List<Claimed> claim(String node, int max, Duration lease, int perAccount, Map<AccountId, Integer> busy) {
         if (max <= 0) {
             return List.of();
         }
         var token = UUID.randomUUID();
+        var busyAccounts = busy.keySet().stream().mapToLong(AccountId::value).toArray();
+        var busyCounts = busy.values().stream().mapToInt(Integer::intValue).toArray();
         return Objects.requireNonNull(Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
-                with due as (
-                    select id, account_id, next_attempt_at from webhook_deliveries
-                    where status = 'pending' and next_attempt_at <= now()
-                    order by next_attempt_at limit :window
+                with recursive accounts (account_id) as (
+                    (select account_id from webhook_deliveries where status = 'pending' order by account_id limit 1)
+                    union all
+                    select (select d.account_id from webhook_deliveries d
+                            where d.status = 'pending' and d.account_id > a.account_id order by d.account_id limit 1)
+                    from accounts a where a.account_id is not null
+                ), room as (
+                    select a.account_id, :perAccount - coalesce(b.busy, 0) as room
+                    from accounts a
+                    left join unnest(cast(:busyAccounts as bigint[]), cast(:busyCounts as int[])) as b (account_id, busy)
+                        on b.account_id = a.account_id
+                    where a.account_id is not null and :perAccount - coalesce(b.busy, 0) > 0
                 ), turns as (
-                    select id, account_id, next_attempt_at,
-                           row_number() over (partition by account_id order by next_attempt_at, id) as turn
-                    from due
+                    select c.id, c.next_attempt_at,
+                           row_number() over (partition by c.account_id order by c.next_attempt_at, c.id) as turn
+                    from room r
+                    cross join lateral (
+                        select d.id, d.account_id, d.next_attempt_at from webhook_deliveries d
+                        where d.status = 'pending' and d.account_id = r.account_id and d.next_attempt_at <= now()
+                        order by d.next_attempt_at, d.id limit r.room) c
                 ), picked as (
-                    select id from turns where turn <= :perAccount order by turn, next_attempt_at limit :max
+                    select id from turns order by turn, next_attempt_at limit :max
                 )
                 update webhook_deliveries d
                 set attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => :lease),
@@ -102,7 +115,8 @@ class Deliveries {
                 where d.id = p.id and d.status = 'pending' and d.next_attempt_at <= now()
                 returning d.id, d.account_id, d.subscription_id, d.event, d.body, d.attempts, d.window_started_at
                 """)
-                .param("window", WINDOW).param("perAccount", perAccount).param("max", max)
+                .param("perAccount", perAccount).param("busyAccounts", busyAccounts).param("busyCounts", busyCounts)
+                .param("max", max)
                 .param("lease", lease.toMillis() / 1000.0).param("node", node).param("token", token)
                 .query((rs, n) -> new Claimed(rs.getObject("id", UUID.class), AccountId.of(rs.getLong("account_id")),
                         rs.getObject("subscription_id", UUID.class), rs.getString("event"), rs.getString("body"),

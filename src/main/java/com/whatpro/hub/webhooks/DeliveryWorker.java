@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Backoff;
 import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.crypto.StandardWebhooks;
@@ -107,7 +109,10 @@ class DeliveryWorker implements SmartLifecycle {
                 synchronized (claiming) {
                     int free = settings.concurrency() - held.size();
                     if (!paused && free > 0) {
-                        var claimed = deliveries.claim(node, free, settings.lease(), settings.accountConcurrency());
+                        var busy = new HashMap<AccountId, Integer>();
+                        held.values().forEach(claim -> busy.merge(claim.account(), 1, Integer::sum));
+                        var claimed = deliveries.claim(node, free, settings.lease(), settings.accountConcurrency(),
+                                busy);
                         claimed.forEach(this::start);
                         more = claimed.size() == free;
                     }

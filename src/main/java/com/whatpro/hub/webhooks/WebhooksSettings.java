@@ -17,7 +17,8 @@ import org.springframework.util.unit.DataSize;
  * @param backoffBase the wait after the first failed attempt; it doubles with each one, with jitter
  * @param backoffCap the longest wait between two attempts
  * @param concurrency how many deliveries one node sends at once
- * @param accountConcurrency how many of one account's deliveries one claim takes, so no account starves the others
+ * @param accountConcurrency how many of one account's deliveries one node sends at once, so no account starves the
+ *     others
  * @param pollInterval how often an idle worker looks for due deliveries
  * @param retention how long delivered and failed deliveries are kept
  */

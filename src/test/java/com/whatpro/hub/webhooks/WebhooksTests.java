@@ -461,7 +461,7 @@ class WebhooksTests extends IntegrationTest {
             card(board(), "Order 49");
             await().atMost(PATIENCE).until(() -> !deliveries(id.toString()).isEmpty());
             // a node claims it for 2 s and dies before sending
-            var claimed = deliveryQueue.claim("dead-node", 1000, Duration.ofSeconds(2), 1000);
+            var claimed = deliveryQueue.claim("dead-node", 1000, Duration.ofSeconds(2), 1000, Map.of());
             claimedAt = Instant.now();
             assertThat(claimed).anyMatch(delivery -> delivery.subscriptionId().equals(id));
         } finally {
@@ -512,6 +512,34 @@ class WebhooksTests extends IntegrationTest {
                 rows.next();
                 assertThat(rows.getInt(1)).as("nodes that sent deliveries").isEqualTo(2);
             }
+        }
+    }
+
+    @Test
+    void oneAccountsBacklogOfDeliveriesDoesNotHoldUpAnotherAccountsDelivery() throws Exception {
+        var slow = "/hooks/slow-" + UUID.randomUUID();
+        receiver.stubFor(post(slow).willReturn(aResponse().withStatus(204).withFixedDelay(1_500)));
+        var busy = fixtures.tenant("Busy webhooks");
+        var busyHook = http().bearer(busy.admin().token()).post("/api/v1/accounts/" + busy.id() + "/webhooks",
+                Map.of("url", receiverUrl(slow), "events", List.of("card.created"))).json().get("id").asString();
+        var owner = TestInfrastructure.owner();
+        owner.execute("""
+                insert into webhook_deliveries (id, account_id, subscription_id, event, body, next_attempt_at)
+                select gen_random_uuid(), %d, '%s', 'card.created', '{}', now() - interval '1 minute'
+                from generate_series(1, 3000)""".formatted(busy.id(), busyHook));
+        try {
+            var path = "/hooks/" + UUID.randomUUID();
+            receiver.stubFor(post(path).willReturn(aResponse().withStatus(204)));
+            subscribe(path, List.of("card.created"));
+
+            card(board(), "Not behind anyone");
+
+            awaitReceived(path, 1);
+            assertThat(Long.parseLong(owner.value("select count(*) from webhook_deliveries where account_id = "
+                    + busy.id() + " and status = 'pending'"))).as("the other account's backlog, all due before")
+                    .isGreaterThan(2_500);
+        } finally {
+            owner.execute("delete from webhook_deliveries where account_id = " + busy.id() + " and status = 'pending'");
         }
     }
 
