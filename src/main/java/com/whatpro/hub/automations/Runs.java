@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Ids;
+import com.whatpro.hub.platform.database.FairQueues;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -135,13 +136,7 @@ class Runs {
     List<Run> claim(String node, int limit, Duration lease) {
         var token = UUID.randomUUID();
         return jdbc.sql("""
-                with recursive accounts (account_id) as (
-                    (select account_id from automation_runs where status = 'pending' order by account_id limit 1)
-                    union all
-                    select (select r.account_id from automation_runs r
-                            where r.status = 'pending' and r.account_id > a.account_id order by r.account_id limit 1)
-                    from accounts a where a.account_id is not null
-                ), candidates as (
+                with recursive %s, candidates as (
                     select c.id, c.next_attempt_at, c.seq,
                            row_number() over (partition by c.account_id order by c.next_attempt_at, c.seq) as turn
                     from accounts a
@@ -165,13 +160,14 @@ class Runs {
                         lease_until = now() + make_interval(secs => :lease)
                     from locked l where r.id = l.id
                     returning r.id, r.account_id, r.automation_id, r.trigger_event, r.card_id,
-                              r.context::text as context, r.depth, r.actions::text as actions, r.attempts, r.claim_token,
+                              r.context::text as context, r.depth, r.actions::text as actions, r.attempts,
+                              r.claim_token,
                               coalesce(r.chain_id, r.id) as chain_id, l.turn, l.next_attempt_at as due, l.seq
                 )
                 select id, account_id, automation_id, trigger_event, card_id, context, depth, actions, attempts,
                        claim_token, chain_id
                 from claimed order by turn, due, seq
-                """)
+                """.formatted(FairQueues.accountsWithPending("automation_runs")))
                 .param("token", token).param("node", node).param("lease", lease.toMillis() / 1000.0)
                 .param("limit", limit)
                 .query((rs, n) -> new Run(rs.getObject(1, UUID.class), new AccountId(rs.getLong(2)),

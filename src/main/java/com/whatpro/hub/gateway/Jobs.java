@@ -3,6 +3,7 @@ package com.whatpro.hub.gateway;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Ids;
 import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.platform.database.FairQueues;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -177,19 +178,7 @@ class Jobs {
             jdbc.sql("select 1 from (select pg_advisory_xact_lock(:key)) locked").param("key", CLAIM_LOCK)
                     .query(Integer.class).single();
             return jdbc.sql("""
-                with recursive accounts (account_id) as (
-                    (select account_id from gateway_jobs where status = 'pending' order by account_id limit 1)
-                    union all
-                    select (select j.account_id from gateway_jobs j
-                            where j.status = 'pending' and j.account_id > a.account_id order by j.account_id limit 1)
-                    from accounts a where a.account_id is not null
-                ), room as (
-                    select a.account_id, :perAccount - coalesce(b.busy, 0) as room
-                    from accounts a
-                    left join unnest(cast(:busyAccounts as bigint[]), cast(:busyCounts as int[])) as b (account_id, busy)
-                        on b.account_id = a.account_id
-                    where a.account_id is not null and :perAccount - coalesce(b.busy, 0) > 0
-                ), candidates as (
+                with recursive %s, %s, candidates as (
                     select c.id, c.account_id, c.claim_token,
                            row_number() over (partition by c.account_id order by c.next_attempt_at, c.seq) as turn
                     from room r
@@ -215,7 +204,7 @@ class Jobs {
                 where j.id = p.id and j.status = 'pending'
                 returning j.id, j.account_id, j.kind, j.payload::text, j.attempts, j.ordering_key, j.seq, j.traceparent,
                           p.stolen
-                """)
+                """.formatted(FairQueues.accountsWithPending("gateway_jobs"), FairQueues.roomPerAccount()))
                 .param("perAccount", perAccount).param("busyAccounts", busyAccounts)
                 .param("busyCounts", busyCounts).param("window", WINDOW).param("after", after)
                 .param("lease", seconds(lease)).param("node", node).param("token", token).param("max", max)

@@ -14,6 +14,7 @@ import java.util.UUID;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Ids;
 import com.whatpro.hub.platform.Tenancy;
+import com.whatpro.hub.platform.database.FairQueues;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -85,19 +86,7 @@ class Deliveries {
         var busyAccounts = busy.keySet().stream().mapToLong(AccountId::value).toArray();
         var busyCounts = busy.values().stream().mapToInt(Integer::intValue).toArray();
         return Objects.requireNonNull(Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
-                with recursive accounts (account_id) as (
-                    (select account_id from webhook_deliveries where status = 'pending' order by account_id limit 1)
-                    union all
-                    select (select d.account_id from webhook_deliveries d
-                            where d.status = 'pending' and d.account_id > a.account_id order by d.account_id limit 1)
-                    from accounts a where a.account_id is not null
-                ), room as (
-                    select a.account_id, :perAccount - coalesce(b.busy, 0) as room
-                    from accounts a
-                    left join unnest(cast(:busyAccounts as bigint[]), cast(:busyCounts as int[])) as b (account_id, busy)
-                        on b.account_id = a.account_id
-                    where a.account_id is not null and :perAccount - coalesce(b.busy, 0) > 0
-                ), turns as (
+                with recursive %s, %s, turns as (
                     select c.id, c.next_attempt_at,
                            row_number() over (partition by c.account_id order by c.next_attempt_at, c.id) as turn
                     from room r
@@ -114,7 +103,7 @@ class Deliveries {
                 from picked p
                 where d.id = p.id and d.status = 'pending' and d.next_attempt_at <= now()
                 returning d.id, d.account_id, d.subscription_id, d.event, d.body, d.attempts, d.window_started_at
-                """)
+                """.formatted(FairQueues.accountsWithPending("webhook_deliveries"), FairQueues.roomPerAccount()))
                 .param("perAccount", perAccount).param("busyAccounts", busyAccounts).param("busyCounts", busyCounts)
                 .param("max", max)
                 .param("lease", lease.toMillis() / 1000.0).param("node", node).param("token", token)
