@@ -157,9 +157,9 @@ public final class OutboundPolicy {
             return Optional.empty();
         }
         var ip = ip(address);
+        // a name's address is not told: a tenant would map the operator's internal names with it
         return REFUSED.stream().filter(range -> range.block().contains(ip)).findFirst()
-                .map(range -> name + " is " + (isLiteral(name) ? "" : "at " + ip.toCanonicalString() + ", ")
-                        + range.what());
+                .map(range -> name + (isLiteral(name) ? " is " : " resolves to ") + range.what());
     }
 
     /** What can be refused before any name is resolved: the scheme, a missing host, an oddly spelled address. */
