@@ -346,6 +346,23 @@ class Execution {
         return Outcome.FAILED;
     }
 
+    /**
+     * A run that failed outside its actions (its rule or card could not be read) is tried again later like a failed
+     * action, and given up as failed after the most attempts, instead of coming back at every lease forever.
+     */
+    void stoppedUnexpectedly(Runs.Run run) {
+        try {
+            inAccount(run.account(), () -> run.attempts() >= settings.maxAttempts() ? runs.finish(run, "failed")
+                    : runs.later(run, backoff(run)));
+        } catch (RuntimeException e) {
+            log.warn("automation run {} comes due again when its lease runs out: {}", run.id(), e.toString());
+        }
+    }
+
+    private static Duration backoff(Runs.Run run) {
+        return Duration.ofSeconds(Math.min(3_600, (long) Math.pow(4, run.attempts() - 1) * 5));
+    }
+
     private Outcome retryOrFail(Runs.Run run, int index, String detail) {
         if (stopping) {
             throw new Lost();
@@ -354,7 +371,7 @@ class Execution {
             record(run, index, "failed", detail + "; gave up after " + run.attempts() + " attempts");
             return Outcome.FAILED;
         }
-        var wait = Duration.ofSeconds(Math.min(3_600, (long) Math.pow(4, run.attempts() - 1) * 5));
+        var wait = backoff(run);
         inAccount(run.account(), () -> {
             if (!runs.recordAction(run, index, Runs.PENDING, detail + "; retrying in " + wait.toSeconds() + "s",
                     settings.lease()) || !runs.later(run, wait)) {

@@ -142,6 +142,7 @@ class RunWorker implements SmartLifecycle {
                     return 0;
                 }
                 log.warn("automation run {} stopped: {}", run.id(), e.toString());
+                execution.stoppedUnexpectedly(run);
             }
         }
         return taken.events() + claimed.size();

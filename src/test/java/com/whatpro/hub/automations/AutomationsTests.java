@@ -170,6 +170,28 @@ class AutomationsTests extends IntegrationTest {
     }
 
     @Test
+    void aRunWhoseRuleCannotBeReadIsTriedAgainLaterAndGivenUpAfterItsAttempts() {
+        var rule = story.rule(Map.of("name", "unreadable", "trigger", Map.of("type", "card.created"), "actions",
+                List.of(Map.of("type", "add_label", "label", "never"))));
+        worker.pause(true);
+        try {
+            story.card(board, "New", Map.of());
+            Story.sql("update automations set rule = jsonb_set(rule, '{trigger}', '5') where id = '" + rule + "'");
+        } finally {
+            worker.pause(false);
+        }
+        var run = "(select id from automation_runs where automation_id = '" + rule + "')";
+
+        Story.until("the first attempt is put off", () -> "1 true".equals(Story.value(
+                "select attempts || ' ' || (claim_token is null and next_attempt_at > now()) from automation_runs"
+                        + " where id = " + run)));
+        Story.sql("update automation_runs set attempts = 4, next_attempt_at = now() where id = " + run);
+
+        Story.until("the fifth attempt gives it up", () -> "failed".equals(Story.value(
+                "select status from automation_runs where id = " + run)));
+    }
+
+    @Test
     void aMoveRefusedByAHardWipLimitIsLoggedNotThrown() {
         worker.stop(); // as Spring pauses a cached test context, or a lifecycle restarts: the node must work again
         worker.start();
