@@ -82,15 +82,18 @@ class Runs {
      * caller's transaction ends, so runs of one chain on several nodes count one after another.
      */
     Chain chain(UUID chain) {
+        // a statement of its own: the count's snapshot, taken after the lock is granted, sees what the previous
+        // holder recorded (a statement's snapshot is taken when it starts, before a lock inside it is waited for)
+        jdbc.sql("select 1 from (select pg_advisory_xact_lock(hashtextextended(cast(:chain as text), 0))) locked")
+                .param("chain", chain).query(Integer.class).single();
         return jdbc.sql("""
-                with locked as (select pg_advisory_xact_lock(hashtextextended(cast(:chain as text), 0))),
-                runs as (select count(*) as n, coalesce(bool_or(status = 'loop_stopped'), false) as stopped
-                         from automation_runs where chain_id = :chain),
+                with runs as (select count(*) as n, coalesce(bool_or(status = 'loop_stopped'), false) as stopped
+                              from automation_runs where chain_id = :chain),
                 events as (select coalesce(sum(cardinality(run_ids)), 0) as n,
                                   coalesce(bool_or('loop_stopped' = any(statuses)), false) as stopped
                            from automation_events where chain_id = :chain)
                 select cast(runs.n + events.n as int), runs.stopped or events.stopped
-                from locked, runs, events
+                from runs, events
                 """)
                 .param("chain", chain).query((rs, n) -> new Chain(rs.getInt(1), rs.getBoolean(2))).single();
     }
