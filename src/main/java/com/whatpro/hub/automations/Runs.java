@@ -134,7 +134,8 @@ class Runs {
     /**
      * Claims due runs of any account, shared between the accounts that have some: each account's earliest due run
      * first, then each one's second, and so on, so one account's backlog delays another's runs by one turn, not by
-     * its length. Returned in that order. Needs the platform scope.
+     * its length. Returned in that order. Two nodes may pick the same run; the update checks again that its lease
+     * is free, so only one of them claims it. Needs the platform scope.
      */
     List<Run> claim(String node, int limit, Duration lease) {
         var token = UUID.randomUUID();
@@ -152,20 +153,15 @@ class Runs {
                 ), picked as (
                     select id, turn, next_attempt_at, seq from candidates order by turn, next_attempt_at, seq
                     limit :limit
-                ), locked as (
-                    select p.* from picked p
-                    where p.id in (select r.id from automation_runs r
-                                   where r.id in (select id from picked) and r.status = 'pending'
-                                     and (r.lease_until is null or r.lease_until < now())
-                                   for update skip locked)
                 ), claimed as (
                     update automation_runs r set claim_token = :token, claimed_by = :node, attempts = r.attempts + 1,
                         lease_until = now() + make_interval(secs => :lease)
-                    from locked l where r.id = l.id
+                    from picked p
+                    where r.id = p.id and r.status = 'pending' and (r.lease_until is null or r.lease_until < now())
                     returning r.id, r.account_id, r.automation_id, r.trigger_event, r.card_id,
                               r.context::text as context, r.depth, r.actions::text as actions, r.attempts,
-                              r.claim_token,
-                              coalesce(r.chain_id, r.id) as chain_id, l.turn, l.next_attempt_at as due, l.seq
+                              r.claim_token, coalesce(r.chain_id, r.id) as chain_id, p.turn,
+                              p.next_attempt_at as due, p.seq
                 )
                 select id, account_id, automation_id, trigger_event, card_id, context, depth, actions, attempts,
                        claim_token, chain_id
