@@ -11,6 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param worker whether this node works runs and scans for time-based triggers
  * @param pollInterval how often an idle worker looks for due runs (a run triggered on this node wakes it at once)
  * @param scanInterval how often the SLA and idle triggers are looked for
+ * @param concurrency how many accounts' runs this node works at once, one run at a time for each account, so a run
+ *     waiting on a slow webhook holds up only its own account's runs
  * @param lease how long a node holds a claimed run before another may take it over
  * @param maxDepth how many rules may trigger one another in a chain before the chain is stopped
  * @param maxChainRuns how many runs one chain may record (its root not counted), whatever its shape, before the rest
@@ -23,6 +25,7 @@ record AutomationSettings(
         @DefaultValue("true") boolean worker,
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("60s") Duration scanInterval,
+        @DefaultValue("4") int concurrency,
         @DefaultValue("60s") Duration lease,
         @DefaultValue("5") int maxDepth,
         @DefaultValue("50") int maxChainRuns,

@@ -3,11 +3,17 @@ package com.whatpro.hub.automations;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
+import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Tenancy;
 
 import org.slf4j.Logger;
@@ -20,9 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The node's automation worker: turns the events rules were triggered by into runs, claims due runs of every
- * account and works them one after another, and every scan interval looks for time-based triggers. Any number of
- * nodes run it side by side; claims, leases and the firing records keep each run on one node and each time-based
- * trigger firing once.
+ * account and works each account's runs one after another, several accounts at once, and every scan interval looks
+ * for time-based triggers. Any number of nodes run it side by side; claims, leases and the firing records keep each
+ * run on one node and each time-based trigger firing once.
  */
 @Component
 @EnableConfigurationProperties(AutomationSettings.class)
@@ -43,6 +49,7 @@ class RunWorker implements SmartLifecycle {
     private volatile boolean running;
     private volatile boolean paused;
     private volatile Thread thread;
+    private final Map<AccountId, Thread> lanes = new ConcurrentHashMap<>();
     private Instant nextScan = Instant.EPOCH;
 
     RunWorker(Runs runs, Execution execution, TimedTriggers timed, AutomationSettings settings,
@@ -80,16 +87,22 @@ class RunWorker implements SmartLifecycle {
     public void stop() {
         running = false;
         wake();
+        var deadline = System.nanoTime() + STOP_GRACE.toNanos(); // the runs in hand finish; the rest are handed back
         var current = thread;
         if (current != null) {
-            try {
-                current.join(STOP_GRACE.toMillis()); // the run in hand finishes; the rest are handed back
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            current.interrupt();
+            awaitThenInterrupt(current, deadline); // it starts no lane after this
         }
+        List.copyOf(lanes.values()).forEach(lane -> awaitThenInterrupt(lane, deadline));
         execution.stop();
+    }
+
+    private static void awaitThenInterrupt(Thread worker, long deadline) {
+        try {
+            worker.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        worker.interrupt();
     }
 
     @Override
@@ -122,30 +135,50 @@ class RunWorker implements SmartLifecycle {
             nextScan = Instant.now().plus(settings.scanInterval());
             timed.scan();
         }
+        var free = settings.concurrency() - lanes.size();
+        var working = Set.copyOf(lanes.keySet());
         var taken = Objects.requireNonNull(Tenancy.callAsPlatform(() -> transactions.execute(status ->
-                new Taken(runs.expand(EVENTS_BATCH), runs.claim(node, BATCH, settings.lease())))));
-        var claimed = taken.runs();
-        for (int i = 0; i < claimed.size(); i++) {
-            var run = claimed.get(i);
-            if (!running || paused) {
-                var unstarted = claimed.subList(i, claimed.size());
-                Tenancy.callAsPlatform(() -> transactions.execute(status -> {
-                    runs.release(unstarted);
-                    return null;
-                }));
-                break;
-            }
-            try {
-                execution.run(run);
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return 0;
+                new Taken(runs.expand(EVENTS_BATCH),
+                        free > 0 ? runs.claim(node, BATCH, settings.lease(), free, working) : List.of()))));
+        var byAccount = taken.runs().stream()
+                .collect(Collectors.groupingBy(Runs.Run::account, LinkedHashMap::new, Collectors.toList()));
+        byAccount.forEach((account, claimed) -> {
+            var lane = Thread.ofVirtual().name("automations-" + account.value()).unstarted(() -> work(claimed));
+            lanes.put(account, lane);
+            lane.start();
+        });
+        return taken.events() + taken.runs().size();
+    }
+
+    /** One account's claimed runs, in their order; the account is free for another claim once they are done. */
+    private void work(List<Runs.Run> claimed) {
+        try {
+            for (int i = 0; i < claimed.size(); i++) {
+                var run = claimed.get(i);
+                if (!running || paused) {
+                    var unstarted = claimed.subList(i, claimed.size());
+                    Tenancy.callAsPlatform(() -> transactions.execute(status -> {
+                        runs.release(unstarted);
+                        return null;
+                    }));
+                    return;
                 }
-                log.warn("automation run {} stopped: {}", run.id(), e.toString());
-                execution.stoppedUnexpectedly(run);
+                try {
+                    execution.run(run);
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        return;
+                    }
+                    log.warn("automation run {} stopped: {}", run.id(), e.toString());
+                    execution.stoppedUnexpectedly(run);
+                }
             }
+        } catch (RuntimeException e) {
+            log.warn("automation runs of account {}: {}", claimed.getFirst().account().value(), e.toString());
+        } finally {
+            lanes.remove(claimed.getFirst().account());
+            wake();
         }
-        return taken.events() + claimed.size();
     }
 
     /** What one look at the queue took: events turned into runs, and the runs claimed. */

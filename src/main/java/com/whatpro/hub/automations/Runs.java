@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import com.whatpro.hub.platform.AccountId;
@@ -134,14 +135,15 @@ class Runs {
     /**
      * Claims due runs of any account, shared between the accounts that have some: each account's earliest due run
      * first, then each one's second, and so on, so one account's backlog delays another's runs by one turn, not by
-     * its length. Returned in that order. Two nodes may pick the same run; the update checks again that its lease
-     * is free, so only one of them claims it. Needs the platform scope.
+     * its length. Returned in that order. Only accounts this node is not already working are taken, and at most
+     * {@code accounts} of them, those whose first due run has waited longest. Two nodes may pick the same run; the
+     * update checks again that its lease is free, so only one of them claims it. Needs the platform scope.
      */
-    List<Run> claim(String node, int limit, Duration lease) {
+    List<Run> claim(String node, int limit, Duration lease, int accounts, Set<AccountId> working) {
         var token = UUID.randomUUID();
         return jdbc.sql("""
                 with recursive %s, candidates as (
-                    select c.id, c.next_attempt_at, c.seq,
+                    select c.id, c.account_id, c.next_attempt_at, c.seq,
                            row_number() over (partition by c.account_id order by c.next_attempt_at, c.seq) as turn
                     from accounts a
                     cross join lateral (
@@ -149,10 +151,12 @@ class Runs {
                         where r.status = 'pending' and r.account_id = a.account_id and r.next_attempt_at <= now()
                           and (r.lease_until is null or r.lease_until < now())
                         order by r.next_attempt_at, r.seq limit :limit) c
-                    where a.account_id is not null
+                    where a.account_id is not null and a.account_id <> all(cast(:working as bigint[]))
+                ), chosen as (
+                    select account_id from candidates where turn = 1 order by next_attempt_at, seq limit :accounts
                 ), picked as (
-                    select id, turn, next_attempt_at, seq from candidates order by turn, next_attempt_at, seq
-                    limit :limit
+                    select c.id, c.turn, c.next_attempt_at, c.seq from candidates c join chosen using (account_id)
+                    order by turn, next_attempt_at, seq limit :limit
                 ), claimed as (
                     update automation_runs r set claim_token = :token, claimed_by = :node, attempts = r.attempts + 1,
                         lease_until = now() + make_interval(secs => :lease)
@@ -168,7 +172,8 @@ class Runs {
                 from claimed order by turn, due, seq
                 """.formatted(FairQueues.accountsWithPending("automation_runs")))
                 .param("token", token).param("node", node).param("lease", lease.toMillis() / 1000.0)
-                .param("limit", limit)
+                .param("limit", limit).param("accounts", accounts)
+                .param("working", working.stream().mapToLong(AccountId::value).toArray())
                 .query((rs, n) -> new Run(rs.getObject(1, UUID.class), new AccountId(rs.getLong(2)),
                         rs.getObject(3, UUID.class), rs.getString(4), rs.getObject(5, UUID.class),
                         json.readTree(rs.getString(6)), rs.getInt(7), (ArrayNode) json.readTree(rs.getString(8)),

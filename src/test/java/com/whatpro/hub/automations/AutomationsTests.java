@@ -1,5 +1,8 @@
 package com.whatpro.hub.automations;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URLEncoder;
@@ -11,6 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestHttp;
@@ -167,6 +172,32 @@ class AutomationsTests extends IntegrationTest {
                 + busyTenant.id() + " and status = 'pending'"));
         assertThat(backlog).as("the busy account's runs still waiting, all queued before the other's")
                 .isGreaterThan(250);
+    }
+
+    @Test
+    void aRunWaitingOnAnotherAccountsSlowWebhookDoesNotWaitForIt() {
+        var receiver = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        receiver.start();
+        try {
+            receiver.stubFor(post(urlEqualTo("/slow")).willReturn(aResponse().withStatus(204).withFixedDelay(6_000)));
+            var slowTenant = fixtures.tenant("Slow webhook " + UUID.randomUUID());
+            var slow = new Story(http(), slowTenant.admin().token(), slowTenant.id());
+            var slowRule = slow.rule(Map.of("name", "tell", "trigger", Map.of("type", "card.created"), "actions",
+                    List.of(Map.of("type", "webhook", "url", receiver.baseUrl() + "/slow"))));
+            var rule = story.rule(Map.of("name", "quick", "trigger", Map.of("type", "card.created"), "actions",
+                    List.of(Map.of("type", "add_label", "label", "quick"))));
+            slow.card(slow.defaultBoard(), "New", Map.of());
+            Story.until("the slow account's webhook call is out", () -> !receiver.getAllServeEvents().isEmpty());
+
+            story.card(board, "New", Map.of());
+
+            Story.until("the other account's run is done", () -> !story.finishedRuns(rule).isEmpty());
+            assertThat(slow.finishedRuns(slowRule)).as("the slow account's run, still waiting for its receiver")
+                    .isEmpty();
+            Story.until("the slow account's run is done", () -> !slow.finishedRuns(slowRule).isEmpty());
+        } finally {
+            receiver.stop();
+        }
     }
 
     @Test
