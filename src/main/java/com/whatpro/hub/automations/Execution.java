@@ -350,9 +350,11 @@ class Execution {
      * A run that failed outside its actions (its rule or card could not be read) is tried again later like a failed
      * action, and given up as failed after the most attempts, instead of coming back at every lease forever.
      */
-    void stoppedUnexpectedly(Runs.Run run) {
+    void stoppedUnexpectedly(Runs.Run run, RuntimeException trouble) {
         try {
-            inAccount(run.account(), () -> run.attempts() >= settings.maxAttempts() ? runs.finish(run, "failed")
+            inAccount(run.account(), () -> run.attempts() >= settings.maxAttempts()
+                    ? runs.giveUp(run, "not done: the run could not be worked (" + trouble.getClass().getSimpleName()
+                            + "); gave up after " + run.attempts() + " attempts")
                     : runs.later(run, backoff(run)));
         } catch (RuntimeException e) {
             log.warn("automation run {} comes due again when its lease runs out: {}", run.id(), e.toString());

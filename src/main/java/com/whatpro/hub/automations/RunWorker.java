@@ -170,7 +170,7 @@ class RunWorker implements SmartLifecycle {
                         return;
                     }
                     log.warn("automation run {} stopped: {}", run.id(), e.toString());
-                    execution.stoppedUnexpectedly(run);
+                    execution.stoppedUnexpectedly(run, e);
                 }
             }
         } catch (RuntimeException e) {

@@ -234,6 +234,21 @@ class Runs {
                 .param("token", run.claimToken()).update() == 1;
     }
 
+    /** Ends the run as failed, each action not done yet recorded as failed with the reason. */
+    boolean giveUp(Run run, String detail) {
+        return jdbc.sql("""
+                update automation_runs set status = 'failed', finished_at = now(), claim_token = null,
+                    lease_until = null,
+                    actions = (select jsonb_agg(case when a ->> 'status' in ('pending', 'started')
+                                                     then a || jsonb_build_object('status', 'failed', 'detail', :detail)
+                                                     else a end order by n)
+                               from jsonb_array_elements(actions) with ordinality as x (a, n))
+                where account_id = :account and id = :id and claim_token = :token and status = 'pending'
+                """)
+                .param("detail", detail).param("account", run.account().value()).param("id", run.id())
+                .param("token", run.claimToken()).update() == 1;
+    }
+
     /** Lets the run wait before its next attempt; another node may take it then. */
     boolean later(Run run, Duration wait) {
         return jdbc.sql("""

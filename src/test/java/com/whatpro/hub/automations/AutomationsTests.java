@@ -220,6 +220,10 @@ class AutomationsTests extends IntegrationTest {
 
         Story.until("the fifth attempt gives it up", () -> "failed".equals(Story.value(
                 "select status from automation_runs where id = " + run)));
+        assertThat(Story.value("select actions -> 0 ->> 'status' from automation_runs where id = " + run))
+                .as("its action, logged with the run").isEqualTo("failed");
+        assertThat(Story.value("select actions -> 0 ->> 'detail' from automation_runs where id = " + run))
+                .startsWith("not done: the run could not be worked (").endsWith("gave up after 5 attempts");
     }
 
     @Test
