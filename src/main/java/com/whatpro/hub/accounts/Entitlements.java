@@ -96,9 +96,24 @@ public class Entitlements {
     /**
      * Call inside the transaction that adds one more of {@code limit}, before the insert;
      * {@code current} counts what exists now, inside that same transaction.
+     *
+     * @throws ApiProblem 403 naming the limit when there is no room
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void ensureRoom(AccountId account, Limit limit, LongSupplier current) {
+        var refusal = refusal(account, limit, current);
+        if (refusal != null) {
+            throw refusal;
+        }
+    }
+
+    /** As {@link #ensureRoom}, for a caller that goes on without the addition when there is no room. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean hasRoom(AccountId account, Limit limit, LongSupplier current) {
+        return refusal(account, limit, current) == null;
+    }
+
+    private @Nullable ApiProblem refusal(AccountId account, Limit limit, LongSupplier current) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("ensureRoom must run inside the creating transaction");
         }
@@ -108,12 +123,10 @@ public class Entitlements {
                 .optional().orElseThrow(() -> ApiProblem.notFound("account"));
         var max = row.limits().get(limit);
         if (max == Plans.UNLIMITED) {
-            return;
+            return null;
         }
         var used = current.getAsLong();
-        if (used >= max) {
-            throw exceeded(limit, max, used);
-        }
+        return used >= max ? exceeded(limit, max, used) : null;
     }
 
     /**

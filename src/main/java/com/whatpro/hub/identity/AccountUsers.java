@@ -31,9 +31,11 @@ class AccountUsers {
     private final Entitlements entitlements;
     private final PasswordEncoder passwords;
     private final ApplicationEventPublisher events;
+    private final Logins logins;
 
     AccountUsers(Users users, Memberships memberships, Entitlements entitlements, PasswordEncoder passwords,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, Logins logins) {
+        this.logins = logins;
         this.users = users;
         this.memberships = memberships;
         this.entitlements = entitlements;
@@ -57,12 +59,30 @@ class AccountUsers {
         if (existing.isPresent() && memberships.isMember(account, existing.get().id())) {
             throw ApiProblem.conflict("already-member", "This user is already a member of the account.");
         }
+        if (existing.isPresent() && !mayAddExisting(access, existing.get(), request.password())) {
+            throw ApiProblem.conflict("user-exists", "A user with this e-mail address already exists and signs in "
+                    + "with a password of their own. Give their current password to add them (they may type it), or "
+                    + "ask the installation's operator.");
+        }
         entitlements.ensureRoom(account, Limit.AGENTS, () -> memberships.count(account));
         var user = existing.orElseGet(() -> users.create(request.email(), request.name(),
                 request.password() == null ? null : passwords.encode(request.password()), null));
         memberships.add(account, user.id(), request.role());
         events.publishEvent(new MemberAdded(account, user.id(), request.role().json(), access.caller().id()));
         return memberships.member(account, user.id()).orElseThrow();
+    }
+
+    /**
+     * A user who already exists (in another account, or made by the operator) signs in with a password chosen there,
+     * which whoever chose it may still know: they join only when the caller shows that password, or is super_admin.
+     * Adding them with any password would hand this account to whoever made the user. A user without a password signs
+     * in only through the trusted Chatwoot, so adding them gives nobody a way in.
+     */
+    private boolean mayAddExisting(AccountAccess access, Users.User user, @Nullable String password) {
+        if (access.caller() instanceof Caller.User caller && caller.superAdmin() || !user.hasPassword()) {
+            return true;
+        }
+        return password != null && logins.confirms(user, password);
     }
 
     @Transactional
@@ -82,7 +102,7 @@ class AccountUsers {
         }
         if (update.role() != null && update.role() != member.role()) {
             mayGrant(access, update.role());
-            if (member.role() == Role.ADMIN && memberships.admins(account) <= 1) {
+            if (member.role() == Role.ADMIN && memberships.lockAdmins(account) <= 1) {
                 throw ApiProblem.conflict("last-admin", "The account must keep at least one admin.");
             }
             memberships.changeRole(account, userId, update.role());
@@ -106,7 +126,7 @@ class AccountUsers {
             return false;
         }
         mayTouch(access, current.get());
-        if (current.get().role() == Role.ADMIN && memberships.admins(account) <= 1) {
+        if (current.get().role() == Role.ADMIN && memberships.lockAdmins(account) <= 1) {
             throw ApiProblem.conflict("last-admin", "The account must keep at least one admin.");
         }
         memberships.remove(account, userId);

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import com.whatpro.hub.accounts.Accounts;
 import com.whatpro.hub.accounts.Entitlements;
+import com.whatpro.hub.accounts.Limit;
 import com.whatpro.hub.chatwoot.ChatwootClient;
 import com.whatpro.hub.chatwoot.ChatwootInstallation;
 import com.whatpro.hub.chatwoot.ChatwootProfile;
@@ -18,6 +19,8 @@ import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.Tenancy;
 import com.whatpro.hub.platform.security.Role;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
@@ -37,6 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 class ChatwootSso {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatwootSso.class);
 
     static final String FEATURE = "chatwoot_sso";
 
@@ -80,6 +85,12 @@ class ChatwootSso {
                         return;
                     }
                     var before = memberships.role(known.id(), userId);
+                    if (before.isEmpty()
+                            && !entitlements.hasRoom(known.id(), Limit.AGENTS, () -> memberships.count(known.id()))) {
+                        log.info("Chatwoot sign-in of user {}: account {} has no room for another member", userId,
+                                known.id().value());
+                        return;
+                    }
                     if (memberships.grantAtLeast(known.id(), userId, role)) {
                         events.publishEvent(before.isEmpty()
                                 ? new MemberAdded(known.id(), userId, role.json(), null)

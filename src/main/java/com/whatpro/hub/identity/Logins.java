@@ -3,6 +3,7 @@ package com.whatpro.hub.identity;
 import java.util.HexFormat;
 import java.util.Locale;
 
+import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.ratelimit.RateLimiter;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -71,6 +72,32 @@ class Logins {
             limiter.refund(bucket, limits.failedLogins());
         }
         return new Outcome.Granted(sessions.open(user.get().id(), "password", client));
+    }
+
+    /**
+     * Whether the password is the user's, checked as a sign-in checks it and charged to the same budget of failed
+     * attempts for the user's email, so this is no way around that limit.
+     *
+     * @throws ApiProblem 429 when the email's budget of failed attempts is spent
+     */
+    boolean confirms(Users.User user, String password) {
+        var bucket = "login:" + digest(user.email());
+        if (limits.enabled()) {
+            var attempt = limiter.consume(bucket, limits.failedLogins());
+            if (!attempt.allowed()) {
+                failed(user.email(), "too_many_failures");
+                throw ApiProblem.tooManyRequests("Too many failed attempts at this user's password; try again later.",
+                        attempt.retryAfterSeconds()).with("scope", "email");
+            }
+        }
+        if (user.passwordHash() == null || !passwords.matches(password, user.passwordHash())) {
+            failed(user.email(), "wrong_password");
+            return false;
+        }
+        if (limits.enabled()) {
+            limiter.refund(bucket, limits.failedLogins());
+        }
+        return true;
     }
 
     private void failed(String email, String reason) {

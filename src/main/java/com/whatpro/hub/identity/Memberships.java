@@ -92,8 +92,15 @@ public class Memberships implements MembershipDirectory {
     }
 
     @Transactional(readOnly = true)
-    long admins(AccountId account) {
-        return jdbc.sql("select count(*) from memberships where account_id = :account and role = 'admin'")
+    /**
+     * The account's admins, their rows locked until the caller's transaction ends: of two changes that each take away
+     * one of the last two admins, the second counts after the first has committed.
+     */
+    long lockAdmins(AccountId account) {
+        return jdbc.sql("""
+                select count(*) from (
+                    select 1 from memberships where account_id = :account and role = 'admin' for update
+                ) admins""")
                 .param("account", account.value()).query(Long.class).single();
     }
 

@@ -228,6 +228,25 @@ class ChatwootSsoTests extends IntegrationTest {
     }
 
     @Test
+    void signInGivesNoMembershipWhereThePlanHasNoRoomForAnotherAgent() {
+        var entitlements = "/api/v1/accounts/" + hubSales + "/entitlements";
+        var used = http().bearer(fixtures.superAdmin()).get(entitlements).json().get("usage").get("agents").asLong();
+        var full = http().bearer(fixtures.superAdmin()).put(entitlements, Map.of("limits", Map.of("max_agents", used)));
+        assertThat(full.status()).as(full.body()).isEqualTo(200);
+        var token = profile("full-" + chatwootUser + "@example.test",
+                List.of(account(supportAccount, "agent"), account(salesAccount, "administrator")));
+
+        var response = http().post("/api/v1/auth/sso", Map.of("token", token));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        var me = http().bearer(response.json().get("access_token").asString()).get("/api/v1/auth/me").json();
+        assertThat(roleIn(me.get("memberships"), hubSupport)).as("an account with room").isEqualTo("agent");
+        assertThat(roleIn(me.get("memberships"), hubSales)).as("the full account").isNull();
+        assertThat(http().bearer(fixtures.superAdmin()).get(entitlements).json().get("usage").get("agents").asLong())
+                .isEqualTo(used);
+    }
+
+    @Test
     void aTokenChatwootRejectsIsUnauthorized() {
         chatwoot.stubFor(get("/api/v1/profile").withHeader("api_access_token", equalTo("revoked-token"))
                 .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")

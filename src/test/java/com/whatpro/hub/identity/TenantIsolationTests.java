@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -171,12 +172,64 @@ class TenantIsolationTests extends IntegrationTest {
     @Test
     void aUserMayBelongToTwoAccounts() {
         var shared = http().bearer(globex.admin().token()).post("/api/v1/accounts/" + globex.id() + "/users",
-                Map.of("email", acme.admin().email(), "name", "Shared", "role", "agent"));
+                Map.of("email", acme.admin().email(), "name", "Shared", "role", "agent", "password", Fixtures.PASSWORD));
 
-        assertThat(shared.status()).isEqualTo(201);
+        assertThat(shared.status()).as(shared.body()).isEqualTo(201);
         var me = http().bearer(acme.admin().token()).get("/api/v1/auth/me").json().get("memberships");
         assertThat(me.findValues("account_id").stream().map(v -> v.asLong()).toList())
                 .containsExactlyInAnyOrder(acme.id(), globex.id());
+    }
+
+    @Test
+    void anAdminWhoMadeAUserCannotTakeOverTheAccountThatAddsThemLater() {
+        var email = Fixtures.uniqueEmail("ceo");
+        var squatted = http().bearer(acme.admin().token()).post("/api/v1/accounts/" + acme.id() + "/users",
+                Map.of("email", email, "name", "CEO", "role", "agent", "password", "chosen by acme's admin"));
+        assertThat(squatted.status()).as(squatted.body()).isEqualTo(201);
+        var globexUsers = "/api/v1/accounts/" + globex.id() + "/users";
+
+        var withOwnPassword = http().bearer(globex.admin().token()).post(globexUsers,
+                Map.of("email", email, "name", "CEO", "role", "admin", "password", "globex's initial password"));
+        var withoutPassword = http().bearer(globex.admin().token()).post(globexUsers,
+                Map.of("email", email, "name", "CEO", "role", "admin"));
+
+        assertThat(withOwnPassword.status()).as(withOwnPassword.body()).isEqualTo(409);
+        assertThat(withOwnPassword.json().get("type").asString()).endsWith("user-exists");
+        assertThat(withoutPassword.status()).as(withoutPassword.body()).isEqualTo(409);
+        var signedIn = http().post("/api/v1/auth/login", Map.of("email", email, "password", "chosen by acme's admin"));
+        assertThat(signedIn.status()).isEqualTo(200);
+        var token = signedIn.json().get("access_token").asString();
+        assertThat(http().bearer(token).get(globexUsers).status()).as("acme's admin, signed in as that user")
+                .isEqualTo(404);
+        assertThat(http().bearer(globex.admin().token()).get(globexUsers).body()).doesNotContain(email);
+    }
+
+    @Test
+    void twoAdminsDemotingEachOtherAtOnceLeaveTheAccountOneAdmin() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            var tenant = fixtures.tenant("Two admins " + UUID.randomUUID());
+            var second = fixtures.member(tenant.admin().token(), tenant.id(), "admin");
+            var users = "/api/v1/accounts/" + tenant.id() + "/users/";
+            var start = new java.util.concurrent.CountDownLatch(1);
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var first = pool.submit(() -> {
+                    start.await();
+                    return http().bearer(tenant.admin().token()).patch(users + second.id(), Map.of("role", "agent"))
+                            .status();
+                });
+                var other = pool.submit(() -> {
+                    start.await();
+                    return http().bearer(second.token()).patch(users + tenant.admin().id(), Map.of("role", "agent"))
+                            .status();
+                });
+                start.countDown();
+                assertThat(List.of(first.get(), other.get())).as("one demotion is refused (409 last-admin, or 403 "
+                        + "once its sender is an agent)").containsOnlyOnce(200);
+            }
+            var admins = http().bearer(fixtures.superAdmin()).get("/api/v1/accounts/" + tenant.id() + "/users").json().get("items").valueStream()
+                    .filter(user -> user.get("role").asString().equals("admin")).count();
+            assertThat(admins).isEqualTo(1);
+        }
     }
 
     @Test
@@ -186,7 +239,7 @@ class TenantIsolationTests extends IntegrationTest {
         var inAcme = "/api/v1/accounts/" + acme.id() + "/users/" + agent.id();
         assertThat(acmeAdmin.patch(inAcme, Map.of("name", "Only in Acme")).status()).isEqualTo(200);
         var joined = http().bearer(globex.admin().token()).post("/api/v1/accounts/" + globex.id() + "/users",
-                Map.of("email", agent.email(), "name", "Ignored", "role", "agent"));
+                Map.of("email", agent.email(), "name", "Ignored", "role", "agent", "password", Fixtures.PASSWORD));
         assertThat(joined.status()).as(joined.body()).isEqualTo(201);
 
         var renamed = acmeAdmin.patch(inAcme, Map.of("name", "Pwned", "role", "supervisor"));
@@ -208,7 +261,8 @@ class TenantIsolationTests extends IntegrationTest {
     void anAccountAdminCannotRenameThePlatformAdmin() {
         var platformAdmin = http().bearer(fixtures.superAdmin()).get("/api/v1/auth/me").json().get("user");
         var added = http().bearer(acme.admin().token()).post("/api/v1/accounts/" + acme.id() + "/users",
-                Map.of("email", platformAdmin.get("email").asString(), "name", "X", "role", "agent"));
+                Map.of("email", platformAdmin.get("email").asString(), "name", "X", "role", "agent", "password",
+                        Fixtures.ADMIN_PASSWORD));
         assertThat(added.status()).as(added.body()).isEqualTo(201);
 
         var renamed = http().bearer(acme.admin().token()).patch("/api/v1/accounts/" + acme.id() + "/users/"
