@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import com.whatpro.hub.accounts.Account;
 import com.whatpro.hub.accounts.Accounts;
 import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.KeyMaterial;
@@ -148,6 +149,7 @@ public class WebSessions {
     private List<Membership> memberships(UUID userId) {
         var roles = memberships.rolesOf(userId);
         return accounts.all(roles.keySet()).stream()
+                .filter(account -> account.status() == Account.Status.ACTIVE)
                 .map(account -> new Membership(account.id().value(), account.name(), roles.get(account.id())))
                 .sorted(Comparator.comparing(Membership::accountName))
                 .toList();

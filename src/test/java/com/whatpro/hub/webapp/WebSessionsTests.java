@@ -182,6 +182,31 @@ class WebSessionsTests extends WebAppTest {
     }
 
     @Test
+    void theEmbedAndThePagesOfADeactivatedAccountAnswerNotFound() {
+        var embedded = new Visitor();
+        embedded.get("/app/embed");
+        assertThat(embedded.form("/app/embed/login", Map.of("email", tenant.admin().email(), "password",
+                Fixtures.PASSWORD, "_csrf", embedded.csrf)).status()).isEqualTo(302);
+        var conversation = "/app/embed/conversation?chatwoot_account_id=" + chatwootAccountId + "&conversation_id=9";
+        assertThat(embedded.get(conversation).status()).isEqualTo(200);
+        var opened = embedded.api("POST", "/app/embed/conversation", "{\"chatwoot_account_id\":" + chatwootAccountId
+                + ",\"conversation_id\":9}", true);
+        assertThat(opened.status()).as(opened.body()).isEqualTo(200);
+        var visitor = new Visitor();
+        visitor.signIn(tenant.admin().email(), Fixtures.PASSWORD);
+        assertThat(visitor.get("/app/a/" + tenant.id() + "/board").status()).isEqualTo(200);
+
+        assertThat(http().bearer(fixtures.superAdmin()).delete("/api/v1/accounts/" + tenant.id()).status())
+                .isEqualTo(204);
+
+        assertThat(embedded.get(conversation).status()).isEqualTo(404);
+        var created = embedded.api("POST", "/app/embed/conversation", "{\"chatwoot_account_id\":" + chatwootAccountId
+                + ",\"conversation_id\":10}", true);
+        assertThat(created.status()).as(created.body()).isEqualTo(404);
+        assertThat(visitor.get("/app/a/" + tenant.id() + "/board").status()).isEqualTo(404);
+    }
+
+    @Test
     void theLanguageFollowsAcceptLanguageAndDefaultsToPortuguese() {
         assertThat(http().get("/app/login").body()).contains("<html lang=\"pt-BR\"").contains(">Entrar<");
         assertThat(http().with("Accept-Language", "en-GB,en;q=0.8").get("/app/login").body())
