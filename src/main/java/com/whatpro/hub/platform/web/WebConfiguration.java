@@ -71,6 +71,13 @@ class WebConfiguration {
         return registration;
     }
 
+    @Bean
+    FilterRegistrationBean<CanonicalPaths> canonicalPathsFilter(ProblemWriter problems) {
+        var registration = new FilterRegistrationBean<>(new CanonicalPaths(problems));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
+        return registration;
+    }
+
     /** No cross-origin access unless origins are listed; never a wildcard with credentials. */
     @Bean
     CorsConfigurationSource corsConfigurationSource(PlatformSettings settings) {
