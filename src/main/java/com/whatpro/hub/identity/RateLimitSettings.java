@@ -13,8 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The rate-limit layers, each written {@code requests/period} ({@code 600/1m}):
  * <ul>
- * <li>{@code anonymous}: per client IP, for requests without a valid credential (sign-in, SSO,
- * refresh, bad tokens); provider webhooks are exempt;</li>
+ * <li>{@code anonymous}: per client IP, for every sign-in, SSO and refresh, API or web form,
+ * whatever credential it carries, and for requests without a valid credential (bad tokens);
+ * provider webhooks are exempt;</li>
  * <li>{@code failedLogins}: per target email, failed password sign-ins (a good one costs nothing);</li>
  * <li>{@code roles}: per signed-in user, by their role in the account of the route;</li>
  * <li>{@code apiKey}: per API key;</li>

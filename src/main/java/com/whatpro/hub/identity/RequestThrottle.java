@@ -2,7 +2,10 @@ package com.whatpro.hub.identity;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.whatpro.hub.accounts.Plans;
@@ -32,13 +35,21 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * signed-in user against their own bucket, sized by their role in the route's account; an API
  * key against its own; and on an account's routes every caller (but a super_admin) also against
  * the account's bucket, sized by its plan. So a user behind a busy NAT is never blocked by
- * strangers. Every answer carries {@code RateLimit-*} headers for the tightest layer; a refusal
- * is a 429 problem with {@code Retry-After}.
+ * strangers. The sign-in routes ({@link #SIGN_IN_ROUTES}) count against the client IP whatever
+ * credential they carry: they ignore it, so it must not move their cost to a bigger bucket. The
+ * web app's sign-in forms, which this filter does not see, are charged to the same bucket through
+ * {@link #chargeAddress}. Every answer carries {@code RateLimit-*} headers for the tightest layer; a
+ * refusal is a 429 problem with {@code Retry-After}.
  */
 @Component
 class RequestThrottle extends OncePerRequestFilter {
 
     static final String WEBHOOKS = "/api/v1/webhooks/";
+
+    /** The API's routes that check a password, a Chatwoot token or a refresh token to open or renew a session. */
+    static final Set<String> SIGN_IN_ROUTES = Set.of("/api/v1/auth/login", "/api/v1/auth/sso", "/api/v1/auth/refresh");
+
+    private static final String ADDRESS_SCOPE = "ip";
 
     private final RateLimiter limiter;
     private final RateLimitSettings settings;
@@ -59,7 +70,8 @@ class RequestThrottle extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !settings.enabled() || !request.getRequestURI().startsWith("/api/");
+        // the decoded path, as routing matches it: /%61pi/v1/auth/login reaches the sign-in route too
+        return !settings.enabled() || !decodedPath(request).startsWith("/api/");
     }
 
     @Override
@@ -113,13 +125,43 @@ class RequestThrottle extends OncePerRequestFilter {
         return false;
     }
 
-    private java.util.List<Layer> layers(HttpServletRequest request) {
+    /**
+     * Charges a sign-in that does not pass through this filter (the web app's forms) to its client IP's bucket, the
+     * one the API's sign-in routes and every request without a credential count against: the refusal, if the
+     * bucket is empty; nothing when rate limits are off.
+     */
+    Optional<Verdict> chargeAddress(HttpServletRequest request) {
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        var address = address(request);
+        var verdict = limiter.consume(address.key(), address.rate());
+        return verdict.allowed() ? Optional.empty() : Optional.of(verdict);
+    }
+
+    private Layer address(HttpServletRequest request) {
+        return new Layer(ADDRESS_SCOPE, "ip:" + ClientAddress.bucketOf(ClientAddress.of(request)), settings.anonymous());
+    }
+
+    /**
+     * The path as routing sees it, decoded and normalised: Spring MVC matches {@code /%61pi/v1/auth/%6cogin} to the
+     * sign-in route, so no spelling of a path may escape the limits that the path decides.
+     */
+    private static String decodedPath(HttpServletRequest request) {
+        var pathInfo = request.getPathInfo();
+        return pathInfo == null ? request.getServletPath() : request.getServletPath() + pathInfo;
+    }
+
+    private List<Layer> layers(HttpServletRequest request) {
         var layers = new ArrayList<Layer>(2);
+        if (SIGN_IN_ROUTES.contains(decodedPath(request))) {
+            layers.add(address(request));
+            return layers;
+        }
         var caller = Callers.current();
         if (caller.isEmpty()) {
-            if (!request.getRequestURI().startsWith(WEBHOOKS)) {
-                layers.add(new Layer("ip", "ip:" + ClientAddress.bucketOf(ClientAddress.of(request)),
-                        settings.anonymous()));
+            if (!decodedPath(request).startsWith(WEBHOOKS)) {
+                layers.add(address(request));
             }
             return layers;
         }

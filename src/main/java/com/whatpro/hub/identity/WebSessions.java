@@ -25,6 +25,10 @@ import org.springframework.stereotype.Service;
  * sessions table (so {@code GET /api/v1/auth/sessions} lists it and revocation ends it), and the
  * browser holds it as a signed cookie value naming the user and the session. Every use re-reads
  * the session, so a revoked one stops at once.
+ *
+ * <p>Every sign-in, with a password or a Chatwoot token, first counts against its client IP's
+ * bucket, the one the API's sign-in routes count against ({@code whatpro.rate-limits.anonymous}),
+ * so rotating e-mails gets an address no further on the web pages than on the API.
  */
 @Service
 public class WebSessions {
@@ -40,9 +44,11 @@ public class WebSessions {
     private final Accounts accounts;
     private final IdentitySettings settings;
     private final SessionTokens tokens;
+    private final RequestThrottle throttle;
 
     WebSessions(Logins logins, ChatwootSso sso, SessionRegistry sessions, AccessTokens accessTokens, Users users,
-            Memberships memberships, Accounts accounts, IdentitySettings settings, KeyMaterial keys) {
+            Memberships memberships, Accounts accounts, IdentitySettings settings, KeyMaterial keys,
+            RequestThrottle throttle) {
         this.logins = logins;
         this.sso = sso;
         this.sessions = sessions;
@@ -52,6 +58,7 @@ public class WebSessions {
         this.accounts = accounts;
         this.settings = settings;
         this.tokens = new SessionTokens(keys, "web-session-signing", ISSUER);
+        this.throttle = throttle;
     }
 
     /** How a sign-in ended. */
@@ -63,8 +70,14 @@ public class WebSessions {
         record Refused(Reason reason) implements SignIn {
         }
 
-        record Throttled(long retryAfterSeconds) implements SignIn {
+        /** Refused unchecked by a rate limit: {@code limit} says which one. */
+        record Throttled(long retryAfterSeconds, Limit limit) implements SignIn {
         }
+    }
+
+    /** The rate limit that refused a sign-in: failed attempts for the e-mail, or sign-ins from the client IP. */
+    public enum Limit {
+        EMAIL, ADDRESS
     }
 
     public enum Reason {
@@ -88,14 +101,22 @@ public class WebSessions {
     }
 
     public SignIn withPassword(String email, String password, HttpServletRequest request) {
+        var address = throttle.chargeAddress(request);
+        if (address.isPresent()) {
+            return new SignIn.Throttled(address.get().retryAfterSeconds(), Limit.ADDRESS);
+        }
         return switch (logins.login(email, password, ClientInfo.of(request))) {
             case Logins.Outcome.Granted granted -> opened(granted.grant());
             case Logins.Outcome.Refused refused -> new SignIn.Refused(Reason.BAD_CREDENTIALS);
-            case Logins.Outcome.Throttled throttled -> new SignIn.Throttled(throttled.retryAfterSeconds());
+            case Logins.Outcome.Throttled throttled -> new SignIn.Throttled(throttled.retryAfterSeconds(), Limit.EMAIL);
         };
     }
 
     public SignIn withChatwoot(String chatwootToken, HttpServletRequest request) {
+        var address = throttle.chargeAddress(request);
+        if (address.isPresent()) {
+            return new SignIn.Throttled(address.get().retryAfterSeconds(), Limit.ADDRESS);
+        }
         try {
             return opened(sso.login(chatwootToken, ClientInfo.of(request)));
         } catch (ApiProblem problem) {

@@ -59,17 +59,25 @@ class EmbedController {
     @GetMapping("/app/embed")
     String embed(@RequestParam(required = false) @Nullable String error, HttpServletRequest request, Model model,
             Locale locale) {
+        return page(error == null ? null : "login.error.credentials", request, model, locale);
+    }
+
+    private String page(@Nullable String error, HttpServletRequest request, Model model, Locale locale) {
         var user = SignedIn.user(request);
         pages.language(model, locale, "/app/embed");
         model.addAttribute("scriptMessages", pages.scriptMessages(locale));
         model.addAttribute("chatwootOrigin", WebAppSecurity.chatwootOrigin(pages.chatwootSettings()));
         if (error != null) {
-            model.addAttribute("error", "login.error.credentials");
+            model.addAttribute("error", error);
         }
         user.ifPresent(signedIn -> model.addAttribute("user", signedIn));
         return "app/embed";
     }
 
+    /**
+     * A wrong e-mail or password comes back to the page as {@code ?error}; a refusal by a rate limit is answered with
+     * the page itself, with 429, {@code Retry-After} and the minutes to wait, as the sign-in page does.
+     */
     @PostMapping("/app/embed/login")
     String signIn(@RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String password,
             HttpServletRequest request, HttpServletResponse response, Model model, Locale locale) {
@@ -82,7 +90,12 @@ class EmbedController {
                 yield "redirect:/app/embed";
             }
             case WebSessions.SignIn.Refused refused -> "redirect:/app/embed?error";
-            case WebSessions.SignIn.Throttled throttled -> "redirect:/app/embed?error";
+            case WebSessions.SignIn.Throttled throttled -> {
+                response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+                response.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
+                model.addAttribute("retryMinutes", SignInErrors.retryMinutes(throttled.retryAfterSeconds()));
+                yield page(SignInErrors.key(throttled.limit()), request, model, locale);
+            }
         };
     }
 

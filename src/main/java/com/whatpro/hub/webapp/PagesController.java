@@ -104,8 +104,9 @@ class PagesController {
                     refused(model, locale, next, email, SignInErrors.key(refused.reason()), SignInErrors.status(refused.reason()), response);
             case WebSessions.SignIn.Throttled throttled -> {
                 response.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
-                model.addAttribute("retryMinutes", Math.max(1, (throttled.retryAfterSeconds() + 59) / 60));
-                yield refused(model, locale, next, email, "login.error.throttled", HttpStatus.TOO_MANY_REQUESTS, response);
+                model.addAttribute("retryMinutes", SignInErrors.retryMinutes(throttled.retryAfterSeconds()));
+                yield refused(model, locale, next, email, SignInErrors.key(throttled.limit()), HttpStatus.TOO_MANY_REQUESTS,
+                        response);
             }
         };
     }

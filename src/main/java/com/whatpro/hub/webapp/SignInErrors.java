@@ -29,4 +29,17 @@ final class SignInErrors {
             case FAILED -> HttpStatus.BAD_REQUEST;
         };
     }
+
+    /** The message of a sign-in refused by a rate limit; it takes the minutes to wait. */
+    static String key(WebSessions.Limit limit) {
+        return switch (limit) {
+            case EMAIL -> "login.error.throttled";
+            case ADDRESS -> "login.error.throttledAddress";
+        };
+    }
+
+    /** Whole minutes to wait, at least one, for a message that says when to try again. */
+    static long retryMinutes(long retryAfterSeconds) {
+        return Math.max(1, (retryAfterSeconds + 59) / 60);
+    }
 }

@@ -9,6 +9,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.whatpro.hub.Fixtures;
+import com.whatpro.hub.SignInForms;
 import com.whatpro.hub.TestHttp;
 import com.whatpro.hub.TestInfrastructure;
 import com.whatpro.hub.WhatProHub;
@@ -234,16 +235,9 @@ class RateLimitTests {
     @Test
     void theSignInPageSaysWhenToTryAgainAfterTooManyFailedAttempts() {
         var email = "page-" + UUID.randomUUID() + "@example.test";
-        var client = from(freshAddress()).with("Accept-Language", "en");
-        var page = client.get("/app/login");
-        var csrfCookie = page.headers().get("set-cookie").stream().filter(c -> c.startsWith("whatpro_xsrf="))
-                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
-        var token = java.util.regex.Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]+)\"")
-                .matcher(page.body()).results().findFirst().orElseThrow().group(1);
-        java.util.function.Supplier<TestHttp.Response> attempt = () -> client.send(client.request("/app/login")
-                .header("Cookie", csrfCookie).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("email=" + java.net.URLEncoder.encode(email,
-                        java.nio.charset.StandardCharsets.UTF_8) + "&password=wrong-password&_csrf=" + token)));
+        var form = SignInForms.visit(from(freshAddress()).with("Accept-Language", "en"), "/app/login");
+        java.util.function.Supplier<TestHttp.Response> attempt = () -> form.post("/app/login",
+                Map.of("email", email, "password", "wrong-password"));
         for (int i = 0; i < 3; i++) {
             var refused = attempt.get();
             assertThat(refused.status()).isEqualTo(401);
@@ -258,6 +252,113 @@ class RateLimitTests {
         assertThat(retryAfter).isBetween(1L, 15 * 60L);
         assertThat(throttled.body()).contains("role=\"alert\"")
                 .contains("Too many failed attempts for this e-mail. Try again in " + ((retryAfter + 59) / 60) + " minute(s).");
+    }
+
+    @Test
+    void theSignInPageRefusesAnAddressThatSpentItsBudgetWhateverEmailItTries() {
+        var client = from(freshAddress()).with("Accept-Language", "en");
+        var form = SignInForms.visit(client, "/app/login");
+        for (int i = 1; i <= 5; i++) {
+            var refused = form.post("/app/login", Map.of("email", sprayed(i), "password", "guess " + i));
+            assertThat(refused.status()).as("attempt %d", i).isEqualTo(401);
+            assertThat(refused.body()).contains("The e-mail or the password is not right");
+        }
+
+        var throttled = form.post("/app/login", Map.of("email", sprayed(6), "password", "guess 6"));
+
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.contentType()).startsWith("text/html");
+        assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 60L);
+        assertThat(throttled.body()).contains("role=\"alert\"")
+                .contains("Too many sign-in attempts from your network. Try again in 1 minute(s).");
+        assertTooMany(client.post("/api/v1/auth/login", Map.of("email", sprayed(7), "password", "guess 7")), "ip");
+        assertThat(SignInForms.visit(from(freshAddress()), "/app/login")
+                .post("/app/login", Map.of("email", sprayed(8), "password", "guess 8")).status())
+                .as("another address").isEqualTo(401);
+    }
+
+    @Test
+    void theDashboardAppAndChatwootSignInFormsShareTheAddressBudgetWithTheApi() {
+        var client = from(freshAddress()).with("Accept-Language", "en");
+        var pages = SignInForms.visit(client, "/app/login");
+        var embed = SignInForms.visit(client, "/app/embed");
+        var attempts = java.util.List.<java.util.function.Supplier<TestHttp.Response>>of(
+                () -> embed.post("/app/embed/login", Map.of("email", sprayed(1), "password", "guess")),
+                () -> pages.post("/app/login/chatwoot", Map.of("token", "not-a-chatwoot-token-1")),
+                () -> client.post("/api/v1/auth/login", Map.of("email", sprayed(3), "password", "guess")),
+                () -> embed.post("/app/embed/login", Map.of("email", sprayed(4), "password", "guess")),
+                () -> pages.post("/app/login", Map.of("email", sprayed(5), "password", "guess")));
+        for (var attempt : attempts) {
+            assertThat(attempt.get().status()).isNotEqualTo(429);
+        }
+
+        var embedded = embed.post("/app/embed/login", Map.of("email", sprayed(6), "password", "guess"));
+        var chatwoot = pages.post("/app/login/chatwoot", Map.of("token", "not-a-chatwoot-token-2"));
+
+        for (var throttled : java.util.List.of(embedded, chatwoot)) {
+            assertThat(throttled.status()).as(throttled.body()).isEqualTo(429);
+            assertThat(throttled.contentType()).startsWith("text/html");
+            assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 60L);
+            assertThat(throttled.body()).contains("role=\"alert\"")
+                    .contains("Too many sign-in attempts from your network. Try again in 1 minute(s).");
+        }
+    }
+
+    @Test
+    void aSignInWithAValidBearerTokenStillCountsAgainstItsAddress() {
+        var fixtures = fixtures();
+        var tenant = fixtures.tenant("Bearer Co");
+        var signedIn = from(freshAddress()).bearer(tenant.admin().token());
+        for (int i = 1; i <= 5; i++) {
+            var refused = signedIn.post("/api/v1/auth/login", Map.of("email", sprayed(i), "password", "guess"));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(401);
+            assertThat(refused.header("RateLimit-Limit")).as("the address's bucket, not the user's").isEqualTo("5");
+            assertThat(refused.header("RateLimit-Remaining")).isEqualTo(Integer.toString(5 - i));
+        }
+
+        assertTooMany(signedIn.post("/api/v1/auth/login", Map.of("email", sprayed(6), "password", "guess")), "ip");
+        var own = signedIn.get("/api/v1/auth/me");
+        assertThat(own.status()).as("the user's own requests still pass").isEqualTo(200);
+        assertThat(own.header("RateLimit-Limit")).isEqualTo("4");
+    }
+
+    @Test
+    void singleSignOnAndRefreshWithAValidApiKeyOrTokenStillCountAgainstTheAddress() {
+        var fixtures = fixtures();
+        var tenant = fixtures.tenant("Key Sso Co");
+        var key = fixtures.apiKey(tenant.admin().token(), tenant.id(), "users:read");
+        var address = freshAddress();
+        var withKey = from(address).with("X-API-Key", key);
+        for (int i = 1; i <= 5; i++) {
+            var response = i % 2 == 0
+                    ? withKey.post("/api/v1/auth/refresh", Map.of("refresh_token", "not-a-refresh-token-" + i))
+                    : withKey.post("/api/v1/auth/sso", Map.of("token", "not-a-chatwoot-token-" + i));
+            assertThat(response.status()).as(response.body()).isNotEqualTo(429);
+            assertThat(response.header("RateLimit-Limit")).as("the address's bucket, not the key's").isEqualTo("5");
+            assertThat(response.header("RateLimit-Remaining")).isEqualTo(Integer.toString(5 - i));
+        }
+
+        assertTooMany(withKey.post("/api/v1/auth/refresh", Map.of("refresh_token", "not-a-refresh-token")), "ip");
+        assertTooMany(from(address).bearer(tenant.admin().token()).post("/api/v1/auth/sso",
+                Map.of("token", "not-a-chatwoot-token")), "ip");
+    }
+
+    @Test
+    void aSignInRouteSpelledWithPercentEscapesCountsAgainstTheAddressToo() {
+        // routing decodes the path, so this is the sign-in route; the limits must see it so as well
+        var client = from(freshAddress()).bearer(fixtures().tenant("Escape Co").admin().token());
+        for (int i = 1; i <= 5; i++) {
+            var refused = client.post("/%61pi/v1/auth/%6cogin", Map.of("email", sprayed(i), "password", "guess"));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(401);
+            assertThat(refused.header("RateLimit-Remaining")).isEqualTo(Integer.toString(5 - i));
+        }
+
+        assertTooMany(client.post("/%61pi/v1/auth/%6cogin", Map.of("email", sprayed(6), "password", "guess")), "ip");
+    }
+
+    /** A different e-mail for every attempt, as a password spray rotates them. */
+    private static String sprayed(int attempt) {
+        return "spray-" + attempt + "-" + UUID.randomUUID() + "@example.test";
     }
 
     private static void assertTooMany(TestHttp.Response response, String scope) {
