@@ -9,7 +9,6 @@ import com.whatpro.hub.platform.ratelimit.RateLimiter;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Password sign-in. An unknown email costs the same hash as a wrong password and answers the
@@ -17,6 +16,11 @@ import org.springframework.transaction.annotation.Transactional;
  * are limited ({@code whatpro.rate-limits.failed-logins}): each attempt takes a token before
  * the password is checked, so parallel guesses cannot slip past the limit, and a good password
  * gives its token back. Over the limit the password is not even looked at.
+ *
+ * <p>The hash runs outside any transaction: it waits for one of the node's hashing slots
+ * ({@link BoundedPasswordEncoder}) and then takes tens of milliseconds, and neither may hold a
+ * database connection from the pool. When no slot frees up in time the attempt gives its token
+ * back (the password was never checked) and ends in {@link PasswordHashingBusy}.
  */
 @Service
 class Logins {
@@ -51,7 +55,7 @@ class Logins {
         }
     }
 
-    @Transactional
+    /** @throws PasswordHashingBusy when every hashing slot of the node stayed taken */
     Outcome login(String email, String password, ClientInfo client) {
         var bucket = "login:" + digest(email);
         if (limits.enabled()) {
@@ -63,7 +67,15 @@ class Logins {
         }
         var user = users.byEmail(email);
         var hash = user.map(Users.User::passwordHash).orElse(null);
-        var matches = passwords.matches(password, hash == null ? decoyHash : hash) && hash != null;
+        boolean matches;
+        try {
+            matches = passwords.matches(password, hash == null ? decoyHash : hash) && hash != null;
+        } catch (PasswordHashingBusy busy) {
+            if (limits.enabled()) {
+                limiter.refund(bucket, limits.failedLogins());
+            }
+            throw busy;
+        }
         if (user.isEmpty() || !matches) {
             failed(email, user.isEmpty() ? "unknown_email" : hash == null ? "no_password" : "wrong_password");
             return new Outcome.Refused();

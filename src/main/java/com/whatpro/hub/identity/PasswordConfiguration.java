@@ -8,8 +8,11 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 @Configuration(proxyBeanMethods = false)
 class PasswordConfiguration {
 
+    /** Argon2id, at most {@code whatpro.identity.password-hashing.concurrency} hashes at once. */
     @Bean
-    PasswordEncoder passwordEncoder() {
-        return Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8();
+    PasswordEncoder passwordEncoder(IdentitySettings settings) {
+        var hashing = settings.passwordHashing();
+        return new BoundedPasswordEncoder(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), hashing.permits(),
+                hashing.maxWait());
     }
 }

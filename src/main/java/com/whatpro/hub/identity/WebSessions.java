@@ -80,8 +80,10 @@ public class WebSessions {
         EMAIL, ADDRESS
     }
 
+    /** Why a sign-in was refused; {@code BUSY}: the server had no password-hashing slot free, try again shortly. */
     public enum Reason {
-        BAD_CREDENTIALS, CHATWOOT_REJECTED, CHATWOOT_UNAVAILABLE, CHATWOOT_NOT_CONFIGURED, CHATWOOT_LINK_REQUIRED, FAILED
+        BAD_CREDENTIALS, CHATWOOT_REJECTED, CHATWOOT_UNAVAILABLE, CHATWOOT_NOT_CONFIGURED, CHATWOOT_LINK_REQUIRED, FAILED,
+        BUSY
     }
 
     public record Membership(long accountId, String accountName, Role role) {
@@ -105,11 +107,15 @@ public class WebSessions {
         if (address.isPresent()) {
             return new SignIn.Throttled(address.get().retryAfterSeconds(), Limit.ADDRESS);
         }
-        return switch (logins.login(email, password, ClientInfo.of(request))) {
-            case Logins.Outcome.Granted granted -> opened(granted.grant());
-            case Logins.Outcome.Refused refused -> new SignIn.Refused(Reason.BAD_CREDENTIALS);
-            case Logins.Outcome.Throttled throttled -> new SignIn.Throttled(throttled.retryAfterSeconds(), Limit.EMAIL);
-        };
+        try {
+            return switch (logins.login(email, password, ClientInfo.of(request))) {
+                case Logins.Outcome.Granted granted -> opened(granted.grant());
+                case Logins.Outcome.Refused refused -> new SignIn.Refused(Reason.BAD_CREDENTIALS);
+                case Logins.Outcome.Throttled throttled -> new SignIn.Throttled(throttled.retryAfterSeconds(), Limit.EMAIL);
+            };
+        } catch (PasswordHashingBusy busy) {
+            return new SignIn.Refused(Reason.BUSY);
+        }
     }
 
     public SignIn withChatwoot(String chatwootToken, HttpServletRequest request) {

@@ -75,8 +75,9 @@ class EmbedController {
     }
 
     /**
-     * A wrong e-mail or password comes back to the page as {@code ?error}; a refusal by a rate limit is answered with
-     * the page itself, with 429, {@code Retry-After} and the minutes to wait, as the sign-in page does.
+     * A wrong e-mail or password comes back to the page as {@code ?error}; a refusal that says when to try again (a
+     * rate limit, 429; a server busy checking passwords, 503) is answered with the page itself, with that status and
+     * {@code Retry-After}, as the sign-in page does.
      */
     @PostMapping("/app/embed/login")
     String signIn(@RequestParam(defaultValue = "") String email, @RequestParam(defaultValue = "") String password,
@@ -88,6 +89,11 @@ class EmbedController {
             case WebSessions.SignIn.Opened opened -> {
                 WebCookies.EMBED.open(response, opened.cookie(), opened.maxAge(), secureCookies);
                 yield "redirect:/app/embed";
+            }
+            case WebSessions.SignIn.Refused refused when SignInErrors.retryAfterSeconds(refused.reason()) > 0 -> {
+                response.setStatus(SignInErrors.status(refused.reason()).value());
+                response.setHeader("Retry-After", Long.toString(SignInErrors.retryAfterSeconds(refused.reason())));
+                yield page(SignInErrors.key(refused.reason()), request, model, locale);
             }
             case WebSessions.SignIn.Refused refused -> "redirect:/app/embed?error";
             case WebSessions.SignIn.Throttled throttled -> {

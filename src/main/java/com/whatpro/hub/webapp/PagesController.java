@@ -100,8 +100,14 @@ class PagesController {
                 WebCookies.PAGES.open(response, opened.cookie(), opened.maxAge(), secureCookies);
                 yield "redirect:" + SignedIn.safeNext(next);
             }
-            case WebSessions.SignIn.Refused refused ->
-                    refused(model, locale, next, email, SignInErrors.key(refused.reason()), SignInErrors.status(refused.reason()), response);
+            case WebSessions.SignIn.Refused refused -> {
+                var retryAfter = SignInErrors.retryAfterSeconds(refused.reason());
+                if (retryAfter > 0) {
+                    response.setHeader("Retry-After", Long.toString(retryAfter));
+                }
+                yield refused(model, locale, next, email, SignInErrors.key(refused.reason()),
+                        SignInErrors.status(refused.reason()), response);
+            }
             case WebSessions.SignIn.Throttled throttled -> {
                 response.setHeader("Retry-After", Long.toString(throttled.retryAfterSeconds()));
                 model.addAttribute("retryMinutes", SignInErrors.retryMinutes(throttled.retryAfterSeconds()));

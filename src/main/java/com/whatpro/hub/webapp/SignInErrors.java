@@ -18,16 +18,22 @@ final class SignInErrors {
             case CHATWOOT_NOT_CONFIGURED -> "login.error.chatwootNotConfigured";
             case CHATWOOT_LINK_REQUIRED -> "login.error.chatwootLinkRequired";
             case FAILED -> "login.error.failed";
+            case BUSY -> "login.error.busy";
         };
     }
 
     static HttpStatus status(WebSessions.Reason reason) {
         return switch (reason) {
             case BAD_CREDENTIALS, CHATWOOT_REJECTED -> HttpStatus.UNAUTHORIZED;
-            case CHATWOOT_UNAVAILABLE, CHATWOOT_NOT_CONFIGURED -> HttpStatus.SERVICE_UNAVAILABLE;
+            case CHATWOOT_UNAVAILABLE, CHATWOOT_NOT_CONFIGURED, BUSY -> HttpStatus.SERVICE_UNAVAILABLE;
             case CHATWOOT_LINK_REQUIRED -> HttpStatus.CONFLICT;
             case FAILED -> HttpStatus.BAD_REQUEST;
         };
+    }
+
+    /** The {@code Retry-After} of a refusal that says when to come back, in seconds; 0 for none. */
+    static long retryAfterSeconds(WebSessions.Reason reason) {
+        return reason == WebSessions.Reason.BUSY ? 1 : 0;
     }
 
     /** The message of a sign-in refused by a rate limit; it takes the minutes to wait. */
