@@ -90,18 +90,24 @@ function fields(card, editable, status) {
     const currency = els.currency.value.trim().toUpperCase() || null;
     const minor = f.minor(els.amount.value, currency || 'BRL');
     if (Number.isNaN(minor)) { status.textContent = `${t('amount')}?`; els.amount.focus(); return; }
-    const body = {
-      title: els.title.value.trim(),
-      contact: { name: els.contact.value.trim() || null, phone: els.phone.value.trim() || null },
-      amount_minor: minor,
-      currency: minor === null ? null : currency,
-      priority: els.priority.value,
-      assignee_id: els.assignee_id.value || null,
-      due_at: els.due.value ? new Date(els.due.value).toISOString() : null,
-      labels: els.labels.value.split(',').map((l) => l.trim()).filter(Boolean),
-    };
-    const definitions = context.fieldDefinitions || [];
-    if (definitions.length) body.custom_fields = customValues(form, definitions);
+    // only what the person changed: the rest (the Chatwoot contact id, an assignee not listed) stays as it is
+    const body = {};
+    if (changed(els.title)) body.title = els.title.value.trim();
+    const contact = {};
+    if (changed(els.contact)) contact.name = els.contact.value.trim() || null;
+    if (changed(els.phone)) contact.phone = els.phone.value.trim() || null;
+    if (Object.keys(contact).length) body.contact = contact;
+    if (changed(els.amount) || changed(els.currency)) {
+      body.amount_minor = minor;
+      body.currency = minor === null ? null : currency;
+    }
+    if (changed(els.priority)) body.priority = els.priority.value;
+    if (changed(els.assignee_id)) body.assignee_id = els.assignee_id.value || null;
+    if (changed(els.due)) body.due_at = els.due.value ? new Date(els.due.value).toISOString() : null;
+    if (changed(els.labels)) body.labels = els.labels.value.split(',').map((l) => l.trim()).filter(Boolean);
+    const custom = customValues(form, context.fieldDefinitions || []);
+    if (Object.keys(custom).length) body.custom_fields = custom;
+    if (!Object.keys(body).length) { status.textContent = t('saved'); return; }
     const result = await api(`/cards/${card.id}`, { method: 'PATCH', body, ifMatch: card.version });
     if (!result.ok) {
       status.textContent = problemText(t, result);
@@ -141,11 +147,22 @@ function customFields(card, disabled) {
   return el('fieldset', { class: 'custom-fields' }, el('legend', { text: context.t('customFields') }), inputs);
 }
 
+/** Whether the person changed a field since the drawer showed it. */
+function changed(input) {
+  if (input.type === 'checkbox') return input.checked !== input.defaultChecked;
+  if (input.tagName === 'SELECT') {
+    const shown = [...input.options].find((o) => o.defaultSelected) ?? input.options[0];
+    return input.value !== (shown?.value ?? '');
+  }
+  return input.value !== input.defaultValue;
+}
+
+/** The board's own fields the person changed. */
 function customValues(form, definitions) {
   const values = {};
   for (const d of definitions) {
     const input = form.querySelector(`[data-key="${CSS.escape(d.key)}"]`);
-    if (!input) continue;
+    if (!input || !changed(input)) continue;
     if (d.type === 'boolean') values[d.key] = input.checked;
     else if (input.value.trim() === '') values[d.key] = null;
     else if (d.type === 'number') values[d.key] = Number(input.value);

@@ -89,14 +89,30 @@ class Cards {
             @Nullable UUID beforeCardId) {
     }
 
-    /** The fields a PATCH named ({@code present}, snake_case) and their new values. */
-    record CardPatch(Set<String> present, @Nullable String title, Contact contact, @Nullable List<Long> conversationIds,
-            @Nullable Long amountMinor, @Nullable String currency, @Nullable String priority, @Nullable Instant dueAt,
-            @Nullable UUID assigneeId, @Nullable List<String> labels, @Nullable Map<String, @Nullable Object> customFields,
-            @Nullable Boolean archived) {
+    /**
+     * The fields a PATCH named ({@code present}, snake_case; the keys named inside {@code contact} as
+     * {@code contact.name}) and their new values; a {@code null} contact is a named null.
+     */
+    record CardPatch(Set<String> present, @Nullable String title, @Nullable Contact contact,
+            @Nullable List<Long> conversationIds, @Nullable Long amountMinor, @Nullable String currency,
+            @Nullable String priority, @Nullable Instant dueAt, @Nullable UUID assigneeId, @Nullable List<String> labels,
+            @Nullable Map<String, @Nullable Object> customFields, @Nullable Boolean archived) {
 
         boolean has(String field) {
             return present.contains(field);
+        }
+
+        /** The contact after this patch: a named null clears it, otherwise only the keys named inside it change. */
+        Contact contactAfter(Contact before) {
+            if (!has("contact")) {
+                return before;
+            }
+            if (contact == null) {
+                return Contact.NONE;
+            }
+            return new Contact(has("contact.name") ? contact.name() : before.name(),
+                    has("contact.phone") ? contact.phone() : before.phone(),
+                    has("contact.chatwoot_contact_id") ? contact.chatwootContactId() : before.chatwootContactId());
         }
     }
 
@@ -343,7 +359,7 @@ class Cards {
                 throw Stages.wipLimitReached(stage);
             }
         }
-        var contact = patch.has("contact") ? patch.contact() : before.contact();
+        var contact = patch.contactAfter(before.contact());
         jdbc.sql("""
                 update cards set title = :title, contact_name = :name, contact_phone = :phone,
                     chatwoot_contact_id = :contact, amount_minor = :amount, currency = :currency, priority = :priority,

@@ -1,8 +1,10 @@
 package com.whatpro.hub.kanban;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import com.whatpro.hub.platform.ApiProblem;
@@ -178,14 +180,14 @@ class CardsController {
         var access = Callers.requiredAccess();
         var parsed = bodies.read(body, UpdateCard.class);
         var request = parsed.value();
-        var present = parsed.present();
+        var present = withContactKeys(parsed.present(), body);
         for (var required : List.of("title", "priority", "labels", "conversation_ids", "archived")) {
             if (present.contains(required) && body.get(required).isNull()) {
                 throw ApiProblem.invalid(required, "must not be null");
             }
         }
         var card = cards.update(access.account(), cardId, new Cards.CardPatch(present, request.title(),
-                request.contact() == null ? Cards.Contact.NONE : request.contact().contact(), request.conversationIds(),
+                request.contact() == null ? null : request.contact().contact(), request.conversationIds(),
                 request.amountMinor(), request.currency(), request.priority(), request.dueAt(), request.assigneeId(),
                 request.labels(), request.customFields(), request.archived()), version(ifMatch), Actor.of(access));
         return ResponseEntity.ok().eTag(etag(card.version())).body(card);
@@ -277,6 +279,17 @@ class CardsController {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The fields a PATCH named, and the keys named inside its {@code contact} ({@code contact.name}). */
+    private static Set<String> withContactKeys(Set<String> present, JsonNode body) {
+        var contact = body.get("contact");
+        if (contact == null || !contact.isObject()) {
+            return present;
+        }
+        var named = new HashSet<>(present);
+        contact.propertyNames().forEach(name -> named.add("contact." + name));
+        return named;
+    }
 
     static String etag(long version) {
         return "\"" + version + "\"";

@@ -94,6 +94,35 @@ class ConversationCardsTests extends IntegrationTest {
     }
 
     @Test
+    void aCardWhoseContactIsRenamedThroughTheApiStaysTheCardOfThatChatwootContact() {
+        var first = conversations.attach(account, new ContactRef("Elisa", "+55 31 98888-1111", 21L), 6001);
+        var card = first.cardId().toString();
+
+        var renamed = admin.patch(card, Map.of("contact", Map.of("name", "Elisa Prado")));
+
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        var contact = renamed.json().get("contact");
+        assertThat(contact.get("chatwoot_contact_id").asLong()).isEqualTo(21);
+        assertThat(contact.get("name").asString()).isEqualTo("Elisa Prado");
+        assertThat(contact.get("phone").asString()).isEqualTo("+55 31 98888-1111");
+        var next = conversations.attach(account, new ContactRef("Elisa Prado", null, 21L), 6002);
+        assertThat(next.cardId()).isEqualTo(first.cardId());
+        assertThat(next.created()).isFalse();
+        assertThat(admin.getCard(card).get("conversation_ids")).hasSize(2);
+
+        var unlinkedContact = new java.util.HashMap<String, Object>();
+        unlinkedContact.put("chatwoot_contact_id", null);
+        var unlinked = admin.patch(card, Map.of("contact", unlinkedContact)).json().get("contact");
+        assertThat(unlinked.get("chatwoot_contact_id").isNull()).isTrue();
+        assertThat(unlinked.get("name").asString()).isEqualTo("Elisa Prado");
+        var cleared = new java.util.HashMap<String, Object>();
+        cleared.put("contact", null);
+        var none = admin.patch(card, cleared).json().get("contact");
+        assertThat(none.get("name").isNull()).isTrue();
+        assertThat(none.get("phone").isNull()).isTrue();
+    }
+
+    @Test
     void concurrentCallsNeverDuplicateACardOrAConversation() throws Exception {
         var start = new CountDownLatch(1);
         var results = new ArrayList<Future<AttachedCard>>();

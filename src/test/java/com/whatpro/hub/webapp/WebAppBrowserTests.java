@@ -10,16 +10,23 @@ import java.util.List;
 import java.util.Map;
 
 import com.whatpro.hub.Fixtures;
+import com.whatpro.hub.kanban.ContactRef;
+import com.whatpro.hub.kanban.ConversationCards;
+import com.whatpro.hub.platform.AccountId;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import tools.jackson.databind.JsonNode;
 
 /** The web app in a real headless Chromium, as a person uses it. */
 class WebAppBrowserTests extends WebAppTest {
+
+    @Autowired
+    ConversationCards conversations;
 
     void signIn(Browser browser, String email, String password) {
         browser.driver.get(base + "/app/login");
@@ -229,6 +236,38 @@ class WebAppBrowserTests extends WebAppTest {
             browser.waitFor(driver -> driver.findElements(By.cssSelector("#drawer[open]")).isEmpty() ? true : null);
             cardOnPage(browser, "Annual plan (signed)");
         }
+    }
+
+    @Test
+    void aConversationsCardEditedInTheDrawerStaysTheCardOfItsChatwootContact() throws Exception {
+        var account = AccountId.of(tenant.id());
+        var first = conversations.attach(account, new ContactRef("Maria Lima", "+55 11 97777-0000", 77L), 601);
+        var id = first.cardId().toString();
+        try (var browser = Browser.open("en")) {
+            signIn(browser, tenant.admin().email(), Fixtures.PASSWORD);
+            cardOnPage(browser, "Maria Lima").findElement(By.cssSelector(".card-title")).click();
+            var title = browser.waitFor(By.cssSelector("#drawer[open] #d-title"));
+            title.clear();
+            title.sendKeys("Maria Lima: yearly plan");
+            var contact = browser.driver.findElement(By.id("d-contact"));
+            contact.clear();
+            contact.sendKeys("Maria Lima Souza");
+            browser.driver.findElement(By.cssSelector("#drawer .drawer-form button[type=submit]")).click();
+            browser.waitFor(driver -> driver.findElement(By.cssSelector("#drawer .drawer-status")).getText()
+                    .equals("Saved.") ? true : null);
+        }
+        var saved = cardFromApi(id);
+        assertThat(saved.get("title").asString()).isEqualTo("Maria Lima: yearly plan");
+        assertThat(saved.get("contact").get("chatwoot_contact_id").asLong()).isEqualTo(77);
+        assertThat(saved.get("contact").get("name").asString()).isEqualTo("Maria Lima Souza");
+        assertThat(saved.get("contact").get("phone").asString()).isEqualTo("+55 11 97777-0000");
+
+        var next = conversations.attach(account, new ContactRef("Maria Lima Souza", null, 77L), 602);
+        assertThat(next.cardId()).isEqualTo(first.cardId());
+        assertThat(cardFromApi(id).get("conversation_ids")).hasSize(2);
+        var cards = http().bearer(tenant.admin().token()).get("/api/v1/accounts/" + tenant.id() + "/boards/"
+                + board.get("id").asString() + "/cards").json().get("items");
+        assertThat(cards).hasSize(1);
     }
 
     @Test
