@@ -1,7 +1,7 @@
 // The administrators' pages: settings, audit log and dead letters. The page (headings, forms,
 // labels) comes from the server; this module fills its tables from the JSON API and sends its
 // forms there, so the API's own rules (roles, tenancy, limits) decide every change.
-import { apiFor, texts, formats, problemText, el } from './common.js';
+import { apiFor, allItems, texts, formats, problemText, el } from './common.js';
 
 const main = document.querySelector('main.admin');
 const t = texts(main);
@@ -48,16 +48,16 @@ for (const button of document.querySelectorAll('button.copy')) {
 }
 
 async function accountUsers() {
-  const result = await api('/users?limit=200');
-  return result.ok ? result.body.items : [];
+  const result = await allItems(api, '/users');
+  return result.ok ? result.items : [];
 }
 
 // ---- users and roles
 async function users() {
   const load = async () => {
-    const result = await api('/users?limit=200');
+    const result = await allItems(api, '/users');
     if (!result.ok) { fail(result); return; }
-    rows.replaceChildren(...result.body.items.map(userRow));
+    rows.replaceChildren(...result.items.map(userRow));
   };
   const userRow = (user) => {
     const self = user.id === main.dataset.user;

@@ -1,7 +1,7 @@
 // The Kanban board: columns and cards from the JSON API, drag and drop (SortableJS) and a
 // "Move to…" menu on every card, filters kept in the URL, live updates over the board's SSE
 // stream (a full reload after any reconnect or resync), and the card drawer.
-import { apiFor, texts, formats, problemText, el, initials } from './common.js';
+import { apiFor, allItems, texts, formats, problemText, el, initials } from './common.js';
 import { openDrawer } from './drawer.js';
 
 const root = document.getElementById('board');
@@ -58,9 +58,9 @@ async function init() {
     if (input.type === 'checkbox') input.checked = current.get(name) === 'true';
     else input.value = current.get(name) || '';
   }
-  const [boards, users] = await Promise.all([api('/boards'), api('/users')]);
+  const [boards, users] = await Promise.all([api('/boards'), allItems(api, '/users')]);
   if (!boards.ok) { root.replaceChildren(el('p', { class: 'alert', role: 'alert', text: problemText(t, boards) })); return; }
-  if (users.ok) for (const user of users.body.items) state.users.set(user.id, user);
+  for (const user of users.items) state.users.set(user.id, user);
   const items = boards.body.items;
   const wanted = current.get('board');
   const chosen = items.find((b) => b.id === wanted) || items.find((b) => b.is_default) || items[0];

@@ -36,6 +36,20 @@ export function apiFor(account, extraHeaders = {}) {
   };
 }
 
+/** Every item of a list, page after page (limit 200, following next_cursor): {ok, items}, or the refused call's answer. */
+export async function allItems(api, path) {
+  const items = [];
+  let cursor = null;
+  do {
+    const query = `limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const result = await api(`${path}${path.includes('?') ? '&' : '?'}${query}`);
+    if (!result.ok) return { ...result, items };
+    items.push(...result.body.items);
+    cursor = result.body.next_cursor;
+  } while (cursor);
+  return { ok: true, items };
+}
+
 export function formats(locale) {
   const moneyFormats = new Map();
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'short' });

@@ -271,6 +271,41 @@ class WebAppBrowserTests extends WebAppTest {
     }
 
     @Test
+    void aCardAssignedToTheSixtiethMemberKeepsItsAssigneeWhenItsTitleIsEditedInTheDrawer() throws Exception {
+        var token = tenant.admin().token();
+        var accountPath = "/api/v1/accounts/" + tenant.id();
+        var limits = http().bearer(fixtures.superAdmin()).put(accountPath + "/entitlements",
+                Map.of("limits", Map.of("max_agents", 100)));
+        assertThat(limits.status()).as(limits.body()).isEqualTo(200);
+        for (int i = 2; i <= 60; i++) {
+            var added = http().bearer(token).post(accountPath + "/users", Map.of("email", Fixtures.uniqueEmail("member"),
+                    "name", "Member %02d".formatted(i), "role", "agent"));
+            assertThat(added.status()).as(added.body()).isEqualTo(201);
+        }
+        var members = http().bearer(token).get(accountPath + "/users?limit=200").json().get("items");
+        assertThat(members).hasSize(60);
+        var last = members.get(59);
+        var id = apiCard(token, "Renewal", stageId(0), Map.of("assignee_id", last.get("id").asString())).get("id").asString();
+        try (var browser = Browser.open("en")) {
+            signIn(browser, tenant.admin().email(), Fixtures.PASSWORD);
+            var card = cardOnPage(browser, "Renewal");
+            assertThat(card.findElement(By.cssSelector(".assignee")).getText()).contains(last.get("name").asString());
+            card.findElement(By.cssSelector(".card-title")).click();
+            var title = browser.waitFor(By.cssSelector("#drawer[open] #d-title"));
+            var assignee = new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("d-assignee")));
+            assertThat(assignee.getFirstSelectedOption().getText()).isEqualTo(last.get("name").asString());
+            title.clear();
+            title.sendKeys("Renewal 2027");
+            browser.driver.findElement(By.cssSelector("#drawer .drawer-form button[type=submit]")).click();
+            browser.waitFor(driver -> driver.findElement(By.cssSelector("#drawer .drawer-status")).getText()
+                    .equals("Saved.") ? true : null);
+        }
+        var saved = cardFromApi(id);
+        assertThat(saved.get("title").asString()).isEqualTo("Renewal 2027");
+        assertThat(saved.get("assignee_id").asString()).isEqualTo(last.get("id").asString());
+    }
+
+    @Test
     void theEmbedInsideAPageOfTheChatwootOriginShowsTheCardOfTheConversationThatPagePosts() throws Exception {
         var card = apiCard(tenant.admin().token(), "Card of conversation 314", stageId(0),
                 Map.of("conversation_ids", List.of(314)));
