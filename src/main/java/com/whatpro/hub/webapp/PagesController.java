@@ -20,7 +20,6 @@ import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
@@ -173,9 +172,8 @@ class PagesController {
     }
 
     @PostMapping("/app/sessions/{sessionId}/revoke")
-    String revoke(@PathVariable UUID sessionId, @RequestHeader(name = "HX-Request", required = false) @Nullable String hxRequest,
-            HttpServletRequest request, HttpServletResponse response) {
-        var htmx = "true".equals(hxRequest);
+    String revoke(@PathVariable UUID sessionId, HttpServletRequest request, HttpServletResponse response) {
+        var htmx = Htmx.isRequest(request);
         var user = SignedIn.required(request);
         if (!sessions.revoke(user, sessionId)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
@@ -183,7 +181,9 @@ class PagesController {
         if (sessionId.equals(user.sessionId())) {
             WebCookies.PAGES.clear(response, secureCookies);
             if (htmx) {
+                // htmx leaves the page on HX-Redirect; a 302 would only bring the sign-in page into the row
                 response.setHeader("HX-Redirect", "/app/login");
+                return "app/sessions :: revokedRow";
             }
             return "redirect:/app/login";
         }

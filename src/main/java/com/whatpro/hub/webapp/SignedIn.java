@@ -58,10 +58,10 @@ final class SignedIn extends OncePerRequestFilter {
             token.getToken();
         }
         if (user.isEmpty() && cookies == WebCookies.PAGES && !OPEN_PAGES.contains(request.getRequestURI())) {
-            if ("GET".equals(request.getMethod())) {
+            if ("GET".equals(request.getMethod()) && !Htmx.isRequest(request)) {
                 response.sendRedirect("/app/login?next=" + URLEncoder.encode(pathWithQuery(request), StandardCharsets.UTF_8));
             } else {
-                response.sendRedirect("/app/login?error=expired");
+                Htmx.redirect(request, response, "/app/login?error=expired");
             }
             return;
         }

@@ -90,7 +90,7 @@ class WebAppSecurity {
                 .logout(logout -> logout.disable())
                 .addFilterAfter(new SignedIn(sessions, WebCookies.PAGES, secureCookies), CsrfFilter.class)
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) ->
-                        response.sendRedirect("/app/login?error=expired")))
+                        Htmx.redirect(request, response, "/app/login?error=expired")))
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(PAGE_POLICY + "'none'"))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))

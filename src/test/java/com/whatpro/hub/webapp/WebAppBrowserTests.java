@@ -450,6 +450,20 @@ class WebAppBrowserTests extends WebAppTest {
     }
 
     @Test
+    void endingThisSessionOnTheSessionsPageGoesToTheSignInPage() throws Exception {
+        try (var browser = Browser.open("en")) {
+            signIn(browser, tenant.admin().email(), Fixtures.PASSWORD);
+            browser.driver.findElement(By.cssSelector(".nav a[href='/app/sessions']")).click();
+            var mine = browser.waitFor(driver -> driver.findElements(By.cssSelector("tr[data-session-id]")).stream()
+                    .filter(row -> row.getText().contains("This session")).findFirst().orElse(null));
+            mine.findElement(By.cssSelector("button[type=submit]")).click();
+            browser.waitFor(driver -> driver.getCurrentUrl().endsWith("/app/login") ? true : null);
+            assertThat(browser.waitFor(By.tagName("h1")).getText()).isEqualTo("Sign in");
+            assertThat(browser.driver.findElements(By.cssSelector("tr[data-session-id]"))).isEmpty();
+        }
+    }
+
+    @Test
     void theSessionsPageListsTheApiSessionBesideThisOneAndEndsIt() throws Exception {
         var apiToken = tenant.admin().token();
         assertThat(http().bearer(apiToken).get("/api/v1/auth/me").status()).isEqualTo(200);

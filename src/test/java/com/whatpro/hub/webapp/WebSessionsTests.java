@@ -28,11 +28,20 @@ class WebSessionsTests extends WebAppTest {
         }
 
         TestHttp.Response form(String path, Map<String, String> fields) {
+            return keep(http().send(formRequest(path, fields)));
+        }
+
+        /** A form sent as htmx sends it (hx-post). */
+        TestHttp.Response htmx(String path, Map<String, String> fields) {
+            return keep(http().send(formRequest(path, fields).header("HX-Request", "true")));
+        }
+
+        private HttpRequest.Builder formRequest(String path, Map<String, String> fields) {
             var body = new StringBuilder();
             fields.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&").append(k).append('=')
                     .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-            return keep(http().send(withCookies(http().request(path)).header("Content-Type",
-                    "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body.toString()))));
+            return withCookies(http().request(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
         }
 
         TestHttp.Response api(String method, String path, String json, boolean withToken) {
@@ -144,6 +153,32 @@ class WebSessionsTests extends WebAppTest {
         assertThat(response.header("Location")).contains("/app/login?error=expired");
         assertThat(visitor.cookies).doesNotContainKey("whatpro_session");
         assertThat(http().bearer(tenant.admin().token()).get("/api/v1/auth/sessions").json().get("items")).hasSize(1);
+    }
+
+    @Test
+    void anHtmxRequestSentToTheSignInPageIsToldToLeaveThePageInsteadOfBeingRedirected() {
+        var visitor = new Visitor();
+        visitor.signIn(tenant.admin().email(), Fixtures.PASSWORD);
+        var sessions = visitor.api("GET", "/api/v1/auth/sessions", null, false).json().get("items");
+        var current = java.util.stream.StreamSupport.stream(sessions.spliterator(), false)
+                .filter(s -> s.get("current").asBoolean()).findFirst().orElseThrow().get("id").asString();
+        var revoke = "/app/sessions/" + current + "/revoke";
+
+        var forged = visitor.htmx(revoke, Map.of("_csrf", "not-the-token"));
+        assertThat(forged.status()).isEqualTo(204);
+        assertThat(forged.header("Location")).isNull();
+        assertThat(forged.header("HX-Redirect")).isEqualTo("/app/login?error=expired");
+
+        var ended = visitor.htmx(revoke, Map.of("_csrf", visitor.csrf));
+        assertThat(ended.status()).isEqualTo(200);
+        assertThat(ended.header("Location")).isNull();
+        assertThat(ended.header("HX-Redirect")).isEqualTo("/app/login");
+        assertThat(visitor.cookies).doesNotContainKey("whatpro_session");
+
+        var signedOut = visitor.htmx(revoke, Map.of("_csrf", visitor.csrf));
+        assertThat(signedOut.status()).isEqualTo(204);
+        assertThat(signedOut.header("Location")).isNull();
+        assertThat(signedOut.header("HX-Redirect")).isEqualTo("/app/login?error=expired");
     }
 
     @Test
