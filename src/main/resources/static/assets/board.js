@@ -13,6 +13,7 @@ const chatwootBase = root.dataset.chatwootBase || null;
 const t = texts(root);
 const f = formats(locale);
 const api = apiFor(account);
+const auth = apiFor(null);
 const announcer = document.getElementById('announcer');
 const live = document.getElementById('live');
 const boardSelect = document.getElementById('board-select');
@@ -412,11 +413,15 @@ function connect() {
     live.className = 'live on';
     if (state.hadError) { state.hadError = false; reload(); }
   };
-  source.onerror = () => {
+  source.onerror = async () => {
     state.hadError = true;
     live.textContent = t('offline');
     live.className = 'live off';
-    if (source.readyState === EventSource.CLOSED) window.setTimeout(connect, 3000);
+    if (source.readyState !== EventSource.CLOSED) return;
+    // the stream was refused: a session that ended stays ended, so say that instead of retrying
+    const signedIn = await auth('/api/v1/auth/me');
+    if (signedIn.status === 401) sessionEnded();
+    else window.setTimeout(connect, 3000);
   };
   const onCard = (type) => (event) => {
     const data = JSON.parse(event.data);
@@ -440,6 +445,11 @@ function connect() {
   for (const type of ['resync', 'stage.created', 'stage.updated', 'stage.deleted', 'stage.reordered', 'board.updated']) {
     source.addEventListener(type, () => reloadSoon());
   }
+}
+
+function sessionEnded() {
+  const here = window.location.pathname + window.location.search;
+  live.replaceChildren(el('a', { href: `/app/login?next=${encodeURIComponent(here)}`, text: t('signInAgain') }));
 }
 
 // ------------------------------------------------------------------ focus

@@ -464,6 +464,28 @@ class WebAppBrowserTests extends WebAppTest {
     }
 
     @Test
+    void aBoardWhoseSessionEndedSaysSoWithASignInLinkInsteadOfReconnecting() throws Exception {
+        try (var network = new DroppingProxy(port); var browser = Browser.open("en")) {
+            base = network.base();
+            signIn(browser, tenant.admin().email(), Fixtures.PASSWORD);
+            browser.waitFor(driver -> driver.findElement(By.id("live")).getText().contains("Live") ? true : null);
+            var sessions = http().bearer(tenant.admin().token()).get("/api/v1/auth/sessions").json().get("items");
+            var web = java.util.stream.StreamSupport.stream(sessions.spliterator(), false)
+                    .filter(s -> !s.get("current").asBoolean()).findFirst().orElseThrow().get("id").asString();
+            assertThat(http().bearer(tenant.admin().token()).delete("/api/v1/auth/sessions/" + web).status()).isEqualTo(204);
+
+            // the connection drops; reconnecting, the board finds its session ended
+            network.dropAll();
+            var link = browser.waitFor(Duration.ofSeconds(20), driver -> driver.findElements(By.cssSelector("#live a"))
+                    .stream().findFirst().orElse(null));
+            assertThat(link.getText()).isEqualTo("Your session ended. Sign in again.");
+            link.click();
+            browser.waitFor(driver -> driver.getCurrentUrl().contains("/app/login?next=") ? true : null);
+            assertThat(browser.waitFor(By.tagName("h1")).getText()).isEqualTo("Sign in");
+        }
+    }
+
+    @Test
     void theSessionsPageListsTheApiSessionBesideThisOneAndEndsIt() throws Exception {
         var apiToken = tenant.admin().token();
         assertThat(http().bearer(apiToken).get("/api/v1/auth/me").status()).isEqualTo(200);
