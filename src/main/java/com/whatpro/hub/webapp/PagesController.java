@@ -63,7 +63,7 @@ class PagesController {
     String login(@RequestParam(required = false) @Nullable String next, @RequestParam(required = false) @Nullable String error,
             HttpServletRequest request, Model model, Locale locale) {
         if (SignedIn.user(request).isPresent()) {
-            return "redirect:" + SignedIn.safeNext(next);
+            return SignedIn.redirectToNext(next);
         }
         pages.language(model, locale, "/app/login");
         model.addAttribute("next", SignedIn.safeNext(next));
@@ -97,7 +97,7 @@ class PagesController {
         return switch (signIn) {
             case WebSessions.SignIn.Opened opened -> {
                 WebCookies.PAGES.open(response, opened.cookie(), opened.maxAge(), secureCookies);
-                yield "redirect:" + SignedIn.safeNext(next);
+                yield SignedIn.redirectToNext(next);
             }
             case WebSessions.SignIn.Refused refused -> {
                 var retryAfter = SignInErrors.retryAfterSeconds(refused.reason());
@@ -137,7 +137,7 @@ class PagesController {
     String language(@RequestParam(name = "lang", required = false) @Nullable String language,
             @RequestParam(required = false) @Nullable String next, HttpServletRequest request, HttpServletResponse response) {
         locales.setLocale(request, response, WebLocales.supported(language));
-        return "redirect:" + SignedIn.safeNext(next);
+        return SignedIn.redirectToNext(next);
     }
 
     @GetMapping("/app/a/{accountId}/board")

@@ -73,6 +73,11 @@ final class SignedIn extends OncePerRequestFilter {
         return request.getRequestURI() + (query == null ? "" : "?" + query);
     }
 
+    /** The redirect to {@link #safeNext}; braces encoded, since a redirect view reads them as URI template variables. */
+    static String redirectToNext(@Nullable String next) {
+        return "redirect:" + safeNext(next).replace("{", "%7B").replace("}", "%7D");
+    }
+
     /** Only a path inside the web app: never another host or scheme. */
     static String safeNext(@Nullable String next) {
         if (next == null || !next.startsWith("/app") || next.startsWith("//") || next.contains("\\")

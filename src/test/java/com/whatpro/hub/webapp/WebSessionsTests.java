@@ -182,6 +182,27 @@ class WebSessionsTests extends WebAppTest {
     }
 
     @Test
+    void aNextAddressWithBracesIsFollowedAfterSignInAndNeverAnError() {
+        var next = "/app/{x}";
+        var encoded = URLEncoder.encode(next, StandardCharsets.UTF_8);
+        var visitor = new Visitor();
+        assertThat(visitor.get("/app/login?next=" + encoded).status()).isEqualTo(200);
+
+        var signIn = visitor.form("/app/login", Map.of("email", tenant.admin().email(), "password", Fixtures.PASSWORD,
+                "next", next, "_csrf", visitor.csrf));
+        assertThat(signIn.status()).as(signIn.body()).isEqualTo(302);
+        assertThat(signIn.header("Location")).endsWith("/app/%7Bx%7D");
+        assertThat(visitor.cookies).containsKey("whatpro_session");
+
+        var signedIn = visitor.get("/app/login?next=" + encoded);
+        assertThat(signedIn.status()).isEqualTo(302);
+        assertThat(signedIn.header("Location")).endsWith("/app/%7Bx%7D");
+        var language = visitor.get("/app/lang?lang=en&next=" + encoded);
+        assertThat(language.status()).isEqualTo(302);
+        assertThat(language.header("Location")).endsWith("/app/%7Bx%7D");
+    }
+
+    @Test
     void pagesCannotBeFramedAndTheEmbedOnlyByTheChatwootOrigin() {
         var login = http().get("/app/login");
         assertThat(login.header("X-Frame-Options")).isEqualTo("DENY");
