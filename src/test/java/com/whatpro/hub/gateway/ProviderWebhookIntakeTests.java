@@ -81,6 +81,20 @@ class ProviderWebhookIntakeTests extends IntegrationTest {
         assertThat(wrong.status()).isEqualTo(401);
     }
 
+    /** The API refuses NUL characters in JSON; a provider's webhook is not the API's, and its parser drops them. */
+    @Test
+    void storesAWebhookWhoseTextsHoldNulCharacters() {
+        var provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+        var body = Gateway.evolutionMessage(provider.key(), "3EB0" + UUID.randomUUID().toString().substring(0, 8),
+                "5511987650002@s.whatsapp.net", "A\u0000na", "o\u0000i", false);
+
+        var response = Gateway.post(http(), provider.webhookPath(), body, Map.of());
+
+        assertThat(body).contains("\\u0000");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        assertThat(response.json().get("stored").asInt()).isEqualTo(1);
+    }
+
     @Test
     void requiresTheUazapiWebhookTokenWhenOneIsConfigured() {
         var provider = Gateway.uazapi(http(), tenant.admin().token(), tenant.id(), "uaz-hook-token", null);

@@ -19,6 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import org.springframework.web.servlet.view.RedirectView;
 
@@ -76,6 +78,20 @@ class WebConfiguration {
         var registration = new FilterRegistrationBean<>(new CanonicalPaths(problems));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
         return registration;
+    }
+
+    /**
+     * Request parameters and path variables with a NUL character are refused ({@link NulCharacters}), after the
+     * route guard has authenticated the caller; webhook intake is the senders' and keeps its own rules.
+     */
+    @Bean
+    WebMvcConfigurer nulCharacterParameters(NulCharacters nulCharacters) {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(nulCharacters).excludePathPatterns("/api/v1/webhooks/**").order(100);
+            }
+        };
     }
 
     /** No cross-origin access unless origins are listed; never a wildcard with credentials. */

@@ -1,0 +1,88 @@
+package com.whatpro.hub.kanban;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import com.whatpro.hub.Fixtures;
+import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.TestHttp;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Input PostgreSQL cannot hold is refused at the edge with a 422 naming the field, and nothing of it is written:
+ * NUL characters in texts and JSON values.
+ */
+class CardInputTests extends IntegrationTest {
+
+    Fixtures fixtures;
+    Fixtures.Tenant tenant;
+    KanbanClient admin;
+    JsonNode board;
+    String boardId;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new Fixtures(http());
+        tenant = fixtures.tenant("Input Co");
+        admin = new KanbanClient(http(), tenant.admin().token(), tenant.id());
+        board = admin.board("Input", Map.of());
+        boardId = board.get("id").asString();
+    }
+
+    String stage(String name) {
+        return KanbanClient.stage(board, name);
+    }
+
+    @Test
+    void aTitleWithANulCharacterIsRefusedAndNoCardIsWritten() {
+        var response = admin.postCard(boardId, Map.of("stage_id", stage("A"), "title", "Deal\u0000"));
+
+        assertInvalid(response, "title");
+        assertThat(admin.titles(boardId, stage("A"))).isEmpty();
+    }
+
+    @Test
+    void nulCharactersAreRefusedInEveryTextAndJsonValueOfACard() {
+        var card = admin.card(boardId, stage("A"), "Clean").get("id").asString();
+
+        assertInvalid(admin.postCard(boardId, Map.of("stage_id", stage("A"), "title", "ok",
+                "labels", List.of("vip", "v\u0000ip"))), "labels[1]");
+        assertInvalid(admin.postCard(boardId, Map.of("stage_id", stage("A"), "title", "ok",
+                "custom_fields", Map.of("source", "a\u0000ds"))), "custom_fields.source");
+        assertInvalid(admin.postCard(boardId, Map.of("stage_id", stage("A"), "title", "ok",
+                "custom_fields", Map.of("so\u0000urce", "ads"))), "custom_fields.so\\u0000urce");
+        assertInvalid(admin.patch(card, Map.of("title", "\u0000")), "title");
+        assertInvalid(admin.patch(card, Map.of("contact", Map.of("name", "Ana\u0000"))), "contact.name");
+        assertInvalid(admin.http.post(admin.base + "/cards/" + card + "/checklist", Map.of("text", "call\u0000")),
+                "text");
+        assertInvalid(admin.http.post(admin.base + "/boards", Map.of("name", "B\u0000oard")), "name");
+        assertInvalid(admin.http.post(admin.base + "/boards/" + boardId + "/stages", Map.of("name", "S\u0000")), "name");
+
+        assertThat(admin.titles(boardId, stage("A"))).containsExactly("Clean");
+        var unchanged = admin.getCard(card);
+        assertThat(unchanged.get("version").asLong()).isEqualTo(1);
+        assertThat(unchanged.get("checklist").get("total").asInt()).isZero();
+    }
+
+    @Test
+    void aQueryParameterWithANulCharacterIsRefused() {
+        admin.card(boardId, stage("A"), "Findable");
+
+        assertInvalid(admin.http.get(admin.base + "/boards/" + boardId + "/cards?q=find%00able"), "q");
+        assertInvalid(admin.http.get(admin.base + "/boards/" + boardId + "/cards?label=v%00ip"), "label");
+        assertThat(admin.http.get(admin.base + "/boards/" + boardId + "/cards?q=findable").json().get("items"))
+                .hasSize(1);
+    }
+
+    static void assertInvalid(TestHttp.Response response, String field) {
+        assertThat(response.status()).as(response.body()).isEqualTo(422);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("errors").findValuesAsString("field")).as(response.body()).contains(field);
+    }
+}
