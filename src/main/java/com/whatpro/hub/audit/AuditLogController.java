@@ -10,6 +10,7 @@ import com.whatpro.hub.platform.security.Callers;
 import com.whatpro.hub.platform.security.Permission;
 import com.whatpro.hub.platform.security.Requires;
 import com.whatpro.hub.platform.security.Role;
+import com.whatpro.hub.platform.web.InstantRange;
 import com.whatpro.hub.platform.web.Paging;
 
 import io.swagger.v3.oas.annotations.Operation;
@@ -59,8 +60,8 @@ class AuditLogController {
             @RequestParam(required = false) @Nullable @Size(max = 100) String action,
             @RequestParam(name = "resource_type", required = false) @Nullable @Size(max = 100) String resourceType,
             @RequestParam(name = "resource_id", required = false) @Nullable @Size(max = 200) String resourceId,
-            @RequestParam(required = false) @Nullable Instant from,
-            @RequestParam(required = false) @Nullable Instant to,
+            @RequestParam(required = false) @Nullable @InstantRange Instant from,
+            @RequestParam(required = false) @Nullable @InstantRange Instant to,
             @RequestParam(required = false) @Nullable Integer limit,
             @RequestParam(required = false) @Nullable UUID cursor) {
         var access = Callers.requiredAccess();

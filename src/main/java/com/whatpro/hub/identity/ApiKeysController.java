@@ -10,6 +10,7 @@ import com.whatpro.hub.platform.security.Callers;
 import com.whatpro.hub.platform.security.Permission;
 import com.whatpro.hub.platform.security.Requires;
 import com.whatpro.hub.platform.security.Scopes;
+import com.whatpro.hub.platform.web.InstantRange;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -54,7 +55,7 @@ class ApiKeysController {
     }
 
     record CreateKey(@NotBlank @Size(max = 200) String name, @NotEmpty List<@NotBlank String> scopes,
-            @Nullable Instant expiresAt) {
+            @Nullable @InstantRange Instant expiresAt) {
     }
 
     record KeyList(List<KeyView> items, @Nullable String nextCursor) {

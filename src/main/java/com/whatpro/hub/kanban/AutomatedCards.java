@@ -1,6 +1,7 @@
 package com.whatpro.hub.kanban;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.UUID;
 
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.web.InstantRange;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -207,7 +209,7 @@ public class AutomatedCards {
                 null, field.equals("amount_minor") ? number(value) : null,
                 field.equals("currency") ? (String) value : null,
                 field.equals("priority") ? (String) value : null,
-                field.equals("due_at") && value != null ? Instant.parse(value.toString()) : null,
+                field.equals("due_at") ? dueAt(value) : null,
                 field.equals("assignee_id") ? (UUID) value : null,
                 field.equals("labels") ? labels(value) : null,
                 field.equals("custom_fields") ? fields(value) : null, null);
@@ -215,6 +217,23 @@ public class AutomatedCards {
             throw ApiProblem.invalid("priority", "must be one of " + Cards.PRIORITIES);
         }
         cards.update(account, cardId, patch, null, actor(automation));
+    }
+
+    /** A rule's due date, held to what the API accepts: a refusal, not a failure in the database. */
+    private static @Nullable Instant dueAt(@Nullable Object value) {
+        if (value == null) {
+            return null;
+        }
+        Instant at;
+        try {
+            at = Instant.parse(value.toString());
+        } catch (DateTimeParseException e) {
+            throw ApiProblem.invalid("due_at", "must be a time like 2026-12-01T12:00:00Z");
+        }
+        if (!InstantRange.Check.accepts(at)) {
+            throw ApiProblem.invalid("due_at", InstantRange.MESSAGE);
+        }
+        return at;
     }
 
     private static @Nullable Long number(@Nullable Object value) {

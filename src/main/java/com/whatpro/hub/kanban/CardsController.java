@@ -11,6 +11,7 @@ import com.whatpro.hub.platform.ApiProblem;
 import com.whatpro.hub.platform.security.Callers;
 import com.whatpro.hub.platform.security.Permission;
 import com.whatpro.hub.platform.security.Requires;
+import com.whatpro.hub.platform.web.InstantRange;
 import com.whatpro.hub.platform.web.Paging;
 
 import io.swagger.v3.oas.annotations.media.Content;
@@ -77,7 +78,7 @@ class CardsController {
             @Nullable @PositiveOrZero Long amountMinor,
             @Nullable @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code like BRL") String currency,
             @Nullable @Pattern(regexp = "low|normal|high|urgent", message = "must be low, normal, high or urgent") String priority,
-            @Nullable Instant dueAt, @Nullable UUID assigneeId,
+            @Nullable @InstantRange Instant dueAt, @Nullable UUID assigneeId,
             @Nullable @Size(max = 20) List<@NotBlank @Size(max = 50) String> labels,
             @Nullable Map<String, @Nullable Object> customFields, @Nullable UUID afterCardId, @Nullable UUID beforeCardId) {
     }
@@ -88,7 +89,7 @@ class CardsController {
             @Nullable @PositiveOrZero Long amountMinor,
             @Nullable @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code like BRL") String currency,
             @Nullable @Pattern(regexp = "low|normal|high|urgent", message = "must be low, normal, high or urgent") String priority,
-            @Nullable Instant dueAt, @Nullable UUID assigneeId,
+            @Nullable @InstantRange Instant dueAt, @Nullable UUID assigneeId,
             @Nullable @Size(max = 20) List<@NotBlank @Size(max = 50) String> labels,
             @Nullable Map<String, @Nullable Object> customFields, @Nullable Boolean archived) {
     }

@@ -168,6 +168,29 @@ class AuditLogTests extends IntegrationTest {
         assertThat(admin.get(base + "/audit-logs?limit=500").status()).isEqualTo(422);
     }
 
+    /**
+     * Found in review: epoch milliseconds past any timestamp PostgreSQL holds were a 500, and a time before the
+     * year -290 million an ArithmeticException (a 500) in the id bounds.
+     */
+    @Test
+    void timesOutsideTheYears1To9999AreRefusedAndTheEdgesWork() {
+        var admin = http().bearer(acme.admin().token());
+        assertThat(admin.post(base + "/teams", Map.of("name", "Edge")).status()).isEqualTo(201);
+
+        for (var query : List.of("from=9223372036854775807", "from=-999999999-01-01T00:00:00Z",
+                "to=%2B300000-01-01T00:00:00Z", "to=-5000-01-01T00:00:00Z", "from=-62135596800001")) {
+            var refused = admin.get(base + "/audit-logs?" + query);
+            assertThat(refused.status()).as(query + ": " + refused.body()).isEqualTo(422);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.json().get("errors").get(0).get("field").asString()).as(query)
+                    .isEqualTo(query.substring(0, query.indexOf('=')));
+        }
+        var all = admin.get(base + "/audit-logs?from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59Z&action=team.created");
+        assertThat(all.status()).as(all.body()).isEqualTo(200);
+        assertThat(all.json().get("items")).hasSize(1);
+        assertThat(admin.get(base + "/audit-logs?from=0&action=team.created").json().get("items")).hasSize(1);
+    }
+
     @Test
     void onlyAdminsAndKeysWithTheScopeReadTheirOwnAccountsLog() {
         var agent = fixtures.member(acme.admin().token(), acme.id(), "agent");

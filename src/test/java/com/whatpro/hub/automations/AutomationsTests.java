@@ -253,6 +253,24 @@ class AutomationsTests extends IntegrationTest {
         assertThat(story.cardOf(card).get("stage_id").asString()).isEqualTo(progress);
     }
 
+    /** Found in review: a due date PostgreSQL cannot hold failed the action in the database, and it was retried. */
+    @Test
+    void aFieldValueTheApiWouldRefuseIsARefusalInTheRunsLog() {
+        var rule = story.rule(Map.of("name", "far", "trigger", Map.of("type", "card.created"),
+                "actions", List.of(Map.of("type", "set_field", "field", "due_at", "value", "+300000-01-01T00:00:00Z"),
+                        Map.of("type", "add_label", "label", "seen"))));
+
+        var card = story.card(board, "New", Map.of());
+
+        Story.until("the run is finished", () -> !story.finishedRuns(rule).isEmpty());
+        var run = story.runs(rule).getFirst();
+        assertThat(run.get("status").asString()).isEqualTo("failed");
+        assertThat(run.get("actions").get(0).get("status").asString()).isEqualTo("failed");
+        assertThat(run.get("actions").get(0).get("detail").asString()).startsWith("422 due_at");
+        assertThat(run.get("actions").get(1).get("status").asString()).isEqualTo("done");
+        assertThat(story.cardOf(card).get("due_at").isNull()).isTrue();
+    }
+
     @Test
     void conditionsDecideWhetherTheRuleActs() {
         var rule = story.rule(Map.of("name", "big deals", "trigger", Map.of("type", "card.created"),

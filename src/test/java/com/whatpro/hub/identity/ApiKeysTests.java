@@ -158,4 +158,21 @@ class ApiKeysTests extends IntegrationTest {
         assertThat(listed.get("last_used_at").isNull()).isFalse();
         assertThat(SecurityEventsRecorder.seen(ApiKeyCreated.class)).isNotEmpty();
     }
+
+    /** Found in review: an expiry PostgreSQL cannot hold was a 500. */
+    @Test
+    void anExpiryBeyondTheYear9999IsRefused() {
+        var keys = http().bearer(acme.admin().token());
+        var path = "/api/v1/accounts/" + acme.id() + "/api-keys";
+
+        var refused = keys.post(path, Map.of("name", "far", "scopes", List.of("users:read"),
+                "expires_at", "+300000-01-01T00:00:00Z"));
+        var latest = keys.post(path, Map.of("name", "late", "scopes", List.of("users:read"),
+                "expires_at", "9999-12-31T23:59:59Z"));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("expires_at");
+        assertThat(latest.status()).as(latest.body()).isEqualTo(201);
+        assertThat(keys.get(path).json().get("items")).hasSize(1);
+    }
 }

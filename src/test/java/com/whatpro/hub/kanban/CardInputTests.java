@@ -16,7 +16,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Input PostgreSQL cannot hold is refused at the edge with a 422 naming the field, and nothing of it is written:
- * NUL characters in texts and JSON values.
+ * NUL characters in texts and JSON values, times outside the years 1 to 9999.
  */
 class CardInputTests extends IntegrationTest {
 
@@ -78,6 +78,27 @@ class CardInputTests extends IntegrationTest {
         assertInvalid(admin.http.get(admin.base + "/boards/" + boardId + "/cards?label=v%00ip"), "label");
         assertThat(admin.http.get(admin.base + "/boards/" + boardId + "/cards?q=findable").json().get("items"))
                 .hasSize(1);
+    }
+
+    /** Found in review: a due date PostgreSQL cannot hold ("timestamp out of range") was a 500. */
+    @Test
+    void aDueDateOutsideTheYears1To9999IsRefused() {
+        var card = admin.card(boardId, stage("A"), "Dated").get("id").asString();
+
+        assertInvalid(admin.postCard(boardId, Map.of("stage_id", stage("A"), "title", "far",
+                "due_at", "+300000-01-01T00:00:00Z")), "due_at");
+        assertInvalid(admin.patch(card, Map.of("due_at", "-5000-01-01T00:00:00Z")), "due_at");
+        assertInvalid(admin.patch(card, Map.of("due_at", "+10000-01-01T00:00:00Z")), "due_at");
+
+        assertThat(admin.titles(boardId, stage("A"))).containsExactly("Dated");
+        assertThat(admin.getCard(card).get("version").asLong()).isEqualTo(1);
+        var latest = admin.patch(card, Map.of("due_at", "9999-12-31T23:59:59Z"));
+        assertThat(latest.status()).as(latest.body()).isEqualTo(200);
+        assertThat(latest.json().get("due_at").asString()).isEqualTo("9999-12-31T23:59:59Z");
+        var earliest = admin.postCard(boardId, Map.of("stage_id", stage("A"), "title", "old",
+                "due_at", "0001-01-01T00:00:00Z"));
+        assertThat(earliest.status()).as(earliest.body()).isEqualTo(201);
+        assertThat(earliest.json().get("due_at").asString()).isEqualTo("0001-01-01T00:00:00Z");
     }
 
     static void assertInvalid(TestHttp.Response response, String field) {
