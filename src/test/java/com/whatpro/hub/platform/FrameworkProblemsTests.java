@@ -147,6 +147,29 @@ class FrameworkProblemsTests extends IntegrationTest {
         assertThat(response.body()).doesNotContain("internal detail").doesNotContain("Exception");
     }
 
+    /** Found in review: a value the database refused as data (SQLSTATE class 22) was a 500. */
+    @Test
+    void aValueTheDatabaseRefusesAsDataIsAnInvalidInputProblemWithoutTheSql() {
+        for (var kind : java.util.List.of("cast", "division", "time", "nul")) {
+            var response = http().get("/api/v1/probe/data/" + kind);
+
+            assertProblem(response, 422);
+            assertThat(response.json().get("type").asString()).as(kind).isEqualTo("urn:whatpro:problem:validation");
+            assertThat(response.body().replace("/api/v1/probe/data/" + kind, "")).as(kind)
+                    .doesNotContainIgnoringCase("select").doesNotContain("integer")
+                    .doesNotContain("SQL").doesNotContain("forty-two").doesNotContain("300000")
+                    .doesNotContainIgnoringCase("division").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void anotherDatabaseErrorIsStillA500ProblemWithoutTheSql() {
+        var response = http().get("/api/v1/probe/data/grammar");
+
+        assertProblem(response, 500);
+        assertThat(response.body()).doesNotContain("no_such_table").doesNotContainIgnoringCase("select");
+    }
+
     @Test
     void everyResponseCarriesSecurityHeaders() {
         var response = http().get("/health/live");

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -22,6 +23,12 @@ import org.springframework.web.bind.annotation.RestController;
 @Public
 class ProbeController {
 
+    private final JdbcClient jdbc;
+
+    ProbeController(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
     record Probe(@NotBlank String displayName, @Min(1) int wipLimit, @Size(max = 3) List<String> labels) {
     }
 
@@ -33,6 +40,19 @@ class ProbeController {
     @GetMapping("/api/v1/probe/{number}")
     Map<String, Object> number(@PathVariable long number) {
         return Map.of("number", number);
+    }
+
+    /** A value the database refuses as data, as if a check at the edge were missing. */
+    @GetMapping("/api/v1/probe/data/{kind}")
+    Map<String, Object> data(@PathVariable String kind) {
+        var statement = switch (kind) {
+            case "cast" -> jdbc.sql("select cast(:value as integer)").param("value", "forty-two");
+            case "division" -> jdbc.sql("select 1 / (cast(:value as integer) - 1)").param("value", 1);
+            case "time" -> jdbc.sql("select cast(:value as timestamptz)").param("value", "300000-01-01 00:00:00+00");
+            case "nul" -> jdbc.sql("select cast(:value as text)").param("value", "a\u0000b");
+            default -> jdbc.sql("select * from no_such_table_for_the_probe");
+        };
+        return Map.of("value", String.valueOf(statement.query().singleValue()));
     }
 
     @GetMapping("/api/v1/probe/fault")

@@ -1,5 +1,6 @@
 package com.whatpro.hub.platform.web;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,6 +9,7 @@ import com.whatpro.hub.platform.ApiProblem;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -63,6 +65,35 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> duplicate(DuplicateKeyException error) {
         var problem = ProblemWriter.problem(HttpStatus.CONFLICT, "It already exists.");
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
+    }
+
+    /**
+     * The safety net behind the edge's checks: a value the database refused as data (SQLSTATE class 22: out of
+     * range, too long, malformed, a NUL character) or by a CHECK constraint (23514) came from the request, and the
+     * transaction was rolled back whole, so it is a 422 like any invalid input. The answer says nothing of the SQL;
+     * the log keeps it, since a check at the edge is missing. Anything else stays a fault of ours (500).
+     */
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<ProblemDetail> refusedByTheDatabase(DataIntegrityViolationException error) {
+        var state = sqlState(error);
+        if (state == null || !state.startsWith("22") && !state.equals("23514")) {
+            return unexpected(error);
+        }
+        log.warn("The database refused a request's value (SQLSTATE {}); a check at the edge is missing", state, error);
+        var problem = ProblemWriter.problem(HttpStatus.UNPROCESSABLE_CONTENT,
+                "A value in the request is out of range, too long or malformed; nothing was written.");
+        problem.setTitle("Invalid input");
+        problem.setType(java.net.URI.create(ApiProblem.TYPE_PREFIX + "validation"));
+        return ResponseEntity.unprocessableContent().body(problem);
+    }
+
+    private static @Nullable String sqlState(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
     }
 
     /** A form body ({@code application/x-www-form-urlencoded}) whose percent-encoding is broken. */
