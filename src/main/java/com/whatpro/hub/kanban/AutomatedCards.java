@@ -206,7 +206,7 @@ public class AutomatedCards {
     private void patch(AccountId account, UUID cardId, String field, @Nullable Object value, UUID automation) {
         var present = Set.of(field);
         var patch = new Cards.CardPatch(present, field.equals("title") ? (String) value : null, Cards.Contact.NONE,
-                null, field.equals("amount_minor") ? number(value) : null,
+                null, field.equals("amount_minor") ? Amounts.of(value) : null,
                 field.equals("currency") ? (String) value : null,
                 field.equals("priority") ? (String) value : null,
                 field.equals("due_at") ? dueAt(value) : null,
@@ -234,17 +234,6 @@ public class AutomatedCards {
             throw ApiProblem.invalid("due_at", InstantRange.MESSAGE);
         }
         return at;
-    }
-
-    private static @Nullable Long number(@Nullable Object value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return value instanceof Number n ? n.longValue() : Long.parseLong(value.toString());
-        } catch (NumberFormatException e) {
-            throw ApiProblem.invalid("amount_minor", "must be a whole number");
-        }
     }
 
     @SuppressWarnings("unchecked")

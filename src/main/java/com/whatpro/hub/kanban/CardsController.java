@@ -19,6 +19,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -75,7 +76,7 @@ class CardsController {
 
     record CreateCard(@NotNull UUID stageId, @NotBlank @Size(max = 500) String title, @Nullable @Valid ContactRequest contact,
             @Nullable @Size(max = 50) List<@NotNull @Positive Long> conversationIds,
-            @Nullable @PositiveOrZero Long amountMinor,
+            @Nullable @PositiveOrZero @Max(value = Amounts.MAX_MINOR, message = Amounts.TOO_LARGE) Long amountMinor,
             @Nullable @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code like BRL") String currency,
             @Nullable @Pattern(regexp = "low|normal|high|urgent", message = "must be low, normal, high or urgent") String priority,
             @Nullable @InstantRange Instant dueAt, @Nullable UUID assigneeId,
@@ -86,7 +87,7 @@ class CardsController {
     record UpdateCard(@Nullable @Size(min = 1, max = 500) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String title,
             @Nullable @Valid ContactRequest contact,
             @Nullable @Size(max = 50) List<@NotNull @Positive Long> conversationIds,
-            @Nullable @PositiveOrZero Long amountMinor,
+            @Nullable @PositiveOrZero @Max(value = Amounts.MAX_MINOR, message = Amounts.TOO_LARGE) Long amountMinor,
             @Nullable @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code like BRL") String currency,
             @Nullable @Pattern(regexp = "low|normal|high|urgent", message = "must be low, normal, high or urgent") String priority,
             @Nullable @InstantRange Instant dueAt, @Nullable UUID assigneeId,

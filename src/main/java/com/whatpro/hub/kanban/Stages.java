@@ -1,5 +1,6 @@
 package com.whatpro.hub.kanban;
 
+import java.math.BigInteger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -75,7 +76,7 @@ class Stages {
     /** A stage as clients see it, with what it holds. */
     record StageView(UUID id, UUID boardId, String name, @Nullable String color, String kind, int position,
             @Nullable Integer wipLimit, String wipMode, @Nullable Integer slaHours, List<TemplateItem> checklistTemplate,
-            long cardCount, long amountTotalMinor, Map<String, Long> amountTotals, long overdueCount,
+            long cardCount, BigInteger amountTotalMinor, Map<String, BigInteger> amountTotals, long overdueCount,
             boolean overWipLimit, Instant createdAt, Instant updatedAt) {
 
         static StageView of(Stage stage, Totals totals) {
@@ -86,9 +87,12 @@ class Stages {
         }
     }
 
-    /** Live (not archived) cards of a stage: how many, their amounts, how many are overdue. */
-    record Totals(long cards, long amount, Map<String, Long> byCurrency, long overdue) {
-        static final Totals NONE = new Totals(0, 0, Map.of(), 0);
+    /**
+     * Live (not archived) cards of a stage: how many, their amounts, how many are overdue. Amounts are sums of any
+     * number of cards, so they may exceed a long (the API answers them as JSON numbers all the same).
+     */
+    record Totals(long cards, BigInteger amount, Map<String, BigInteger> byCurrency, long overdue) {
+        static final Totals NONE = new Totals(0, BigInteger.ZERO, Map.of(), 0);
     }
 
     static final List<StageSpec> DEFAULTS = List.of(
@@ -140,13 +144,13 @@ class Stages {
                 .query(rs -> {
                     var stage = rs.getObject(1, UUID.class);
                     var currency = rs.getString(2);
-                    var sum = rs.getLong(4);
+                    var sum = rs.getBigDecimal(4).toBigInteger();
                     var before = rows.getOrDefault(stage, Totals.NONE);
                     var byCurrency = new LinkedHashMap<>(before.byCurrency());
                     if (currency != null && !currency.isEmpty()) {
-                        byCurrency.merge(currency, sum, Long::sum);
+                        byCurrency.merge(currency, sum, BigInteger::add);
                     }
-                    rows.put(stage, new Totals(before.cards() + rs.getLong(3), before.amount() + sum,
+                    rows.put(stage, new Totals(before.cards() + rs.getLong(3), before.amount().add(sum),
                             Map.copyOf(byCurrency), rs.getLong(5)));
                 });
         return rows;

@@ -271,6 +271,28 @@ class AutomationsTests extends IntegrationTest {
         assertThat(story.cardOf(card).get("due_at").isNull()).isTrue();
     }
 
+    /** Found in review: a rule could set any long (or a number wrapped to one), past the API's cap. */
+    @Test
+    void anAmountAboveTheCapIsARefusalInTheRunsLog() {
+        var rule = story.rule(Map.of("name", "huge", "trigger", Map.of("type", "card.created"),
+                "actions", List.of(Map.of("type", "set_field", "field", "amount_minor", "value", Long.MAX_VALUE),
+                        Map.of("type", "set_field", "field", "amount_minor", "value",
+                                new java.math.BigInteger("18446744073709551621")),
+                        Map.of("type", "set_field", "field", "amount_minor", "value", 1_000_000_000_000_000L))));
+
+        var card = story.card(board, "New", Map.of("amount_minor", 100, "currency", "BRL"));
+
+        Story.until("the run is finished", () -> !story.finishedRuns(rule).isEmpty());
+        var run = story.runs(rule).getFirst();
+        assertThat(run.get("status").asString()).isEqualTo("failed");
+        assertThat(run.get("actions").get(0).get("status").asString()).isEqualTo("failed");
+        assertThat(run.get("actions").get(0).get("detail").asString()).startsWith("422 amount_minor must be at most");
+        assertThat(run.get("actions").get(1).get("status").asString()).isEqualTo("failed");
+        assertThat(run.get("actions").get(1).get("detail").asString()).startsWith("422 amount_minor must be at most");
+        assertThat(run.get("actions").get(2).get("status").asString()).isEqualTo("done");
+        assertThat(story.cardOf(card).get("amount_minor").asLong()).isEqualTo(1_000_000_000_000_000L);
+    }
+
     @Test
     void conditionsDecideWhetherTheRuleActs() {
         var rule = story.rule(Map.of("name", "big deals", "trigger", Map.of("type", "card.created"),
