@@ -7,6 +7,7 @@ import com.whatpro.hub.providers.PhoneNumbers;
 import com.whatpro.hub.providers.Provider;
 import com.whatpro.hub.providers.Providers;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.util.UriUtils;
 
 /**
  * Chatwoot to WhatsApp: an agent's message in a conversation goes out through the conversation's number. The
@@ -151,12 +153,16 @@ class OutboundBridge {
         return parts;
     }
 
+    /**
+     * The last segment of the raw path, percent-decoded once: {@code …/50%25off.pdf} is {@code 50%off.pdf}, an
+     * encoded slash stays inside the name, and {@code +} is a plus (paths are not form data).
+     */
     private static @Nullable String fileName(URI url) {
-        var path = url.getPath();
+        var path = url.getRawPath();
         if (path == null) {
             return null;
         }
-        var last = path.substring(path.lastIndexOf('/') + 1);
-        return last.isBlank() ? null : java.net.URLDecoder.decode(last, java.nio.charset.StandardCharsets.UTF_8);
+        var last = UriUtils.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
+        return last.isBlank() ? null : last;
     }
 }

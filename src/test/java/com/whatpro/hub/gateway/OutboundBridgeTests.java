@@ -86,6 +86,29 @@ class OutboundBridgeTests extends IntegrationTest {
     }
 
     @Test
+    void anAttachmentWhoseFileNameHasAPercentSignIsSentWithThatName() {
+        var conversation = conversationWith("5511988880007@s.whatsapp.net", "Lia");
+        var reply = Gateway.chatwootReply(chatwootAccount, INBOX, conversation, 900_060, "our offer", "");
+        reply.putArray("attachments").addObject().put("id", 9_000_601).put("file_type", "file")
+                .put("data_url", "http://chatwoot.example.com/rails/active_storage/blobs/redirect/eyJf--1a/"
+                        + "50%25off%2Bmore.pdf");
+
+        assertThat(deliver(reply).status()).isEqualTo(200);
+
+        var sent = Eventually.value("the file reaches Evolution", () -> providers.sent(provider.key()),
+                list -> !list.isEmpty());
+        assertThat(sent).singleElement().satisfies(message -> {
+            assertThat(message.path()).isEqualTo("/message/sendMedia/" + provider.key());
+            assertThat(message.body().get("fileName").asString()).isEqualTo("50%off+more.pdf");
+            assertThat(message.body().get("caption").asString()).isEqualTo("our offer");
+            assertThat(message.body().get("media").asString()).endsWith("/50%25off%2Bmore.pdf");
+        });
+        Eventually.settled(tenant.id());
+        assertThat(http().bearer(tenant.admin().token()).get("/api/v1/accounts/" + tenant.id()
+                + "/gateway/dead-letters").json().get("items")).isEmpty();
+    }
+
+    @Test
     void incomingMessagesPrivateNotesAndTheHubsOwnPostsAreNeverSent() {
         var conversation = conversationWith("5511988880002@s.whatsapp.net", "Gabi");
         var incoming = (ObjectNode) Gateway.JSON.readTree(Gateway.resource(
