@@ -563,6 +563,23 @@ class NumbersTests extends IntegrationTest {
     }
 
     @Test
+    void aRetryAfterTooLargeToReadIsTheUsualUnavailableProblem() {
+        stubCreate("INSTANCE-TOKEN-BUSY");
+        var id = admin.post(providers(), provision("Busy", "busy", evolution.baseUrl())).json().get("id").asString();
+        var busy = aResponse().withStatus(503).withHeader("Retry-After", "99999999999999999999");
+        evolution.stubFor(get(urlPathEqualTo("/instance/connect/busy")).willReturn(busy));
+        evolution.stubFor(get(urlPathEqualTo("/instance/connectionState/busy")).atPriority(1).willReturn(busy));
+
+        var connect = admin.post(providers() + "/" + id + "/connect", Map.of());
+        var check = admin.post(providers() + "/" + id + "/health-check", "");
+
+        assertThat(connect.status()).as(connect.body()).isEqualTo(503);
+        assertThat(connect.json().get("type").asString()).endsWith("provider-unavailable");
+        assertThat(check.status()).as(check.body()).isBetween(200, 299);
+        assertThat(check.json().get("status").asString()).isEqualTo("error");
+    }
+
+    @Test
     void badInputIsAProblemNotAnError() {
         stubCreate("INSTANCE-TOKEN-INPUT");
         var id = admin.post(providers(), provision("Input", "input", evolution.baseUrl())).json().get("id").asString();

@@ -43,6 +43,8 @@ final class ProviderHttp {
     // Meta's spec requires the product/x.y.z form
     private static final String USER_AGENT = "WhatPro-Hub/0.1.0";
     private static final int ERROR_BODY_LIMIT = 64 * 1024;
+    /** The longest wait a provider's {@code Retry-After} can ask for: a job waiting longer waits this long. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofDays(1);
 
     /** The largest JSON answer read when no other limit is given. */
     static final long DEFAULT_MAX_RESPONSE_BYTES = 4L * 1024 * 1024;
@@ -180,22 +182,35 @@ final class ProviderHttp {
         return new ProviderRejected(provider, status, reply.code(), reply.message());
     }
 
+    /**
+     * The provider's {@code Retry-After} (seconds or an HTTP date), at most {@link #MAX_RETRY_AFTER}; none when it
+     * cannot be read (a number too long for a {@code long}, a malformed date).
+     */
     private @Nullable Duration retryAfter(HttpHeaders headers) {
         String first = headers.getFirst("Retry-After");
         String value = first == null ? null : first.strip();
         if (value == null || value.isEmpty()) {
             return null;
         }
-        if (value.chars().allMatch(Character::isDigit)) {
-            return Duration.ofSeconds(Long.parseLong(value));
+        Duration wait;
+        if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            try {
+                wait = Duration.ofSeconds(Long.parseLong(value));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        } else {
+            try {
+                wait = Duration.between(clock.instant(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            } catch (DateTimeParseException | ArithmeticException e) {
+                return null;
+            }
         }
-        try {
-            Duration wait = Duration.between(clock.instant(),
-                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-            return wait.isNegative() ? Duration.ZERO : wait;
-        } catch (DateTimeParseException e) {
-            return null;
+        if (wait.isNegative()) {
+            return Duration.ZERO;
         }
+        return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
     }
 
     private static ProviderRejected tooLarge(ProviderType provider, long maxBytes) {

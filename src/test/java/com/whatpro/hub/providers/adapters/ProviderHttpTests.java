@@ -48,6 +48,30 @@ class ProviderHttpTests {
     }
 
     @Test
+    void ignoresARetryAfterTooLongToReadAndCapsAHugeOneAtADay() {
+        var http = new ProviderHttp(ProviderTimeouts.DEFAULT, TestOutbound.LOOPBACK, ProviderHttp.DEFAULT_MAX_RESPONSE_BYTES,
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        var adapter = new UazapiAdapter(http, Clock.systemUTC());
+
+        server.stubFor(post("/send/text").willReturn(aResponse().withStatus(503)
+                .withHeader("Retry-After", "99999999999999999999")));
+        var unreadable = catchThrowableOfType(ProviderUnavailable.class,
+                () -> adapter.sendText(uazapi("token"), "+5511999999999", "hi"));
+        server.stubFor(post("/send/text").willReturn(aResponse().withStatus(503)
+                .withHeader("Retry-After", Long.toString(Long.MAX_VALUE))));
+        var huge = catchThrowableOfType(ProviderUnavailable.class,
+                () -> adapter.sendText(uazapi("token"), "+5511999999999", "hi"));
+        server.stubFor(post("/send/text").willReturn(aResponse().withStatus(503)
+                .withHeader("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")));
+        var farAway = catchThrowableOfType(ProviderUnavailable.class,
+                () -> adapter.sendText(uazapi("token"), "+5511999999999", "hi"));
+
+        assertThat(unreadable.retryAfter()).isEmpty();
+        assertThat(huge.retryAfter()).contains(Duration.ofDays(1));
+        assertThat(farAway.retryAfter()).contains(Duration.ofDays(1));
+    }
+
+    @Test
     void logsNeitherCredentialsNorMessageText() {
         server.stubFor(post("/v23.0/106540352242922/messages")
                 .willReturn(okJson("{\"messages\": [{\"id\": \"wamid.1\"}]}")));
