@@ -16,6 +16,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,11 +29,13 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * With {@code WHATPRO_OTLP_ENDPOINT} set, a webhook's way through the hub is one trace at the collector: the webhook
  * request, the queued job that a worker ran later, and the Chatwoot call that job made; and the job's log line names
- * that trace. The collector is a fake on loopback that accepts OTLP/HTTP protobuf.
+ * that trace. No span carries a webhook URL's secret. The collector is a fake on loopback that accepts OTLP/HTTP
+ * protobuf.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "management.opentelemetry.tracing.export.schedule-delay=100ms")
@@ -106,21 +109,66 @@ class QueueTracingTests {
                 .as("the job's log line names the trace").anyMatch(line -> line.contains(traceId));
     }
 
+    @Test
+    void noExportedSpanCarriesAWebhookUrlsSecret() {
+        var http = TestHttp.at(port);
+        var tenant = new Fixtures(http).tenant("Traced secrets");
+        var chatwoot = FakeChatwoot.get();
+        var chatwootAccount = chatwoot.newAccount();
+        var chatwootWebhook = Gateway.connectChatwoot(http, tenant.admin().token(), tenant.id(), chatwootAccount,
+                INBOX, null);
+        var provider = Gateway.evolution(http, tenant.admin().token(), tenant.id(), null, null);
+        var providerSecret = provider.webhookPath().substring(provider.webhookPath().lastIndexOf('/') + 1);
+        var providerPrefix = provider.webhookPath().substring(0, provider.webhookPath().lastIndexOf('/') + 1);
+        var chatwootSecret = chatwootWebhook.substring(chatwootWebhook.lastIndexOf('/') + 1);
+        var chatwootPrefix = chatwootWebhook.substring(0, chatwootWebhook.lastIndexOf('/') + 1);
+        var incoming = (ObjectNode) Gateway.JSON.readTree(Gateway.resource(
+                "/chatwoot/webhooks/message_created.incoming.whatsapp.json"));
+        ((ObjectNode) incoming.get("account")).put("id", chatwootAccount);
+
+        assertThat(Gateway.post(http, provider.webhookPath(), Gateway.evolutionMessage(provider.key(),
+                "3EB0OS" + InboundBridgeTests.suffix(), "5511933330002@s.whatsapp.net", "Wes", "psst", false),
+                Map.of()).status()).isEqualTo(200);
+        assertThat(Gateway.post(http, chatwootWebhook, Gateway.JSON.writeValueAsString(incoming),
+                Gateway.chatwootHeaders(null, UUID.randomUUID().toString(), "")).status()).isEqualTo(200);
+
+        var intakes = Eventually.value("both webhook requests' spans reach the collector", () -> spans().stream()
+                .filter(span -> span.getKind() == Span.SpanKind.SPAN_KIND_SERVER)
+                .filter(span -> span.getName().contains("/api/v1/webhooks/"))
+                .map(QueueTracingTests::url).toList(),
+                urls -> urls.stream().anyMatch(url -> url.startsWith(providerPrefix))
+                        && urls.stream().anyMatch(url -> url.startsWith(chatwootPrefix)));
+        assertThat(intakes).as("the webhook URLs, their secrets masked")
+                .contains(providerPrefix + "***", chatwootPrefix + "***");
+        assertThat(exports()).as("every span, attribute, event and resource exported")
+                .allSatisfy(export -> assertThat(export.toString()).doesNotContain(providerSecret, chatwootSecret));
+    }
+
+    private static String url(Span span) {
+        return span.getAttributesList().stream().filter(attribute -> attribute.getKey().equals("http.url"))
+                .map(attribute -> attribute.getValue().getStringValue()).findFirst().orElse("");
+    }
+
     private static List<String> names(List<Span> spans) {
         return spans.stream().map(Span::getName).toList();
     }
 
-    private static List<Span> spans() {
+    private static List<ExportTraceServiceRequest> exports() {
         return COLLECTOR.getAllServeEvents().stream()
                 .filter(event -> event.getRequest().getUrl().startsWith("/v1/traces"))
-                .flatMap(event -> {
+                .map(event -> {
                     try {
-                        return ExportTraceServiceRequest.parseFrom(event.getRequest().getBody())
-                                .getResourceSpansList().stream();
+                        return ExportTraceServiceRequest.parseFrom(event.getRequest().getBody());
                     } catch (InvalidProtocolBufferException e) {
                         throw new IllegalStateException("not OTLP protobuf", e);
                     }
                 })
+                .toList();
+    }
+
+    private static List<Span> spans() {
+        return exports().stream()
+                .flatMap(export -> export.getResourceSpansList().stream())
                 .flatMap(resource -> resource.getScopeSpansList().stream())
                 .flatMap(scope -> scope.getSpansList().stream())
                 .toList();
