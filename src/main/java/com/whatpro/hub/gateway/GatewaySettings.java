@@ -15,9 +15,13 @@ import org.springframework.util.unit.DataSize;
  * @param mediaMaxSize the largest inbound media file fetched (from the webhook's URL or through the provider) and
  *        attached to a Chatwoot message; larger ones are posted as a label
  * @param mediaTimeout how long fetching one media file may take, from the URL and again through the provider
- * @param mediaDownloads media files fetched at the same time on this node, which bounds the memory they take (a
- *        file is held a few times over while it is decoded and posted); a job finding none free waits up to
- *        {@code mediaTimeout}, then tries again later
+ * @param mediaDownloads media files fetched at the same time on this node, which bounds the memory and the time
+ *        that downloads take (a slot is held while the file is fetched, from the URL and through the provider, and
+ *        is free again before the file is posted to Chatwoot); a job finding none free within a second is postponed
+ *        for a second or two without using up an attempt
+ * @param mediaDownloadsPerAccount how many of those slots one account's jobs may hold at once, so that one account's
+ *        slow media (its own media URLs, provider) never take them all; 0, the default, is half of
+ *        {@code mediaDownloads}, at least 1; more than {@code mediaDownloads} counts as all of them
  */
 @ConfigurationProperties("whatpro.gateway")
 public record GatewaySettings(
@@ -27,7 +31,19 @@ public record GatewaySettings(
         @DefaultValue("7d") Duration retention,
         @DefaultValue("16MB") DataSize mediaMaxSize,
         @DefaultValue("10s") Duration mediaTimeout,
-        @DefaultValue("4") int mediaDownloads) {
+        @DefaultValue("4") int mediaDownloads,
+        @DefaultValue("0") int mediaDownloadsPerAccount) {
+
+    /** The node's media download slots: {@link #mediaDownloads()}, at least 1. */
+    int mediaDownloadSlots() {
+        return Math.max(1, mediaDownloads);
+    }
+
+    /** The slots one account may hold at once: {@link #mediaDownloadsPerAccount()} or half of them, at least 1. */
+    int mediaDownloadSlotsPerAccount() {
+        var slots = mediaDownloadSlots();
+        return mediaDownloadsPerAccount > 0 ? Math.min(mediaDownloadsPerAccount, slots) : Math.max(1, slots / 2);
+    }
 
     /**
      * The background workers.

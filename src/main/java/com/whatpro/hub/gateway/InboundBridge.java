@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
@@ -29,7 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * phone) is posted as outgoing, unless it is the echo of one the hub sent. A contact WhatsApp names only by LID is
  * known by the phone learnt for that LID, else by the LID itself: its message is bridged either way. Media go as an
  * attachment with the caption as content ({@link InboundMedia}), or as a label such as {@code [image]} when the file
- * cannot be had.
+ * cannot be had; the file is fetched before the message's lock is taken, holding a download slot only while it is
+ * fetched.
  */
 @Component
 class InboundBridge {
@@ -95,7 +97,10 @@ class InboundBridge {
         var conversation = conversations.ensure(account, chatwoot, inbox, provider.get().id(), contact,
                 message.senderName());
         var sourceId = SourceIds.ofWhatsApp(message.providerMessageId());
-        Runnable postOnce = () -> posts.once(account, sourceId, () -> {
+        // fetched holding one of the node's download slots, which is free again before the post
+        var file = message.media() == null ? Optional.<NewAttachment>empty()
+                : media.file(account, provider.get().id(), message.media(), attempt);
+        posts.once(account, sourceId, () -> {
             if (messages.find(account, recorded.id()).map(Messages.Message::chatwootMessageId).isPresent()) {
                 return; // another run of this job posted it meanwhile
             }
@@ -109,7 +114,7 @@ class InboundBridge {
                 }
             }
             var posted = chatwoot.createMessage(conversation.conversationId(),
-                    chatwootMessage(account, provider.get(), message, sourceId, attempt));
+                    chatwootMessage(provider.get(), message, sourceId, file));
             statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
             if (!message.fromMe()) {
                 events.publishEvent(new MessageReceived(account, recorded.id(), conversation.conversationId(),
@@ -117,14 +122,6 @@ class InboundBridge {
                         message.timestamp()));
             }
         });
-        if (message.media() == null) {
-            postOnce.run();
-        } else {
-            media.holdingADownloadSlot(() -> {
-                postOnce.run();
-                return true;
-            });
-        }
     }
 
     /**
@@ -172,13 +169,12 @@ class InboundBridge {
         return map;
     }
 
-    private NewMessage chatwootMessage(AccountId account, Provider provider, InboundMessage message, String sourceId,
-            int attempt) {
+    private static NewMessage chatwootMessage(Provider provider, InboundMessage message, String sourceId,
+            Optional<NewAttachment> file) {
         var attachments = new ArrayList<NewAttachment>();
         var content = message.text();
         var attached = message.media();
         if (attached != null) {
-            var file = media.file(account, provider.id(), attached, attempt);
             file.ifPresent(attachments::add);
             if (file.isEmpty()) {
                 // Meta's media URLs answer only with the access token: no use to agents

@@ -57,6 +57,7 @@ final class FakeProviderMedia {
         private final byte[] content;
         private final AtomicInteger unavailableFor = new AtomicInteger();
         private volatile long declaredSize;
+        private volatile int delayMillis;
 
         private File(String id, String mimeType, byte[] content) {
             this.id = id;
@@ -68,6 +69,12 @@ final class FakeProviderMedia {
         /** The provider answers its first {@code requests} for the file as temporarily unavailable. */
         File unavailableFor(int requests) {
             unavailableFor.set(requests);
+            return this;
+        }
+
+        /** The provider takes this long to answer each request for the file (a slow provider or server). */
+        File slow(java.time.Duration delay) {
+            delayMillis = Math.toIntExact(delay.toMillis());
             return this;
         }
 
@@ -134,7 +141,7 @@ final class FakeProviderMedia {
             body.putObject("size").put("fileLength", Integer.toString(file.content.length));
             body.put("mimetype", file.mimeType).put("base64", Base64.getEncoder().encodeToString(file.content))
                     .putNull("buffer");
-            return json(event, 201, body);
+            return delayed(json(event, 201, body), file);
         }
         if (path.equals(UAZAPI)) {
             var file = file(JSON.readTree(request.getBodyAsString()).path("id").asString(""), request);
@@ -144,8 +151,8 @@ final class FakeProviderMedia {
             if (file.unavailableNow()) {
                 return json(event, 500, JSON.createObjectNode().put("error", "Failed to download media"));
             }
-            return json(event, 200, JSON.createObjectNode().put("mimetype", file.mimeType)
-                    .put("base64Data", Base64.getEncoder().encodeToString(file.content)));
+            return delayed(json(event, 200, JSON.createObjectNode().put("mimetype", file.mimeType)
+                    .put("base64Data", Base64.getEncoder().encodeToString(file.content))), file);
         }
         return null;
     }
@@ -201,6 +208,11 @@ final class FakeProviderMedia {
         var body = JSON.createObjectNode().put("status", status).put("error", error);
         body.putObject("response").putArray("message").add(message);
         return body;
+    }
+
+    private static ResponseDefinition delayed(ResponseDefinition answer, File file) {
+        return file.delayMillis == 0 ? answer
+                : ResponseDefinitionBuilder.like(answer).but().withFixedDelay(file.delayMillis).build();
     }
 
     private static ResponseDefinition json(ServeEvent event, int status, JsonNode body) {
