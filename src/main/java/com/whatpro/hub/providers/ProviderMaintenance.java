@@ -8,7 +8,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** The providers' background chores: health checks, last-event times, re-encryption after a key rotation. */
+/**
+ * The providers' background chores: health checks, last-event times, re-encryption after a key rotation, and
+ * reservations of provisions that never finished.
+ */
 @Component
 class ProviderMaintenance {
 
@@ -35,6 +38,19 @@ class ProviderMaintenance {
     @Scheduled(fixedDelayString = "${whatpro.providers.last-event-flush:5s}")
     void flushLastEvents() {
         providers.flushLastEvents();
+    }
+
+    /** Reservations of provisions a crashed node left behind; they stopped counting already, this tidies up. */
+    @Scheduled(initialDelay = 1, fixedDelay = 5, timeUnit = java.util.concurrent.TimeUnit.MINUTES)
+    void dropExpiredProvisions() {
+        try {
+            int dropped = providers.dropExpiredProvisions();
+            if (dropped > 0) {
+                log.info("Deleted {} reservation(s) of provisions that never finished", dropped);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Deleting expired provision reservations failed; will try again: {}", e.toString());
+        }
     }
 
     /** After a key rotation the old key stays configured until this has moved every value to the new one. */

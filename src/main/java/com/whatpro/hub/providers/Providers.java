@@ -29,6 +29,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -52,6 +56,7 @@ public class Providers {
 
     private static final Logger log = LoggerFactory.getLogger(Providers.class);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+    private static final Duration GATE_WAIT = Duration.ofSeconds(10);
 
     private final JdbcClient jdbc;
     private final CredentialCipher cipher;
@@ -69,6 +74,8 @@ public class Providers {
     private final OutboundPolicy outbound;
     private final PlatformSettings platform;
     private final ConnectionStream stream;
+    private final Duration provisionHold;
+    private final ReentrantLock[] countingGates = new ReentrantLock[64];
 
     Providers(JdbcClient jdbc, CredentialCipher cipher, JsonMapper json, Entitlements entitlements, Accounts accounts,
             ProviderAdapters adapters, ApplicationEventPublisher events, PlatformTransactionManager transactions,
@@ -90,6 +97,8 @@ public class Providers {
         this.clock = clock;
         this.targets = settings.webhookCache(clock);
         this.recent = new ExpiringCache<>(settings.webhookCacheTtl(), 10_000, clock);
+        this.provisionHold = settings.provisionHold();
+        java.util.Arrays.setAll(countingGates, i -> new ReentrantLock(true));
     }
 
     /**
@@ -138,34 +147,43 @@ public class Providers {
                 .param("account", account.value()).query(Long.class).single();
     }
 
-    /** Creates the provider, counting against {@code max_providers}. */
-    @Transactional
+    /**
+     * Creates the provider, counting against {@code max_providers}. Its base URL is checked (its host resolved)
+     * before the transaction begins, so a slow name server holds no database connection.
+     */
     public Created create(AccountId account, NewProvider request, @Nullable UUID actor) {
         var baseUrl = baseUrl(request.type(), request.baseUrl());
         var instanceName = instanceName(request.type(), request.instanceName());
         requireSameType(request.type(), request.credentials());
-        entitlements.ensureRoom(account, Limit.PROVIDERS, () -> count(account));
         var id = Ids.newId();
-        var secret = Secrets.newUrlSecret();
-        try {
-            jdbc.sql("""
-                    insert into providers (id, account_id, name, type, base_url, instance_name, chatwoot_inbox_id,
-                        credentials, webhook_secret_hash, webhook_secret)
-                    values (:id, :account, :name, :type, :base, :instance, :inbox, :credentials, :hash, :secret)
-                    """)
-                    .param("id", id).param("account", account.value()).param("name", request.name().strip())
-                    .param("type", request.type().jsonName()).param("base", baseUrl.toString())
-                    .param("instance", instanceName).param("inbox", request.chatwootInboxId())
-                    .param("credentials", encryptCredentials(account, id, request.credentials()))
-                    .param("hash", Secrets.sha256(secret)).param("secret", cipher.encrypt(secret, secretData(account, id)))
-                    .update();
-        } catch (DuplicateKeyException e) {
-            throw ApiProblem.conflict("provider-exists", "A provider with this name already exists.");
-        }
-        var provider = find(account, id).orElseThrow();
-        events.publishEvent(new ProviderChanged(account, id, "provider.created",
-                Map.of("name", provider.name(), "type", provider.type().jsonName()), actor));
-        return new Created(provider, secret);
+        var name = request.name().strip();
+        return counted(account, () -> {
+            entitlements.ensureRoom(account, Limit.PROVIDERS, () -> occupied(account, id));
+            if (provisioning(account, name)) {
+                throw nameBeingProvisioned();
+            }
+            var secret = Secrets.newUrlSecret();
+            try {
+                jdbc.sql("""
+                        insert into providers (id, account_id, name, type, base_url, instance_name, chatwoot_inbox_id,
+                            credentials, webhook_secret_hash, webhook_secret)
+                        values (:id, :account, :name, :type, :base, :instance, :inbox, :credentials, :hash, :secret)
+                        """)
+                        .param("id", id).param("account", account.value()).param("name", name)
+                        .param("type", request.type().jsonName()).param("base", baseUrl.toString())
+                        .param("instance", instanceName).param("inbox", request.chatwootInboxId())
+                        .param("credentials", encryptCredentials(account, id, request.credentials()))
+                        .param("hash", Secrets.sha256(secret))
+                        .param("secret", cipher.encrypt(secret, secretData(account, id)))
+                        .update();
+            } catch (DuplicateKeyException e) {
+                throw nameTaken();
+            }
+            var provider = find(account, id).orElseThrow();
+            events.publishEvent(new ProviderChanged(account, id, "provider.created",
+                    Map.of("name", provider.name(), "type", provider.type().jsonName()), actor));
+            return new Created(provider, secret);
+        });
     }
 
     /**
@@ -185,34 +203,115 @@ public class Providers {
 
     /**
      * Creates the instance at the provider with the hub's webhook already set (or adopts the one of that name), then
-     * the provider, counting against {@code max_providers} before anything is created at the provider: the account
-     * row stays locked until the provider is stored, so provisions racing for the last slot count one after another.
+     * the provider, counting against {@code max_providers} before anything is created at the provider. No transaction
+     * is open and no lock held while the provider is called: a short transaction first reserves the number's place
+     * and name ({@code provider_provisions}, under the account's lock, so provisions racing for the last slot count
+     * one after another), a second one stores the number in place of the reservation; a failure deletes the
+     * reservation, so a failed provision leaves nothing behind and frees its place. A reservation a crash left
+     * behind stops counting after {@link ProvidersSettings#provisionHold()}.
+     *
+     * @throws IllegalStateException when called inside a transaction, which would be held while the provider answers
      */
-    @Transactional
     public Created provision(AccountId account, NewProvision request, @Nullable UUID actor) {
         if (request.type() == ProviderType.CLOUD_API) {
             throw ApiProblem.invalid("provision", "is for evolution and uazapi; Cloud API numbers are set up in Meta");
         }
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("provision waits for the provider: call it outside any transaction");
+        }
         var baseUrl = baseUrl(request.type(), request.baseUrl());
+        var name = request.name().strip();
         var instanceName = request.instanceName() == null || request.instanceName().isBlank()
-                ? request.name().strip() : request.instanceName().strip();
-        entitlements.ensureRoom(account, Limit.PROVIDERS, () -> count(account));
-        if (jdbc.sql("select count(*) from providers where account_id = :account and lower(name) = lower(:name)")
-                .param("account", account.value()).param("name", request.name().strip()).query(Long.class).single() > 0) {
-            throw ApiProblem.conflict("provider-exists", "A provider with this name already exists.");
-        }
+                ? name : request.instanceName().strip();
         var id = Ids.newId();
-        var secret = Secrets.newUrlSecret();
-        var webhookUrl = PublicUrls.configured(platform, WebhookRegistrations.webhookPath(id, secret)).map(URI::create)
-                .orElse(null);
-        ProviderCredentials credentials;
+        counted(account, () -> {
+            reserve(account, id, name);
+            return id;
+        });
+        var stored = false;
         try {
-            credentials = adapters.forType(request.type()).provision(new ProviderAdapter.Provisioning(baseUrl,
-                    instanceName, request.adminKey(), request.webhookToken(), webhookUrl));
-        } catch (ProviderException e) {
-            throw ProviderProblems.of(e, webhookUrl == null ? null : webhookUrl.toString(), secret, request.adminKey(),
-                    request.webhookToken());
+            var secret = Secrets.newUrlSecret();
+            var webhookUrl = PublicUrls.configured(platform, WebhookRegistrations.webhookPath(id, secret))
+                    .map(URI::create).orElse(null);
+            ProviderCredentials credentials;
+            try {
+                credentials = adapters.forType(request.type()).provision(new ProviderAdapter.Provisioning(baseUrl,
+                        instanceName, request.adminKey(), request.webhookToken(), webhookUrl));
+            } catch (ProviderException e) {
+                throw ProviderProblems.of(e, webhookUrl == null ? null : webhookUrl.toString(), secret,
+                        request.adminKey(), request.webhookToken());
+            }
+            var created = counted(account, () -> storeProvisioned(account, id, name, request, baseUrl, instanceName,
+                    credentials, secret, actor));
+            stored = true;
+            // a webhook the provider sent before the number was stored may have left its id cached as unknown
+            evictCached(account, id);
+            return created;
+        } finally {
+            if (!stored) {
+                release(account, id);
+            }
         }
+    }
+
+    /**
+     * Runs {@code work} in a transaction that counts the account's providers under its lock. Outside a transaction,
+     * this node runs one such transaction per account at a time: a burst of creates and provisions for one account
+     * waits here, holding nothing, instead of each holding a pooled connection while queued for the account's row.
+     * The gate only spares connections: after {@link #GATE_WAIT} the transaction goes ahead without it.
+     */
+    private <T> T counted(AccountId account, Supplier<T> work) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            // the caller's transaction may hold the account's row already: waiting here could never end
+            return work.get();
+        }
+        var gate = countingGates[Math.floorMod(Long.hashCode(account.value()), countingGates.length)];
+        var gated = false;
+        try {
+            gated = gate.tryLock(GATE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            return Objects.requireNonNull(writing.execute(status -> work.get()));
+        } finally {
+            if (gated) {
+                gate.unlock();
+            }
+        }
+    }
+
+    /** Takes a place against {@code max_providers} and the name for a provision about to call the provider. */
+    private void reserve(AccountId account, UUID id, String name) {
+        entitlements.ensureRoom(account, Limit.PROVIDERS, () -> occupied(account, id));
+        // under the account's lock: what a crashed node left behind no longer counts, and now frees its name too
+        jdbc.sql("delete from provider_provisions where account_id = :account and expires_at <= now()")
+                .param("account", account.value()).update();
+        if (jdbc.sql("select count(*) from providers where account_id = :account and lower(name) = lower(:name)")
+                .param("account", account.value()).param("name", name).query(Long.class).single() > 0) {
+            throw nameTaken();
+        }
+        try {
+            jdbc.sql("""
+                    insert into provider_provisions (id, account_id, name, expires_at)
+                    values (:id, :account, :name, now() + cast(:hold as interval))
+                    """)
+                    .param("id", id).param("account", account.value()).param("name", name)
+                    .param("hold", provisionHold.toMillis() + " milliseconds").update();
+        } catch (DuplicateKeyException e) {
+            throw nameBeingProvisioned();
+        }
+    }
+
+    /**
+     * Stores a provisioned number in place of its reservation. The account's place is counted again, under its lock:
+     * a reservation that outlived {@link ProvidersSettings#provisionHold()} may have been given to another number.
+     */
+    private Created storeProvisioned(AccountId account, UUID id, String name, NewProvision request, URI baseUrl,
+            String instanceName, ProviderCredentials credentials, String secret, @Nullable UUID actor) {
+        entitlements.ensureRoom(account, Limit.PROVIDERS, () -> occupied(account, id));
+        jdbc.sql("delete from provider_provisions where account_id = :account and id = :id")
+                .param("account", account.value()).param("id", id).update();
         try {
             jdbc.sql("""
                     insert into providers (id, account_id, name, type, base_url, instance_name, chatwoot_inbox_id,
@@ -220,14 +319,14 @@ public class Providers {
                     values (:id, :account, :name, :type, :base, :instance, :inbox, :credentials, :hash, :secret, true,
                         'disconnected', now())
                     """)
-                    .param("id", id).param("account", account.value()).param("name", request.name().strip())
+                    .param("id", id).param("account", account.value()).param("name", name)
                     .param("type", request.type().jsonName()).param("base", baseUrl.toString())
                     .param("instance", instanceName).param("inbox", request.chatwootInboxId())
                     .param("credentials", encryptCredentials(account, id, credentials))
                     .param("hash", Secrets.sha256(secret)).param("secret", cipher.encrypt(secret, secretData(account, id)))
                     .update();
         } catch (DuplicateKeyException e) {
-            throw ApiProblem.conflict("provider-exists", "A provider with this name already exists.");
+            throw nameTaken();
         }
         var provider = find(account, id).orElseThrow();
         events.publishEvent(new ProviderChanged(account, id, "provider.created",
@@ -236,14 +335,74 @@ public class Providers {
         return new Created(provider, secret);
     }
 
-    @Transactional
+    /** Gives back the place of a provision that failed; when that fails too, the reservation expires by itself. */
+    private void release(AccountId account, UUID id) {
+        try {
+            writing.executeWithoutResult(status -> jdbc.sql(
+                            "delete from provider_provisions where account_id = :account and id = :id")
+                    .param("account", account.value()).param("id", id).update());
+        } catch (RuntimeException e) {
+            log.warn("The reservation of failed provision {} of account {} was not deleted ({}); it stops counting "
+                    + "against max_providers after {}", id, account, e.toString(), provisionHold);
+        }
+    }
+
+    /** Deletes the reservations of provisions that outlived {@link ProvidersSettings#provisionHold()} (a crash). */
+    int dropExpiredProvisions() {
+        return Objects.requireNonNull(Tenancy.callAsPlatform(() -> writing.execute(status -> jdbc.sql(
+                "delete from provider_provisions where expires_at <= now()").update())));
+    }
+
+    /**
+     * What counts against {@code max_providers}: the account's providers and its provisions under way, but
+     * {@code except}'s own. One statement, so a provision stored meanwhile (reservation out, provider in, in one
+     * commit) is counted once.
+     */
+    private long occupied(AccountId account, UUID except) {
+        return jdbc.sql("""
+                select (select count(*) from providers where account_id = :account)
+                    + (select count(*) from provider_provisions
+                       where account_id = :account and expires_at > now() and id <> :except)
+                """)
+                .param("account", account.value()).param("except", except).query(Long.class).single();
+    }
+
+    /** Whether a provision under way holds this name. */
+    private boolean provisioning(AccountId account, String name) {
+        return jdbc.sql("""
+                select count(*) from provider_provisions
+                where account_id = :account and lower(name) = lower(:name) and expires_at > now()
+                """)
+                .param("account", account.value()).param("name", name).query(Long.class).single() > 0;
+    }
+
+    private static ApiProblem nameTaken() {
+        return ApiProblem.conflict("provider-exists", "A provider with this name already exists.");
+    }
+
+    private ApiProblem nameBeingProvisioned() {
+        return ApiProblem.conflict("provider-exists", "A number of this name is being provisioned. If that request "
+                + "failed, the name is free again within " + provisionHold.toMinutes() + " minutes at the latest.");
+    }
+
+    private void evictCached(AccountId account, UUID id) {
+        targets.evict(id);
+        recent.evict(new Owned(account, id));
+    }
+
+    /** Changes the provider; a new base URL is checked (its host resolved) before the transaction begins. */
     public Optional<Provider> update(AccountId account, UUID id, ProviderUpdate update, @Nullable UUID actor) {
+        var baseUrl = update.baseUrl() == null ? null : checkedBaseUrl(update.baseUrl());
+        return Objects.requireNonNull(writing.execute(status -> update(account, id, update, baseUrl, actor)));
+    }
+
+    private Optional<Provider> update(AccountId account, UUID id, ProviderUpdate update, @Nullable URI baseUrl,
+            @Nullable UUID actor) {
         var found = find(account, id);
         if (found.isEmpty()) {
             return found;
         }
         var before = found.get();
-        var baseUrl = update.baseUrl() == null ? null : baseUrl(before.type(), update.baseUrl());
         var instanceName = update.instanceName() == null ? null : instanceName(before.type(), update.instanceName());
         if (update.credentials() != null) {
             requireSameType(before.type(), update.credentials());
@@ -263,10 +422,9 @@ public class Providers {
                             : encryptCredentials(account, id, update.credentials()))
                     .param("account", account.value()).param("id", id).update();
         } catch (DuplicateKeyException e) {
-            throw ApiProblem.conflict("provider-exists", "A provider with this name already exists.");
+            throw nameTaken();
         }
-        targets.evict(id);
-        recent.evictIf(key -> key.id().equals(id));
+        evictCached(account, id);
         var after = find(account, id).orElseThrow();
         var changes = new LinkedHashMap<String, Object>();
         changed(changes, "name", before.name(), after.name());
@@ -632,6 +790,10 @@ public class Providers {
             }
             throw ApiProblem.invalid("base_url", "is required for " + type.jsonName());
         }
+        return checkedBaseUrl(requested);
+    }
+
+    private URI checkedBaseUrl(URI requested) {
         var scheme = requested.getScheme() == null ? "" : requested.getScheme().toLowerCase(Locale.ROOT);
         if (!requested.isAbsolute() || requested.getHost() == null || !(scheme.equals("http") || scheme.equals("https"))
                 || requested.getRawQuery() != null || requested.getRawFragment() != null) {

@@ -31,6 +31,8 @@ public record ProvidersSettings(
         @DefaultValue("10000") int webhookCacheSize,
         @DefaultValue("50000") int webhookUnknownCacheSize) {
 
+    private static final Duration MIN_PROVISION_HOLD = Duration.ofMinutes(2);
+
     /** A cache of what webhook intake reads, sized by these settings. */
     public <K, V> ExpiringCache<K, V> webhookCache(Clock clock) {
         return new ExpiringCache<>(webhookCacheTtl, webhookCacheSize, webhookCacheTtl, webhookUnknownCacheSize, clock);
@@ -38,5 +40,15 @@ public record ProvidersSettings(
 
     public ProviderTimeouts timeouts() {
         return new ProviderTimeouts(connectTimeout, readTimeout);
+    }
+
+    /**
+     * How long a provision under way holds its place against {@code max_providers} and its name: 2 minutes, or five
+     * provider calls (connect and read timeouts together) when the timeouts are raised that far; a provision makes at
+     * most three.
+     */
+    public Duration provisionHold() {
+        var calls = connectTimeout.plus(readTimeout).multipliedBy(5);
+        return calls.compareTo(MIN_PROVISION_HOLD) > 0 ? calls : MIN_PROVISION_HOLD;
     }
 }
