@@ -31,7 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What an account's plan (and its overrides) allows, and how much of it is used. {@link #ensureRoom}
  * holds under concurrency: it locks the account row for the rest of the creating transaction, so
- * parallel creates against one account count one after another. Monthly messages are counted in
+ * parallel creates against one account count one after another; the lock does not stop rows that merely
+ * reference the account from being inserted meanwhile. Keep that transaction short: never call
+ * another server inside it. Monthly messages are counted in
  * a row per calendar month (UTC) that {@link #recordMessages} raises atomically.
  */
 @Service
@@ -117,7 +119,11 @@ public class Entitlements {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("ensureRoom must run inside the creating transaction");
         }
-        var row = jdbc.sql("select plan, limit_overrides::text, feature_overrides::text from accounts where id = :id for update")
+        // FOR NO KEY UPDATE: checks of room still count one after another (they conflict with each other and with
+        // changes of the plan), but inserts that merely reference the account (webhook intake's jobs, messages,
+        // cards: their foreign key check takes KEY SHARE) never wait for one
+        var row = jdbc.sql("select plan, limit_overrides::text, feature_overrides::text from accounts where id = :id "
+                        + "for no key update")
                 .param("id", account.value())
                 .query((rs, n) -> effective(rs.getString(1), rs.getString(2), rs.getString(3)))
                 .optional().orElseThrow(() -> ApiProblem.notFound("account"));

@@ -2,16 +2,19 @@ package com.whatpro.hub.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.TestInfrastructure;
 
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
@@ -154,6 +157,49 @@ class EntitlementsTests extends IntegrationTest {
         assertThat(refused).hasValue(45);
         assertThat(admin.get("/api/v1/accounts/" + acme.id() + "/teams").json().get("items")).hasSize(5);
         assertThat(admin.get(base).json().get("usage").get("teams").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void aCheckOfRoomUnderWayHoldsUpTheNextCheckButNotWhatMerelyReferencesTheAccount() throws Exception {
+        var account = AccountId.of(acme.id());
+        var checked = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            var first = pool.submit(() -> inTransaction(account, () -> {
+                entitlements.ensureRoom(account, Limit.TEAMS, () -> 0L);
+                checked.countDown();
+                await(release);
+            }));
+            await(checked);
+
+            // the month's first message inserts the usage row, whose foreign key check references the account
+            var counted = pool.submit(() -> Tenancy.callAs(account, () -> entitlements.recordMessages(account, 1)));
+            assertThat(counted.get(10, TimeUnit.SECONDS)).as("messages counted while a create checks room").isOne();
+
+            var second = pool.submit(() -> inTransaction(account,
+                    () -> entitlements.ensureRoom(account, Limit.TEAMS, () -> 0L)));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Long.parseLong(
+                    TestInfrastructure.owner().value("select count(*) from pg_stat_activity where wait_event_type = "
+                            + "'Lock' and query like '%from accounts where id = $1 for no key update%'")) > 0);
+            assertThat(second).as("the next check of room waits for the first").isNotDone();
+
+            release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            second.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private void inTransaction(AccountId account, Runnable work) {
+        Tenancy.runAs(account, () -> new TransactionTemplate(transactions).executeWithoutResult(status -> work.run()));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
