@@ -3,6 +3,7 @@ package com.whatpro.hub.identity;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import com.whatpro.hub.accounts.Entitlements;
@@ -33,11 +34,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * member's role, a super_admin, or an API key of that very account. Anyone else finds nothing
  * there (404). An API key of an account whose plan does not include {@code api_keys} is refused
  * (403 naming the feature). The rest of the request runs in that tenant's database scope.
+ *
+ * <p>A response that outlives its request (an event stream) has its caller checked again, the same
+ * way, through {@link #recheck}.
  */
 @Component
 class Authenticator extends OncePerRequestFilter {
 
     static final String CREDENTIAL_REFUSED = Authenticator.class.getName() + ".refused";
+    /** When the request's credential was read ({@link System#nanoTime()}, taken before the read). */
+    static final String CHECKED_AT = Authenticator.class.getName() + ".checkedAt";
     private static final Pattern ACCOUNT_ROUTE = Pattern.compile("^/api/v1/accounts/(\\d{1,18})(?:/.*)?$");
     private static final String API_KEYS_FEATURE = "api_keys";
 
@@ -69,6 +75,7 @@ class Authenticator extends OncePerRequestFilter {
             throws ServletException, IOException {
         var credential = credential(request);
         var account = accountOf(request);
+        request.setAttribute(CHECKED_AT, System.nanoTime());
         var authentication = credential == null ? Optional.<Authenticated>empty() : authenticate(credential, account);
         var caller = authentication.map(Authenticated::caller);
         if (credential != null && caller.isEmpty()) {
@@ -122,14 +129,34 @@ class Authenticator extends OncePerRequestFilter {
         if (claims.isEmpty()) {
             return Optional.empty();
         }
-        var user = claims.get().userId();
-        var session = claims.get().sessionId();
+        return user(claims.get().userId(), claims.get().sessionId(), account);
+    }
+
+    private Optional<Authenticated> user(UUID user, UUID session, @Nullable AccountId account) {
         var state = sessions.state(session, user, account);
         if (state.isEmpty() || !state.get().active()) {
             return Optional.empty();
         }
         return Optional.of(new Authenticated(new Caller.User(user, session, state.get().superAdmin()),
                 state.get().accountRole(), state.get().accountFound(), state.get().accountActive()));
+    }
+
+    /**
+     * The access a caller that was let in earlier has now, read as a request's would be: the session
+     * (revoked? expired?) and the user's role in the account, or the key (revoked? expired?), the
+     * account's status and whether its plan still includes keys. Empty once the caller may no longer
+     * be in that account at all. One statement, or two for a key whose plan is not cached; call it
+     * outside any transaction.
+     */
+    Optional<AccountAccess> recheck(AccountAccess earlier) {
+        var account = earlier.account();
+        var authentication = switch (earlier.caller()) {
+            case Caller.User user -> user(user.userId(), user.sessionId(), account);
+            case Caller.ApiKey key -> apiKeys.recheck(key)
+                    .filter(live -> Tenancy.callAs(key.account(), () -> plans.includes(key.account(), API_KEYS_FEATURE)))
+                    .map(live -> new Authenticated(live.caller(), null, true, live.accountActive()));
+        };
+        return authentication.flatMap(now -> access(now, account));
     }
 
     private Optional<AccountAccess> access(Authenticated authenticated, AccountId account) {

@@ -12,7 +12,8 @@ record IdentitySettings(
         @DefaultValue("15m") Duration accessTokenTtl,
         @DefaultValue("30d") Duration sessionTtl,
         @DefaultValue("true") boolean secureCookie,
-        @DefaultValue PasswordHashing passwordHashing) {
+        @DefaultValue PasswordHashing passwordHashing,
+        @DefaultValue("15s") Duration streamRecheck) {
 
     record Bootstrap(@DefaultValue("admin@whatpro.local") String adminEmail, @Nullable String adminPassword) {
     }

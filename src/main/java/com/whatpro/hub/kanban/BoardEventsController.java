@@ -37,13 +37,18 @@ class BoardEventsController {
 
     /**
      * The board's live events. The board is checked in a short transaction; the open stream then
-     * holds no database connection and no tenant scope.
+     * holds no database connection and no tenant scope, and ends once its caller may no longer read
+     * the board's cards (session or key revoked or expired, member removed or their role changed,
+     * account deactivated).
      */
     @GetMapping(path = "/api/v1/accounts/{accountId}/boards/{boardId}/events",
             produces = {MediaType.TEXT_EVENT_STREAM_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
     @Requires(Permission.BOARDS_READ)
     @Operation(summary = "Server-Sent Events of a board: card.created, card.updated, card.moved, card.deleted, "
-            + "stage.*, board.updated, board.deleted; resumes after Last-Event-ID (header or last_event_id parameter)")
+            + "stage.*, board.updated, board.deleted; resumes after Last-Event-ID (header or last_event_id parameter)",
+            description = "The stream ends, without a further event, once the caller may no longer read the board's "
+                    + "cards: the session or API key revoked or expired, the member removed or given a role without "
+                    + "cards:read, the account deactivated.")
     SseEmitter events(@PathVariable long accountId, @PathVariable UUID boardId,
             @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId,
             @RequestParam(name = "last_event_id", required = false) @Nullable String lastEventIdParameter,
@@ -59,6 +64,6 @@ class BoardEventsController {
         new RequestAttributeSecurityContextRepository().saveContext(SecurityContextHolder.getContext(), request, response);
         response.setHeader("X-Accel-Buffering", "no");
         response.setHeader("Cache-Control", "no-cache");
-        return stream.subscribe(access.account(), boardId, lastEventId != null ? lastEventId : lastEventIdParameter);
+        return stream.subscribe(access, boardId, lastEventId != null ? lastEventId : lastEventIdParameter);
     }
 }

@@ -12,9 +12,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import com.whatpro.hub.platform.AccountId;
-import com.whatpro.hub.platform.web.EventStreams;
+import com.whatpro.hub.identity.LiveAccess;
 import com.whatpro.hub.kanban.BoardEventPublisher.Outgoing;
+import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.security.AccountAccess;
+import com.whatpro.hub.platform.security.Permission;
+import com.whatpro.hub.platform.web.EventStreams;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -42,26 +45,33 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>A subscriber is one SSE connection served by its own virtual thread that waits on a small
  * queue, sends what arrives and a heartbeat comment when nothing did. It holds neither a
- * database connection nor a tenant scope: the board was checked once, before it started.
+ * database connection nor a tenant scope: the board was checked once, before it started. Its
+ * caller's access is watched while it is open ({@link LiveAccess}): before sending anything it asks
+ * whether the caller may still read the board's cards, and it ends as soon as they may not.
  */
 @Component
 class BoardStream implements MessageListener, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(BoardStream.class);
     private static final Object PENDING = new Object();
+    /** What a caller needs to go on receiving a board's events, which carry its cards. */
+    static final Set<Permission> NEEDS = Set.of(Permission.BOARDS_READ, Permission.CARDS_READ);
 
     private final StringRedisTemplate redis;
     private final BoardEventPublisher publisher;
     private final JsonMapper json;
     private final KanbanSettings.Events settings;
+    private final LiveAccess access;
     private final Map<UUID, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private volatile boolean running;
 
-    BoardStream(StringRedisTemplate redis, BoardEventPublisher publisher, JsonMapper json, KanbanSettings settings) {
+    BoardStream(StringRedisTemplate redis, BoardEventPublisher publisher, JsonMapper json, KanbanSettings settings,
+            LiveAccess access) {
         this.redis = redis;
         this.publisher = publisher;
         this.json = json;
         this.settings = settings.events();
+        this.access = access;
         publisher.onLost(this::resyncLocally);
     }
 
@@ -146,10 +156,13 @@ class BoardStream implements MessageListener, SmartLifecycle {
         }
     }
 
-    /** Opens a stream of one board's events for a caller already allowed to read the board. */
-    SseEmitter subscribe(AccountId account, UUID board, @Nullable String lastEventId) {
+    /**
+     * Opens a stream of one board's events for a caller already allowed to read the board, on the
+     * request's thread; it lasts while the caller may read the board's cards.
+     */
+    SseEmitter subscribe(AccountAccess caller, UUID board, @Nullable String lastEventId) {
         var emitter = new SseEmitter(settings.connectionTimeout().toMillis());
-        var subscriber = new Subscriber(account, board, emitter, lastEventId);
+        var subscriber = new Subscriber(caller, board, emitter, lastEventId);
         subscribers.computeIfAbsent(board, b -> ConcurrentHashMap.newKeySet()).add(subscriber);
         if (!EventStreams.greet(emitter)) {
             subscriber.close();
@@ -177,16 +190,29 @@ class BoardStream implements MessageListener, SmartLifecycle {
         private final SseEmitter emitter;
         private final @Nullable String lastEventId;
         private final BlockingQueue<Event> queue;
+        /** Put on the queue (compared by identity) to have the caller's access looked at without an event. */
+        private final Event wake;
+        private final LiveAccess.Watch watch;
         private volatile boolean closed;
         private volatile @Nullable Thread thread;
         private @Nullable StreamId lastSent;
 
-        Subscriber(AccountId account, UUID board, SseEmitter emitter, @Nullable String lastEventId) {
-            this.account = account;
+        Subscriber(AccountAccess caller, UUID board, SseEmitter emitter, @Nullable String lastEventId) {
+            this.account = caller.account();
             this.board = board;
             this.emitter = emitter;
             this.lastEventId = lastEventId;
             this.queue = new ArrayBlockingQueue<>(settings.queue());
+            this.wake = new Event(account, board, null, "", "");
+            this.watch = access.watch(caller, NEEDS, this::wake);
+        }
+
+        /** Something may have ended the caller's access: look before the next event, even with none queued. */
+        private void wake() {
+            if (!closed) {
+                // a full queue needs no marker: the next event is looked at anyway
+                queue.offer(wake);
+            }
         }
 
         void offer(Event event) {
@@ -203,6 +229,7 @@ class BoardStream implements MessageListener, SmartLifecycle {
 
         void close() {
             closed = true;
+            watch.close();
             forget(this);
             var running = thread;
             if (running != null) {
@@ -213,16 +240,18 @@ class BoardStream implements MessageListener, SmartLifecycle {
         void run() {
             thread = Thread.currentThread();
             try {
-                replay();
+                if (!replay()) {
+                    return;
+                }
                 var heartbeat = settings.heartbeat().toMillis();
                 while (!closed) {
                     var event = queue.poll(heartbeat, TimeUnit.MILLISECONDS);
-                    if (closed) {
+                    if (closed || !stillAllowed()) {
                         break;
                     }
                     if (event == null) {
                         emitter.send(SseEmitter.event().comment("heartbeat"));
-                    } else if (deliver(event) && event.type().equals("board.deleted")) {
+                    } else if (event != wake && deliver(event) && event.type().equals("board.deleted")) {
                         emitter.complete();
                         break;
                     }
@@ -237,14 +266,30 @@ class BoardStream implements MessageListener, SmartLifecycle {
                 emitter.completeWithError(e);
             } finally {
                 closed = true;
+                watch.close();
                 forget(this);
             }
         }
 
-        /** Sends what the client missed since its Last-Event-ID, or tells it to reload when that is gone. */
-        private void replay() throws IOException {
+        /** Whether the caller may still read the board's cards; if not, the stream ends here. */
+        private boolean stillAllowed() {
+            if (watch.allowed()) {
+                return true;
+            }
+            emitter.complete();
+            return false;
+        }
+
+        /**
+         * Sends what the client missed since its Last-Event-ID, or tells it to reload when that is
+         * gone; false when the stream ended instead, its caller no longer allowed.
+         */
+        private boolean replay() throws IOException {
+            if (!stillAllowed()) {
+                return false;
+            }
             if (lastEventId == null || lastEventId.isBlank()) {
-                return;
+                return true;
             }
             var since = StreamId.parse(lastEventId.strip());
             var key = streamKey(board);
@@ -255,17 +300,21 @@ class BoardStream implements MessageListener, SmartLifecycle {
                     || since.compareTo(StreamId.parse(newest.getFirst().getId().getValue())) > 0) {
                 emitter.send(SseEmitter.event().name(BoardEventPublisher.RESYNC)
                         .data("{\"reason\":\"the events since Last-Event-ID are no longer kept; reload the board\"}"));
-                return;
+                return true;
             }
             lastSent = since;
             var missed = redis.opsForStream().range(key,
                     Range.rightUnbounded(Range.Bound.inclusive(lastEventId.strip())),
                     Limit.limit().count(settings.replay() + 1));
             for (MapRecord<String, Object, Object> record : missed == null ? List.<MapRecord<String, Object, Object>>of() : missed) {
+                if (!stillAllowed()) {
+                    return false;
+                }
                 var type = String.valueOf(record.getValue().get("t"));
                 var data = String.valueOf(record.getValue().get("d"));
                 deliver(new Event(account, board, record.getId().getValue(), type, data));
             }
+            return true;
         }
 
         /** Sends an event unless it was sent already (a replayed one may also arrive live). */

@@ -1,8 +1,11 @@
 package com.whatpro.hub.providers;
 
+import com.whatpro.hub.identity.LiveAccess;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.PlatformSettings;
 import com.whatpro.hub.platform.redis.RedisListeners;
+import com.whatpro.hub.platform.security.AccountAccess;
+import com.whatpro.hub.platform.security.Permission;
 import com.whatpro.hub.platform.web.EventStreams;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +40,9 @@ import tools.jackson.databind.node.ObjectNode;
  * handed, after its transaction commits, to this node's subscribers at once and to a bounded queue that one virtual
  * thread publishes on a Redis channel every node listens to. A request never waits for Redis; when Redis is away the
  * other nodes' subscribers miss the event and see the state on their next read (every stream starts with it). A
- * change is published once, with its codes; a subscriber who may not see them gets each event without them.
+ * change is published once, with its codes; a subscriber who may not see them gets each event without them. Each
+ * subscriber's caller is watched while the stream is open ({@link LiveAccess}): it ends as soon as the caller may no
+ * longer read the number, or no longer see the codes it was opened with.
  */
 @Component
 class ConnectionStream implements MessageListener, SmartLifecycle {
@@ -47,12 +52,16 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
     private static final Duration HEARTBEAT = Duration.ofSeconds(20);
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
     private static final Duration RETRY = Duration.ofSeconds(2);
+    /** What a caller needs to go on receiving a number's connection, without its codes and with them. */
+    private static final Set<Permission> NUMBER = Set.of(Permission.PROVIDERS_READ);
+    private static final Set<Permission> CODES = Set.of(Permission.PROVIDERS_READ, Permission.PROVIDERS_WRITE);
 
     private final String node = UUID.randomUUID().toString();
     private final String channel;
     private final StringRedisTemplate redis;
     private final RedisConnectionFactory connections;
     private final JsonMapper json;
+    private final LiveAccess access;
     private final BlockingQueue<String> outgoing = new ArrayBlockingQueue<>(1_000);
     private final Map<UUID, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private volatile @Nullable RedisMessageListenerContainer container;
@@ -60,10 +69,11 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
     private volatile boolean running;
 
     ConnectionStream(StringRedisTemplate redis, RedisConnectionFactory connections, PlatformSettings settings,
-            JsonMapper json) {
+            JsonMapper json, LiveAccess access) {
         this.redis = redis;
         this.connections = connections;
         this.json = json;
+        this.access = access;
         this.channel = settings.redis().keyPrefix() + "providers:connection";
     }
 
@@ -108,13 +118,14 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
     }
 
     /**
-     * Opens a stream of one number's connection for a caller already allowed to read it, starting with its state now.
+     * Opens a stream of one number's connection for a caller already allowed to read it, starting with its state now,
+     * on the request's thread. It lasts while the caller may read the number and, if it carries the codes, see them.
      *
      * @param seesCodes whether the caller may see the QR and pairing codes; if not, each event goes without them
      */
-    SseEmitter subscribe(AccountId account, UUID provider, String currentJson, boolean seesCodes) {
+    SseEmitter subscribe(AccountAccess caller, UUID provider, String currentJson, boolean seesCodes) {
         var emitter = new SseEmitter(TIMEOUT.toMillis());
-        var subscriber = new Subscriber(account, provider, emitter, seesCodes);
+        var subscriber = new Subscriber(caller, provider, emitter, seesCodes);
         subscribers.computeIfAbsent(provider, p -> ConcurrentHashMap.newKeySet()).add(subscriber);
         if (!EventStreams.greet(emitter, SseEmitter.event().name(EVENT).data(currentJson))) {
             subscriber.close();
@@ -134,14 +145,18 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
         private final SseEmitter emitter;
         private final boolean seesCodes;
         private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(32);
+        /** Put on the queue (compared by identity) to have the caller's access looked at without an event. */
+        private final String wake = new String("wake");
+        private final LiveAccess.Watch watch;
         private volatile boolean closed;
         private volatile @Nullable Thread thread;
 
-        Subscriber(AccountId account, UUID provider, SseEmitter emitter, boolean seesCodes) {
-            this.account = account;
+        Subscriber(AccountAccess caller, UUID provider, SseEmitter emitter, boolean seesCodes) {
+            this.account = caller.account();
             this.provider = provider;
             this.emitter = emitter;
             this.seesCodes = seesCodes;
+            this.watch = access.watch(caller, seesCodes ? CODES : NUMBER, this::wake);
         }
 
         void offer(AccountId from, String data) {
@@ -155,8 +170,17 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
             }
         }
 
+        /** Something may have ended the caller's access: look before the next event, even with none queued. */
+        private void wake() {
+            if (!closed) {
+                // a full queue needs no marker: the next event is looked at anyway
+                queue.offer(wake);
+            }
+        }
+
         void close() {
             closed = true;
+            watch.close();
             subscribers.computeIfPresent(provider, (id, set) -> {
                 set.remove(this);
                 return set.isEmpty() ? null : set;
@@ -175,9 +199,14 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
                     if (closed) {
                         break;
                     }
+                    if (!watch.allowed()) {
+                        // the caller may no longer read the number (or see the codes this stream carries)
+                        emitter.complete();
+                        break;
+                    }
                     if (data == null) {
                         emitter.send(SseEmitter.event().comment("heartbeat"));
-                    } else {
+                    } else if (data != wake) {
                         emitter.send(SseEmitter.event().name(EVENT).data(seesCodes ? data : withoutCodes(data)));
                     }
                 }

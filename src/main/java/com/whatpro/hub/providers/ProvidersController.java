@@ -258,7 +258,10 @@ class ProvidersController {
     @Requires(Permission.PROVIDERS_READ)
     @Operation(summary = "Server-Sent Events of the number: connection.updated with the connection, first as it is "
             + "now, then whenever its state, code, phone or profile changes",
-            description = "qr_code and pairing_code are null for callers without providers:write")
+            description = "qr_code and pairing_code are null for callers without providers:write. The stream ends, "
+                    + "without a further event, once the caller may no longer read the number, or no longer see the "
+                    + "codes it was opened with: the session or API key revoked or expired, the member removed or "
+                    + "given another role, the account deactivated.")
     SseEmitter events(@PathVariable long accountId, @PathVariable UUID providerId, HttpServletRequest request,
             HttpServletResponse response) {
         var access = Callers.requiredAccess();
@@ -270,7 +273,7 @@ class ProvidersController {
                 response);
         response.setHeader("X-Accel-Buffering", "no");
         response.setHeader("Cache-Control", "no-cache");
-        return stream.subscribe(account, providerId, json.writeValueAsString(codes ? now : now.withoutCodes()),
+        return stream.subscribe(access, providerId, json.writeValueAsString(codes ? now : now.withoutCodes()),
                 codes);
     }
 

@@ -7,6 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +41,15 @@ public final class SseClient implements AutoCloseable {
     }
 
     public static SseClient open(int port, String path, String token, String lastEventId) throws Exception {
+        return open(port, path, Map.of("Authorization", "Bearer " + token), lastEventId);
+    }
+
+    /** Opens the stream with these request headers (a bearer token, or a browser's cookies). */
+    public static SseClient open(int port, String path, Map<String, String> headers, String lastEventId)
+            throws Exception {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream");
+                .header("Accept", "text/event-stream");
+        headers.forEach(request::header);
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
@@ -125,6 +135,24 @@ public final class SseClient implements AutoCloseable {
             }
             if (text.equals(item)) {
                 return;
+            }
+        }
+    }
+
+    /** Waits for the server to end the stream and answers the events it sent before that. */
+    public List<Event> untilEnded(Duration timeout) throws InterruptedException {
+        var events = new ArrayList<Event>();
+        var deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var item = received.poll(Math.max(deadline - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+            if (item == null) {
+                throw new AssertionError("the stream did not end within " + timeout + "; it sent " + events);
+            }
+            if (item == Ended.INSTANCE) {
+                return events;
+            }
+            if (item instanceof Event event) {
+                events.add(event);
             }
         }
     }

@@ -9,7 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -24,6 +27,7 @@ final class ConnectionEvents implements AutoCloseable {
 
     private final HttpResponse<InputStream> response;
     private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
 
     private ConnectionEvents(HttpResponse<InputStream> response) {
         this.response = response;
@@ -59,6 +63,7 @@ final class ConnectionEvents implements AutoCloseable {
                     data.append(line.substring(5).strip());
                 }
             }
+            ended.countDown();
         } catch (IOException e) {
             // closed
         }
@@ -76,6 +81,16 @@ final class ConnectionEvents implements AutoCloseable {
                 return event;
             }
         }
+    }
+
+    /** Waits for the server to end the stream and answers the events it sent that {@link #next} did not take. */
+    List<JsonNode> untilEnded(Duration timeout) throws InterruptedException {
+        if (!ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            throw new AssertionError("the stream did not end within " + timeout + "; it sent " + received);
+        }
+        var rest = new ArrayList<JsonNode>();
+        received.drainTo(rest);
+        return rest;
     }
 
     @Override

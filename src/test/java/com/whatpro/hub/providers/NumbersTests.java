@@ -580,6 +580,70 @@ class NumbersTests extends IntegrationTest {
     }
 
     @Test
+    void anAdminMadeAnAgentIsSentNoMoreCodes() throws Exception {
+        var created = numberReadyToConnect("Demoted", "demoted");
+        var events = providers() + "/" + created.json().get("id").asString() + "/events";
+        var second = fixtures.member(tenant.admin().token(), tenant.id(), "admin");
+        try (var demoted = ConnectionEvents.open(port, events, second.token());
+                var witness = ConnectionEvents.open(port, events, tenant.admin().token())) {
+            demoted.next(event -> true, WAIT);
+            witness.next(event -> true, WAIT);
+            var changed = admin.patch("/api/v1/accounts/" + tenant.id() + "/users/" + second.id(),
+                    Map.of("role", "agent"));
+            assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+
+            endsBeforeTheNextCode(created, demoted, witness);
+        }
+    }
+
+    @Test
+    void aRevokedKeysStreamIsSentNoMoreCodes() throws Exception {
+        var created = numberReadyToConnect("Keyed", "keyed");
+        var events = providers() + "/" + created.json().get("id").asString() + "/events";
+        var key = fixtures.apiKey(tenant.admin().token(), tenant.id(), "providers:read", "providers:write");
+        try (var revoked = ConnectionEvents.open(port, events, key);
+                var witness = ConnectionEvents.open(port, events, tenant.admin().token())) {
+            revoked.next(event -> true, WAIT);
+            witness.next(event -> true, WAIT);
+            var keyId = java.util.stream.StreamSupport.stream(
+                            admin.get("/api/v1/accounts/" + tenant.id() + "/api-keys").json().get("items").spliterator(),
+                            false)
+                    .filter(listed -> key.startsWith(listed.get("prefix").asString()))
+                    .findFirst().orElseThrow().get("id").asString();
+            assertThat(admin.delete("/api/v1/accounts/" + tenant.id() + "/api-keys/" + keyId).status())
+                    .isEqualTo(204);
+
+            endsBeforeTheNextCode(created, revoked, witness);
+        }
+    }
+
+    /** A provisioned Evolution number whose connect answers with a QR code. */
+    private TestHttp.Response numberReadyToConnect(String name, String instance) {
+        stubCreate("INSTANCE-TOKEN-" + instance.toUpperCase());
+        evolution.stubFor(get(urlPathEqualTo("/instance/connect/" + instance)).willReturn(okJson(
+                "{\"pairingCode\": null, \"code\": \"2@" + instance + "\", \"count\": 1}")));
+        var created = admin.post(providers(), provision(name, instance, evolution.baseUrl()));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created;
+    }
+
+    /**
+     * Connects the number and waits until the still-allowed stream has its QR code, so the change was handed to the
+     * number's open streams; then the revoked stream must end, not having sent it.
+     */
+    private void endsBeforeTheNextCode(TestHttp.Response created, ConnectionEvents revoked, ConnectionEvents witness)
+            throws Exception {
+        var connect = admin.post(providers() + "/" + created.json().get("id").asString() + "/connect", Map.of());
+        assertThat(connect.status()).as(connect.body()).isEqualTo(200);
+        assertThat(witness.next(event -> !event.path("qr_code").isNull(), WAIT).get("status").asString())
+                .isEqualTo("connecting");
+
+        var sent = revoked.untilEnded(WAIT);
+
+        assertThat(sent).noneMatch(event -> !event.path("qr_code").isNull());
+    }
+
+    @Test
     void badInputIsAProblemNotAnError() {
         stubCreate("INSTANCE-TOKEN-INPUT");
         var id = admin.post(providers(), provision("Input", "input", evolution.baseUrl())).json().get("id").asString();

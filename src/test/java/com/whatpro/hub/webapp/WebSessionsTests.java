@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.TestHttp;
+import com.whatpro.hub.kanban.SseClient;
 
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +121,32 @@ class WebSessionsTests extends WebAppTest {
         assertThat(after.status()).isEqualTo(302);
         assertThat(after.header("Location")).contains("/app/login");
         assertThat(visitor.api("GET", "/api/v1/auth/me", null, false).status()).isEqualTo(401);
+    }
+
+    @Test
+    void signingOutEndsTheLiveBoardStreamOfThePage() throws Exception {
+        var visitor = new Visitor();
+        visitor.signIn(tenant.admin().email(), Fixtures.PASSWORD);
+        var boardId = board.get("id").asString();
+        var events = "/api/v1/accounts/" + tenant.id() + "/boards/" + boardId + "/events";
+        var cookies = String.join("; ", visitor.cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+        // the page's EventSource sends its cookies only; the user's API session is another one and stays open
+        try (var page = SseClient.open(port, events, Map.of("Cookie", cookies), null);
+                var witness = SseClient.open(port, events, tenant.admin().token(), null)) {
+            var signedOut = visitor.form("/app/logout", Map.of("_csrf", visitor.csrf));
+            assertThat(signedOut.status()).as(signedOut.body()).isEqualTo(302);
+            assertThat(visitor.cookies).doesNotContainKey("whatpro_session");
+
+            var created = http().bearer(tenant.admin().token()).post("/api/v1/accounts/" + tenant.id() + "/boards/"
+                    + boardId + "/cards", Map.of("stage_id", board.get("stages").get(0).get("id").asString(),
+                    "title", "After signing out"));
+            assertThat(created.status()).as(created.body()).isEqualTo(201);
+            var card = created.json().get("id").asString();
+            assertThat(witness.next(event -> event.name().equals("card.created")
+                    && event.json().path("card").path("id").asString("").equals(card), Duration.ofSeconds(10))).isNotNull();
+
+            assertThat(page.untilEnded(Duration.ofSeconds(10))).noneMatch(event -> event.name().equals("card.created"));
+        }
     }
 
     @Test
