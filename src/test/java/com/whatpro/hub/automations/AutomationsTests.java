@@ -333,6 +333,28 @@ class AutomationsTests extends IntegrationTest {
         assertThat(story.cardOf(card).get("assignee_id").asString()).isEqualTo(free.id().toString());
     }
 
+    /** Found in review: a user removed from the account stayed in its teams, and round robin picked them. */
+    @Test
+    void assigningToATeamNeverPicksAUserWhoLeftTheAccount() {
+        var gone = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
+        var busy = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
+        var team = story.http.post(story.base + "/teams", Map.of("name", "Sales")).json().get("id").asString();
+        story.http.post(story.base + "/teams/" + team + "/members", Map.of("user_id", gone.id()));
+        story.http.post(story.base + "/teams/" + team + "/members", Map.of("user_id", busy.id()));
+        story.card(board, "New", Map.of("assignee_id", busy.id()));
+        assertThat(story.http.delete(story.base + "/users/" + gone.id()).status()).isEqualTo(204);
+        var progress = Story.stage(board, "In progress");
+        var rule = story.rule(Map.of("name", "assign", "trigger", Map.of("type", "card.entered_stage", "stage_id",
+                progress), "actions", List.of(Map.of("type", "assign", "team_id", team))));
+        var card = story.card(board, "New", Map.of());
+
+        story.move(card, progress);
+
+        Story.until("the run is finished", () -> !story.finishedRuns(rule).isEmpty());
+        assertThat(story.runs(rule).getFirst().get("status").asString()).isEqualTo("done");
+        assertThat(story.cardOf(card).get("assignee_id").asString()).isEqualTo(busy.id().toString());
+    }
+
     @Test
     void savingARuleNamesWhatItRefersToThatDoesNotExist() {
         var other = fixtures.tenant("Other " + UUID.randomUUID());
