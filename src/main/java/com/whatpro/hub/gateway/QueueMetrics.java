@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
  * The queue's Prometheus metrics, none with an account label (their number must not grow with tenants): jobs by
  * state and kind and the oldest unfinished job's age, read in one grouped query at most every
  * {@value #SNAPSHOT_MILLIS} ms however often they are scraped; and counters of claims, lease renewals, lease steals
- * (a job claimed again after its holder's lease ran out), retries and dead letters, by kind where a job is at hand.
+ * (a job claimed again after its holder's lease ran out), retries and dead letters, by kind where a job is at hand;
+ * and of webhook events taken in but dropped, by why.
  */
 @Component
 class QueueMetrics {
@@ -30,6 +31,7 @@ class QueueMetrics {
     private final Map<JobKind, Counter> retries = new EnumMap<>(JobKind.class);
     private final Map<JobKind, Counter> deadLetters = new EnumMap<>(JobKind.class);
     private final Counter renewals;
+    private final Counter unaddressed;
     private volatile @Nullable Snapshot snapshot;
 
     private record Snapshot(List<Jobs.Count> counts, long takenAt) {
@@ -53,6 +55,9 @@ class QueueMetrics {
         }
         renewals = Counter.builder("whatpro.gateway.lease.renewals").description("Leases renewed by heartbeats")
                 .register(registry);
+        unaddressed = Counter.builder("whatpro.gateway.webhook.events.dropped")
+                .description("Webhook events taken in but not stored, by why")
+                .tag("reason", "unknown_number").register(registry);
         Gauge.builder("whatpro.gateway.oldest.pending", this::oldestPendingSeconds)
                 .description("Age of the oldest unfinished job (pending or running), 0 when none")
                 .baseUnit("seconds").register(registry);
@@ -77,6 +82,11 @@ class QueueMetrics {
 
     void retried(Jobs.Claimed job) {
         retries.get(job.kind()).increment();
+    }
+
+    /** Events of a Cloud API webhook for a phone number id that no number of the account has. */
+    void droppedForUnknownNumber(int events) {
+        unaddressed.increment(events);
     }
 
     void buried(Jobs.Claimed job) {

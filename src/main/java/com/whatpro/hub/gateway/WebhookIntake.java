@@ -8,6 +8,7 @@ import com.whatpro.hub.chatwoot.InvalidWebhookSignature;
 import com.whatpro.hub.chatwoot.MalformedChatwootWebhook;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.providers.AddressedEvents;
 import com.whatpro.hub.providers.CloudApiHandshake;
 import com.whatpro.hub.providers.ConnectionUpdate;
 import com.whatpro.hub.providers.InboundMessage;
@@ -25,26 +26,37 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
  * Takes webhooks in: finds whom the URL belongs to (unknown or wrong secret: 404, the same either way), checks the
  * sender's own signature or token (401), reads the payload (400), and stores the work it implies in the queue of
  * that account, dropping duplicates. Only then is the webhook answered 2xx; the work itself is done by the workers.
+ * A Cloud API change is for the account's number it names ({@link CloudApiNumbers}), whichever number's URL it came
+ * to; a change for a number the account does not have is acknowledged and dropped (logged and counted).
  */
 @Service
 class WebhookIntake {
 
+    private static final Logger log = LoggerFactory.getLogger(WebhookIntake.class);
+
     private final Providers providers;
+    private final CloudApiNumbers numbers;
+    private final QueueMetrics metrics;
     private final ChatwootConnections connections;
     private final ChatwootWebhooks chatwootWebhooks;
     private final IntakeBatcher batcher;
     private final GatewaySettings settings;
     private final Clock clock;
 
-    WebhookIntake(Providers providers, ChatwootConnections connections, ChatwootWebhooks chatwootWebhooks,
-            IntakeBatcher batcher, GatewaySettings settings, Clock clock) {
+    WebhookIntake(Providers providers, CloudApiNumbers numbers, ChatwootConnections connections,
+            ChatwootWebhooks chatwootWebhooks, IntakeBatcher batcher, QueueMetrics metrics, GatewaySettings settings,
+            Clock clock) {
         this.providers = providers;
+        this.numbers = numbers;
+        this.metrics = metrics;
         this.connections = connections;
         this.chatwootWebhooks = chatwootWebhooks;
         this.batcher = batcher;
@@ -73,15 +85,27 @@ class WebhookIntake {
             throw ApiProblem.unauthorized("The webhook's signature or token does not match.");
         }
         providers.eventReceived(target.providerId());
-        List<ProviderEvent> events;
+        List<AddressedEvents> addressed;
         try {
-            events = target.adapter().parseWebhook(body);
+            addressed = target.adapter().parseAddressedWebhook(body);
         } catch (MalformedWebhook e) {
             throw ApiProblem.badRequest("The webhook body is not a " + target.type().jsonName() + " payload.");
         }
         var work = new ArrayList<Jobs.NewJob>();
-        for (var event : events) {
-            work.add(job(target, event));
+        for (var events : addressed) {
+            var provider = events.phoneNumberId() == null ? Optional.of(target.providerId())
+                    : numbers.provider(target, events.phoneNumberId());
+            if (provider.isEmpty()) {
+                // acknowledged all the same: Meta would only deliver it again, and no number here could take it
+                log.warn("A Cloud API webhook to provider {} of account {} carried {} event(s) for phone number id {},"
+                        + " which no Cloud API number of the account has; dropped", target.providerId(),
+                        target.account().value(), events.events().size(), events.phoneNumberId());
+                metrics.droppedForUnknownNumber(events.events().size());
+                continue;
+            }
+            for (var event : events.events()) {
+                work.add(job(provider.get(), event));
+            }
         }
         return store(target.account(), work);
     }
@@ -131,8 +155,8 @@ class WebhookIntake {
                 && (message.content() != null && !message.content().isBlank() || !message.attachments().isEmpty());
     }
 
-    private Jobs.NewJob job(WebhookTarget target, ProviderEvent event) {
-        var provider = target.providerId();
+    /** @param provider the provider the event is for: the URL's own, or the Cloud API number a change names */
+    private Jobs.NewJob job(UUID provider, ProviderEvent event) {
         return switch (event) {
             case InboundMessage message -> new Jobs.NewJob(JobKind.INBOUND,
                     "provider:" + provider + ":message:" + message.providerMessageId(),

@@ -76,6 +76,16 @@ public interface ProviderAdapter {
     List<ProviderEvent> parseWebhook(byte[] rawBody);
 
     /**
+     * {@link #parseWebhook}'s events, grouped by the number each is for when the webhook names it (Cloud API); by
+     * default all of them for the number whose URL received the webhook.
+     *
+     * @throws MalformedWebhook when the body is not JSON
+     */
+    default List<AddressedEvents> parseAddressedWebhook(byte[] rawBody) {
+        return List.of(new AddressedEvents(null, parseWebhook(rawBody)));
+    }
+
+    /**
      * Whether a webhook really comes from the provider configured in {@code endpoint}. The secret in the webhook URL
      * is checked by the web layer before this; this checks what the provider itself signs or carries.
      *

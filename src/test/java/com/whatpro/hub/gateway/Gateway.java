@@ -69,8 +69,13 @@ final class Gateway {
 
     static Provider cloudApi(TestHttp http, String adminToken, long account, String appSecret, String verifyToken,
             @Nullable Long inbox) {
-        var phoneNumberId = Long.toString(100_000_000_000L + SEQUENCE.incrementAndGet() * 7919L
-                + (System.nanoTime() % 1_000_000));
+        return cloudApi(http, adminToken, account, appSecret, verifyToken, inbox, Long.toString(100_000_000_000L
+                + SEQUENCE.incrementAndGet() * 7919L + (System.nanoTime() % 1_000_000)));
+    }
+
+    /** A Cloud API number with this phone number id (its key). */
+    static Provider cloudApi(TestHttp http, String adminToken, long account, String appSecret, String verifyToken,
+            @Nullable Long inbox, String phoneNumberId) {
         var credentials = Map.<String, Object>of("access_token", "EAAG-" + phoneNumberId, "app_secret", appSecret,
                 "verify_token", verifyToken, "phone_number_id", phoneNumberId);
         return create(http, adminToken, account, body("cloud_api", unique("meta "), FakeProviders.get().baseUrl(),
@@ -166,6 +171,12 @@ final class Gateway {
 
     static String cloudExample(String name) {
         return resource("/specs/meta-cloud-api/webhook-examples/" + name);
+    }
+
+    /** One of Meta's webhook examples, for this Cloud API number: its {@code metadata.phone_number_id}. */
+    static String cloudExample(String name, Provider number) {
+        return cloudExample(name).replaceAll("(\"phone_number_id\"\\s*:\\s*\")[^\"]*\"",
+                "$1" + number.key() + "\"");
     }
 
     static String metaSignature(String appSecret, String body) {

@@ -54,7 +54,7 @@ class InboundBridgeTests extends IntegrationTest {
     @Test
     void fiveDeliveriesOfOneWebhookMakeOneChatwootMessage() {
         var provider = Gateway.cloudApi(http(), tenant.admin().token(), tenant.id(), "secret-5x", "v", null);
-        var body = Gateway.cloudExample("inbound.text-message.json");
+        var body = Gateway.cloudExample("inbound.text-message.json", provider);
         var headers = Map.of("X-Hub-Signature-256", Gateway.metaSignature("secret-5x", body));
 
         for (int i = 0; i < 5; i++) {

@@ -61,7 +61,7 @@ class InboundMediaTests extends IntegrationTest {
         var mediaId = digits();
         providers.media().serve(mediaId, "image/jpeg", JPEG);
 
-        postCloud(provider, Gateway.cloudExample("inbound.image-message.json")
+        postCloud(provider, Gateway.cloudExample("inbound.image-message.json", provider)
                 .replace("1003383421387256", mediaId)
                 .replace("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=", "wamid." + suffix()));
 
@@ -83,7 +83,7 @@ class InboundMediaTests extends IntegrationTest {
         var mediaId = digits();
         providers.media().serve(mediaId, "application/pdf", PDF);
 
-        postCloud(provider, Gateway.cloudExample("inbound.pywa.document.json")
+        postCloud(provider, Gateway.cloudExample("inbound.pywa.document.json", provider)
                 .replace("1234567890987654321", mediaId).replace("wamid.xyzxyz", "wamid." + suffix()));
 
         var upload = upload();
@@ -100,7 +100,7 @@ class InboundMediaTests extends IntegrationTest {
         providers.media().serve(mediaId, "image/jpeg", JPEG);
         var webhookUrl = chatwoot.baseUrl() + "/media/expired-" + mediaId;
 
-        postCloud(provider, Gateway.cloudExample("inbound.pywa.image.json")
+        postCloud(provider, Gateway.cloudExample("inbound.pywa.image.json", provider)
                 .replace("\"id\": \"65463453\"", "\"id\": \"" + mediaId + "\", \"url\": \"" + webhookUrl + "\"")
                 .replace("wamid.xyzxyz", "wamid." + suffix()));
 
@@ -120,7 +120,7 @@ class InboundMediaTests extends IntegrationTest {
         providers.media().serve(mediaId, "image/jpeg", JPEG).declaring(17L * 1024 * 1024);
         var webhookUrl = chatwoot.baseUrl() + "/media/token-only-" + mediaId;
 
-        postCloud(provider, Gateway.cloudExample("inbound.pywa.image.json")
+        postCloud(provider, Gateway.cloudExample("inbound.pywa.image.json", provider)
                 .replace("\"id\": \"65463453\"", "\"id\": \"" + mediaId + "\", \"url\": \"" + webhookUrl + "\"")
                 .replace("wamid.xyzxyz", "wamid." + suffix()));
 
@@ -135,7 +135,7 @@ class InboundMediaTests extends IntegrationTest {
         var mediaId = digits();
         providers.media().serve(mediaId, "image/jpeg", JPEG).declaring(17L * 1024 * 1024);
 
-        postCloud(provider, Gateway.cloudExample("inbound.image-message.json")
+        postCloud(provider, Gateway.cloudExample("inbound.image-message.json", provider)
                 .replace("1003383421387256", mediaId)
                 .replace("wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=", "wamid." + suffix()));
 

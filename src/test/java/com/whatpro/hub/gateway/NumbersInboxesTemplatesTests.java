@@ -374,7 +374,7 @@ class NumbersInboxesTemplatesTests extends IntegrationTest {
                 .getFirst();
         Eventually.until("it is sent", () -> message(id).get("status").asString().equals("sent"));
 
-        var failed = (ObjectNode) Gateway.JSON.readTree(Gateway.cloudExample("status.failed.json"));
+        var failed = (ObjectNode) Gateway.JSON.readTree(Gateway.cloudExample("status.failed.json", number));
         var status = (ObjectNode) failed.get("entry").get(0).get("changes").get(0).get("value").get("statuses").get(0);
         status.put("id", sent.id());
         ((ObjectNode) status.get("errors").get(0)).put("code", 131047).put("title", "Re-engagement message");

@@ -237,9 +237,9 @@ class OutboundBridgeTests extends IntegrationTest {
         var sent = Eventually.value("the reply reaches Meta", () -> providers.sent(cloud.key()), list -> !list.isEmpty())
                 .getFirst();
         Eventually.until("the send is recorded", () -> outbound(seeded.id()).get("status").asString().equals("sent"));
-        var failed = Gateway.cloudExample("status.failed.json").replaceAll("\"id\": \"wamid[^\"]*\"",
+        var failed = Gateway.cloudExample("status.failed.json", cloud).replaceAll("\"id\": \"wamid[^\"]*\"",
                 "\"id\": \"" + sent.id() + "\"");
-        var delivered = Gateway.cloudExample("status.delivered.json").replace("wamid.xyzxyz", sent.id());
+        var delivered = Gateway.cloudExample("status.delivered.json", cloud).replace("wamid.xyzxyz", sent.id());
 
         Gateway.post(http(), cloud.webhookPath(), failed, Map.of("X-Hub-Signature-256",
                 Gateway.metaSignature("app-secret-o", failed)));

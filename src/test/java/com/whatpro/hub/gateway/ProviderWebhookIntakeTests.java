@@ -4,16 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Provider webhooks are taken in only from whoever knows the URL's secret and, where the provider signs or carries a
  * token, only with the right signature or token; what is taken in is stored once, however often it comes.
  */
 class ProviderWebhookIntakeTests extends IntegrationTest {
+
+    @Autowired
+    MeterRegistry meters;
 
     Fixtures fixtures;
     Fixtures.Tenant tenant;
@@ -27,7 +32,7 @@ class ProviderWebhookIntakeTests extends IntegrationTest {
     @Test
     void acceptsAMetaWebhookSignedWithTheAppSecretAndRefusesAnyOtherSignature() {
         var provider = Gateway.cloudApi(http(), tenant.admin().token(), tenant.id(), "app-secret-1", "verify-1", null);
-        var body = Gateway.cloudExample("inbound.text-message.json");
+        var body = Gateway.cloudExample("inbound.text-message.json", provider);
 
         var signed = Gateway.post(http(), provider.webhookPath(), body,
                 Map.of("X-Hub-Signature-256", Gateway.metaSignature("app-secret-1", body)));
@@ -43,6 +48,53 @@ class ProviderWebhookIntakeTests extends IntegrationTest {
         assertThat(alteredBody.status()).isEqualTo(401);
         assertThat(unsigned.status()).isEqualTo(401);
         assertThat(unsigned.contentType()).startsWith("application/problem+json");
+    }
+
+    @Test
+    void aCloudApiChangeGoesToTheAccountsNumberItNamesWhicheverNumbersUrlItCameTo() {
+        // one Meta app, two numbers: Meta sends both numbers' events to the app's one callback URL (here P2's)
+        var p1 = Gateway.cloudApi(http(), tenant.admin().token(), tenant.id(), "one-app-secret", "v", null);
+        var p2 = Gateway.cloudApi(http(), tenant.admin().token(), tenant.id(), "one-app-secret", "v", null);
+        // another account has a number of P1's phone number id too, and one that this account does not have
+        var stranger = fixtures.tenant("Intake stranger");
+        Gateway.cloudApi(http(), stranger.admin().token(), stranger.id(), "one-app-secret", "v", null, p1.key());
+        var elsewhere = Gateway.cloudApi(http(), stranger.admin().token(), stranger.id(), "one-app-secret", "v", null,
+                Long.toString(Long.parseLong(p1.key()) + 1));
+        var forP1 = Gateway.cloudExample("inbound.text-message.json", p1).replace("wamid.HBgL", "wamid.P1HBgL");
+        var forP2 = Gateway.cloudExample("inbound.text-message.json", p2).replace("wamid.HBgL", "wamid.P2HBgL");
+        var forElsewhere = Gateway.cloudExample("inbound.text-message.json", elsewhere)
+                .replace("wamid.HBgL", "wamid.ELHBgL");
+
+        var dropped = meters.counter("whatpro.gateway.webhook.events.dropped", "reason", "unknown_number");
+        var droppedBefore = dropped.count();
+
+        var toP1 = signed(p2, forP1, "one-app-secret");
+        var toP2 = signed(p2, forP2, "one-app-secret");
+        var toAnotherAccount = signed(p2, forElsewhere, "one-app-secret");
+
+        assertThat(toP1.status()).isEqualTo(200);
+        assertThat(toP1.json().get("stored").asInt()).isEqualTo(1);
+        assertThat(toP2.json().get("stored").asInt()).isEqualTo(1);
+        assertThat(toAnotherAccount.status()).as("acknowledged, so Meta does not retry it").isEqualTo(200);
+        assertThat(toAnotherAccount.json().get("stored").asInt()).as("no number of this account has it").isZero();
+        assertThat(dropped.count()).as("counted").isEqualTo(droppedBefore + 1);
+        Eventually.settled(tenant.id());
+        var listed = http().bearer(tenant.admin().token())
+                .get("/api/v1/accounts/" + tenant.id() + "/messages?direction=inbound").json().get("items");
+        assertThat(listed).extracting(item -> item.get("provider_message_id").asString().substring(0, 8)
+                + " for " + item.get("provider_id").asString())
+                .as("each message recorded for the number it was sent to")
+                .containsExactlyInAnyOrder("wamid.P1 for " + p1.id(), "wamid.P2 for " + p2.id());
+        assertThat(http().bearer(stranger.admin().token())
+                .get("/api/v1/accounts/" + stranger.id() + "/messages?direction=inbound").json().get("items"))
+                .as("another account's numbers are never used").isEmpty();
+        assertThat(Gateway.query("select count(*) from gateway_jobs where account_id = " + stranger.id()))
+                .isEqualTo("0");
+    }
+
+    private com.whatpro.hub.TestHttp.Response signed(Gateway.Provider to, String body, String appSecret) {
+        return Gateway.post(http(), to.webhookPath(), body,
+                Map.of("X-Hub-Signature-256", Gateway.metaSignature(appSecret, body)));
     }
 
     @Test

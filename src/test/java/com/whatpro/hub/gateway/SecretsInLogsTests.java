@@ -116,7 +116,7 @@ class SecretsInLogsTests {
         var handshake = http.get(cloud.webhookPath() + "?hub.mode=subscribe&hub.verify_token=" + verifyToken
                 + "&hub.challenge=1158201444");
         assertThat(handshake.status()).isEqualTo(200);
-        var cloudBody = Gateway.cloudExample("inbound.text-message.json");
+        var cloudBody = Gateway.cloudExample("inbound.text-message.json", cloud);
         assertThat(Gateway.post(http, cloud.webhookPath(), cloudBody,
                 Map.of("X-Hub-Signature-256", Gateway.metaSignature(appSecret, cloudBody))).status()).isEqualTo(200);
         var uazapiBody = """

@@ -169,7 +169,7 @@ class WebhookFuzzTests extends IntegrationTest {
                 headers = Map.of("x-webhook-token", TOKEN);
             }
             default -> {
-                body = Gateway.cloudExample("inbound.text-message.json")
+                body = Gateway.cloudExample("inbound.text-message.json", provider)
                         .replace("Does it come in another color?", text)
                         .replaceFirst("\"id\": \"wamid[^\"]*\"", "\"id\": \"wamid." + id + "\"");
                 headers = Map.of("X-Hub-Signature-256", Gateway.metaSignature(APP_SECRET, body));

@@ -1,5 +1,6 @@
 package com.whatpro.hub.providers.adapters;
 
+import com.whatpro.hub.providers.AddressedEvents;
 import com.whatpro.hub.providers.ConnectionState;
 import com.whatpro.hub.providers.DownloadedMedia;
 import com.whatpro.hub.providers.InboundMessage;
@@ -179,6 +180,12 @@ final class CloudApiAdapter implements ProviderAdapter {
     @Override
     public List<ProviderEvent> parseWebhook(byte[] rawBody) {
         return parser.parse(rawBody);
+    }
+
+    /** Each change's events, for the number it names ({@code value.metadata.phone_number_id}). */
+    @Override
+    public List<AddressedEvents> parseAddressedWebhook(byte[] rawBody) {
+        return parser.parseAddressed(rawBody);
     }
 
     /** {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256(app secret, raw body)>}. */

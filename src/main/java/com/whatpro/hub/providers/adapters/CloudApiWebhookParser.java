@@ -1,5 +1,6 @@
 package com.whatpro.hub.providers.adapters;
 
+import com.whatpro.hub.providers.AddressedEvents;
 import com.whatpro.hub.providers.InboundMessage;
 import com.whatpro.hub.providers.MessageStatus;
 import com.whatpro.hub.providers.PhoneNumbers;
@@ -20,7 +21,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Cloud API webhooks: {@code {object: whatsapp_business_account, entry: [{changes: [{field, value}]}]}}. Changes of
  * field {@code messages} carry {@code messages} (inbound, with the senders in {@code contacts}) and
- * {@code statuses}; other fields (group lifecycle, templates, account updates) carry nothing for the bridge.
+ * {@code statuses}; other fields (group lifecycle, templates, account updates) carry nothing for the bridge. Each
+ * change names the number it is for in {@code value.metadata.phone_number_id}.
  */
 final class CloudApiWebhookParser {
 
@@ -31,23 +33,35 @@ final class CloudApiWebhookParser {
     }
 
     List<ProviderEvent> parse(byte[] body) {
+        return parseAddressed(body).stream().flatMap(addressed -> addressed.events().stream()).toList();
+    }
+
+    /**
+     * The events of each change with the number it names ({@code value.metadata.phone_number_id}, null when it
+     * names none); changes without events are left out.
+     */
+    List<AddressedEvents> parseAddressed(byte[] body) {
         JsonNode root = Json.webhook(body);
-        var events = new ArrayList<ProviderEvent>();
+        var addressed = new ArrayList<AddressedEvents>();
         for (JsonNode entry : Json.elements(root.path("entry"))) {
             for (JsonNode change : Json.elements(entry.path("changes"))) {
                 if (!"messages".equals(Json.text(change, "field"))) {
                     continue;
                 }
                 JsonNode value = change.path("value");
+                var events = new ArrayList<ProviderEvent>();
                 for (JsonNode message : Json.elements(value.path("messages"))) {
                     inbound(message, value.path("contacts")).ifPresent(events::add);
                 }
                 for (JsonNode status : Json.elements(value.path("statuses"))) {
                     status(status).ifPresent(events::add);
                 }
+                if (!events.isEmpty()) {
+                    addressed.add(new AddressedEvents(Json.id(value.path("metadata"), "phone_number_id"), events));
+                }
             }
         }
-        return events;
+        return addressed;
     }
 
     private Optional<InboundMessage> inbound(JsonNode message, JsonNode contacts) {

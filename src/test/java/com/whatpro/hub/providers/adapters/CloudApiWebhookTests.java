@@ -29,6 +29,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Every webhook example published with Meta's spec (and pywa's fixtures) is read into the right events. */
 class CloudApiWebhookTests {
@@ -134,6 +136,27 @@ class CloudApiWebhookTests {
                 .isEqualTo("[unsupported] pool: Message type unknown - Message type is currently not supported.");
         assertThat(textOf(fixtures, "contacts")).isEqualTo(
                 "[contact] Chandler Bing +1 555-555-5555; Monica +1 666-666-6666; Rachel Green +1 777-777-7777");
+    }
+
+    @Test
+    void namesTheNumberEachChangeIsFor() {
+        var root = (ObjectNode) MAPPER.readTree(TestResources.bytes(EXAMPLES + "inbound.text-message.json"));
+        var changes = (ArrayNode) root.path("entry").path(0).path("changes");
+        var second = changes.get(0).deepCopy();
+        ((ObjectNode) second.path("value").path("metadata")).put("phone_number_id", "222");
+        ((ObjectNode) second.path("value").path("messages").path(0))
+                .put("id", "wamid.second");
+        changes.add(second);
+        var statusOnly = MAPPER.readTree(TestResources.bytes(EXAMPLES + "status.sent.json"));
+        root.withArray("entry").add(statusOnly.path("entry").path(0));
+
+        var addressed = adapter.parseAddressedWebhook(MAPPER.writeValueAsBytes(root));
+
+        assertThat(addressed).extracting(group -> group.phoneNumberId() + " " + group.events().size())
+                .containsExactly("106540352242922 1", "222 1", "1122334455667 1");
+        assertThat(((InboundMessage) addressed.get(1).events().getFirst()).providerMessageId())
+                .isEqualTo("wamid.second");
+        assertThat(adapter.parseWebhook(MAPPER.writeValueAsBytes(root))).hasSize(3);
     }
 
     @Test
