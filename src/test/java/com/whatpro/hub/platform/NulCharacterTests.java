@@ -54,6 +54,17 @@ class NulCharacterTests extends IntegrationTest {
         assertInvalid(admin.get(base + "/audit-logs?resource_type=te%00am"), "resource_type");
     }
 
+    @Test
+    void aFormBodyWhoseFieldHasNoValueIsAProblemNotAnError() {
+        var put = admin.send("PUT", base + "/chatwoot", "application/x-www-form-urlencoded",
+                java.net.http.HttpRequest.BodyPublishers.ofString("{\"base_url\":\"x\"}"));
+        var delete = admin.send("DELETE", base + "/webhooks/" + java.util.UUID.randomUUID(),
+                "application/x-www-form-urlencoded", java.net.http.HttpRequest.BodyPublishers.ofString("alone"));
+
+        assertThat(put.status()).as(put.body()).isBetween(400, 499);
+        assertThat(delete.status()).as(delete.body()).isBetween(400, 499);
+    }
+
     static void assertInvalid(TestHttp.Response response, String field) {
         assertThat(response.status()).as(response.body()).isEqualTo(422);
         assertThat(response.contentType()).startsWith("application/problem+json");

@@ -142,7 +142,7 @@ class NulCharacters extends RequestBodyAdviceAdapter implements HandlerIntercept
         var errors = new ArrayList<ApiProblem.FieldError>();
         request.getParameterMap().forEach((name, values) -> {
             for (var value : values) {
-                if (name.indexOf('\u0000') >= 0 || value.indexOf('\u0000') >= 0) {
+                if (name.indexOf('\u0000') >= 0 || value != null && value.indexOf('\u0000') >= 0) {
                     errors.add(new ApiProblem.FieldError(name.replace("\u0000", "\\u0000"), MESSAGE));
                     break;
                 }
