@@ -42,7 +42,7 @@ class TeamMembersTests extends IntegrationTest {
         var otherAdmin = http().bearer(other.admin().token());
         var otherBase = "/api/v1/accounts/" + other.id();
         var added = otherAdmin.post(otherBase + "/users", Map.of("email", leaving.email(), "name", "Leaving",
-                "role", "agent"));
+                "role", "agent", "password", Fixtures.PASSWORD));
         assertThat(added.status()).as(added.body()).isEqualTo(201);
         var elsewhere = team(otherAdmin, otherBase, "Elsewhere");
         join(otherAdmin, otherBase, elsewhere, leaving.id().toString());
