@@ -3,12 +3,11 @@ package com.whatpro.hub.providers;
 import com.whatpro.hub.identity.LiveAccess;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.PlatformSettings;
-import com.whatpro.hub.platform.redis.RedisListeners;
+import com.whatpro.hub.platform.redis.RedisBroadcast;
 import com.whatpro.hub.platform.security.AccountAccess;
 import com.whatpro.hub.platform.security.Permission;
 import com.whatpro.hub.platform.web.EventStreams;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -21,67 +20,54 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.connection.Message;
-import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.util.backoff.FixedBackOff;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Live {@code connection.updated} events of each number, across nodes, as kanban's board stream does it: a change is
- * handed, after its transaction commits, to this node's subscribers at once and to a bounded queue that one virtual
- * thread publishes on a Redis channel every node listens to. A request never waits for Redis; when Redis is away the
+ * handed, after its transaction commits, to this node's subscribers at once and to the other nodes through a
+ * {@link RedisBroadcast}. A request never waits for Redis; when Redis is away the
  * other nodes' subscribers miss the event and see the state on their next read (every stream starts with it). A
  * change is published once, with its codes; a subscriber who may not see them gets each event without them. Each
  * subscriber's caller is watched while the stream is open ({@link LiveAccess}): it ends as soon as the caller may no
  * longer read the number, or no longer see the codes it was opened with.
  */
 @Component
-class ConnectionStream implements MessageListener, SmartLifecycle {
+class ConnectionStream implements SmartLifecycle {
 
     static final String EVENT = "connection.updated";
     private static final Logger log = LoggerFactory.getLogger(ConnectionStream.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(20);
     private static final Duration TIMEOUT = Duration.ofMinutes(30);
-    private static final Duration RETRY = Duration.ofSeconds(2);
     /** What a caller needs to go on receiving a number's connection, without its codes and with them. */
     private static final Set<Permission> NUMBER = Set.of(Permission.PROVIDERS_READ);
     private static final Set<Permission> CODES = Set.of(Permission.PROVIDERS_READ, Permission.PROVIDERS_WRITE);
 
-    private final String node = UUID.randomUUID().toString();
-    private final String channel;
-    private final StringRedisTemplate redis;
-    private final RedisConnectionFactory connections;
+    private final RedisBroadcast channel;
     private final JsonMapper json;
     private final LiveAccess access;
-    private final BlockingQueue<String> outgoing = new ArrayBlockingQueue<>(1_000);
     private final Map<UUID, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
-    private volatile @Nullable RedisMessageListenerContainer container;
-    private volatile @Nullable Thread sender;
     private volatile boolean running;
 
     ConnectionStream(StringRedisTemplate redis, RedisConnectionFactory connections, PlatformSettings settings,
             JsonMapper json, LiveAccess access) {
-        this.redis = redis;
-        this.connections = connections;
         this.json = json;
         this.access = access;
-        this.channel = settings.redis().keyPrefix() + "providers:connection";
+        this.channel = new RedisBroadcast(redis, connections, settings.redis().keyPrefix() + "providers:connection",
+                "connection-events", this::received);
     }
 
     /** Sends the number's connection (as JSON) to its subscribers on every node once the transaction commits. */
     void publish(AccountId account, UUID provider, String connectionJson) {
         Runnable send = () -> {
             deliver(account, provider, connectionJson);
-            if (!outgoing.offer(node + "|" + account.value() + "|" + provider + "|" + connectionJson)) {
+            if (!channel.send(account.value() + "|" + provider + "|" + connectionJson)) {
                 log.warn("Connection events queue is full; other nodes miss an update of provider {}", provider);
             }
         };
@@ -97,14 +83,14 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
         }
     }
 
-    @Override
-    public void onMessage(Message message, byte @Nullable [] pattern) {
-        var parts = new String(message.getBody(), StandardCharsets.UTF_8).split("\\|", 4);
-        if (parts.length != 4 || parts[0].equals(node)) {
+    /** An update another node published. */
+    private void received(String message) {
+        var parts = message.split("\\|", 3);
+        if (parts.length != 3) {
             return;
         }
         try {
-            deliver(AccountId.of(Long.parseLong(parts[1])), UUID.fromString(parts[2]), parts[3]);
+            deliver(AccountId.of(Long.parseLong(parts[0])), UUID.fromString(parts[1]), parts[2]);
         } catch (IllegalArgumentException e) {
             // not one of ours
         }
@@ -230,66 +216,16 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
         return json.writeValueAsString(connection);
     }
 
-    private void send() {
-        while (running) {
-            try {
-                var message = outgoing.poll(1, TimeUnit.SECONDS);
-                if (message != null) {
-                    redis.convertAndSend(channel, message);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.debug("Cannot publish a connection event to Redis: {}", e.toString());
-            }
-        }
-    }
-
     @Override
     public void start() {
         running = true;
-        sender = Thread.ofVirtual().name("connection-events-sender").start(this::send);
-        Thread.ofVirtual().name("connection-events-subscription").start(() -> {
-            while (running && !subscribe()) {
-                try {
-                    Thread.sleep(RETRY);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-    }
-
-    private boolean subscribe() {
-        var candidate = RedisListeners.container(connections, "connection-events");
-        candidate.addMessageListener(this, new ChannelTopic(channel));
-        candidate.setRecoveryBackoff(new FixedBackOff(RETRY.toMillis(), FixedBackOff.UNLIMITED_ATTEMPTS));
-        try {
-            candidate.afterPropertiesSet();
-            candidate.start();
-            if (!running) {
-                candidate.destroy();
-                return true;
-            }
-            container = candidate;
-            return true;
-        } catch (Exception e) {
-            try {
-                candidate.destroy();
-            } catch (Exception ignored) {
-                // it never fully started
-            }
-            return false;
-        }
+        channel.start();
     }
 
     @Override
     public void stop() {
         running = false;
-        var thread = sender;
-        if (thread != null) {
-            thread.interrupt();
-        }
+        channel.stop();
         subscribers.values().forEach(set -> set.forEach(subscriber -> {
             subscriber.close();
             try {
@@ -298,15 +234,6 @@ class ConnectionStream implements MessageListener, SmartLifecycle {
                 // already gone
             }
         }));
-        var current = container;
-        if (current != null) {
-            try {
-                current.destroy();
-            } catch (Exception e) {
-                log.debug("Stopping the Redis subscription failed: {}", e.toString());
-            }
-            container = null;
-        }
     }
 
     @Override
