@@ -5,16 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
-import com.whatpro.hub.TestInfrastructure;
-
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,43 +21,39 @@ class AmountCapMigrationTests {
     private static final String BEFORE_THE_CAP = "2026.12.05.0220";
     private static final long CAP = 1_000_000_000_000_000L;
 
-    private final String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    private final String database = "whatpro_amount_cap_" + suffix;
-    private final String role = "whatpro_amount_cap_app_" + suffix;
-    private final TestInfrastructure.Database server = TestInfrastructure.owner();
+    private ScratchDatabase database;
 
     @BeforeEach
     void createEmptyDatabase() throws SQLException {
-        execute("create database " + database);
+        database = ScratchDatabase.create("amount_cap");
     }
 
     @AfterEach
     void dropIt() throws SQLException {
-        execute("drop database if exists " + database + " with (force)");
-        execute("drop role if exists " + role);
+        database.close();
     }
 
     @Test
     void amountsAboveTheCapAreBroughtDownToItAndTheTotalsFollow() throws SQLException {
-        migrate(BEFORE_THE_CAP);
+        database.migrate(BEFORE_THE_CAP);
         var huge = UUID.randomUUID();
         var small = UUID.randomUUID();
         var board = UUID.randomUUID();
         var stage = UUID.randomUUID();
         long account;
-        try (var connection = connect()) {
+        try (var connection = database.connect()) {
             account = value(connection, "insert into accounts (name) values ('Big spender') returning id", Long.class);
-            connection.createStatement().execute("insert into boards (id, account_id, name) values ('" + board + "', "
+            ScratchDatabase.execute(connection, "insert into boards (id, account_id, name) values ('" + board + "', "
                     + account + ", 'Sales')");
-            connection.createStatement().execute("insert into stages (id, account_id, board_id, name, position) values ('"
-                    + stage + "', " + account + ", '" + board + "', 'New', 0)");
+            ScratchDatabase.execute(connection, "insert into stages (id, account_id, board_id, name, position) "
+                    + "values ('" + stage + "', " + account + ", '" + board + "', 'New', 0)");
             insertCard(connection, huge, account, board, stage, "a0", Long.MAX_VALUE, "BRL");
             insertCard(connection, small, account, board, stage, "a1", 500, "USD");
         }
 
-        migrate(null);
+        database.migrate(null);
 
-        try (var connection = connect()) {
+        try (var connection = database.connect()) {
             assertThat(value(connection, "select amount_minor from cards where id = '" + huge + "'", Long.class))
                     .isEqualTo(CAP);
             assertThat(value(connection, "select version from cards where id = '" + huge + "'", Long.class))
@@ -87,18 +76,6 @@ class AmountCapMigrationTests {
         }
     }
 
-    private void migrate(String target) {
-        var flyway = Flyway.configure()
-                .dataSource(urlOf(database), server.username(), server.password())
-                .locations("classpath:db/migration")
-                .placeholders(Map.of("app_role", role))
-                .cleanDisabled(true);
-        if (target != null) {
-            flyway.target(target);
-        }
-        flyway.load().migrate();
-    }
-
     private static void insertCard(Connection connection, UUID id, long account, UUID board, UUID stage, String rank,
             long amount, String currency) throws SQLException {
         try (var insert = connection.prepareStatement("""
@@ -116,27 +93,6 @@ class AmountCapMigrationTests {
     }
 
     private static <T> T value(Connection connection, String sql, Class<T> type) throws SQLException {
-        try (var rows = connection.createStatement().executeQuery(sql)) {
-            assertThat(rows.next()).as(sql).isTrue();
-            return rows.getObject(1, type);
-        }
-    }
-
-    private Connection connect() throws SQLException {
-        return DriverManager.getConnection(urlOf(database), server.username(), server.password());
-    }
-
-    private String urlOf(String name) {
-        var url = server.url();
-        int query = url.indexOf('?');
-        String base = query < 0 ? url : url.substring(0, query);
-        return base.substring(0, base.lastIndexOf('/') + 1) + name + (query < 0 ? "" : url.substring(query));
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (var connection = DriverManager.getConnection(server.url(), server.username(), server.password());
-                var statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        return ScratchDatabase.value(connection, sql, type);
     }
 }
