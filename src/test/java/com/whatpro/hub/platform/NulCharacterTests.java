@@ -43,6 +43,23 @@ class NulCharacterTests extends IntegrationTest {
     }
 
     @Test
+    void theTextOfAnEscapeIsNoNulCharacter() {
+        var created = admin.send("POST", base + "/teams", "application/json",
+                java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\": \"Sales \\\\u0000\"}"));
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.json().get("name").asString()).isEqualTo("Sales \\u0000");
+    }
+
+    @Test
+    void aNulCharacterInABodyOfAnotherCharsetIsRefused() {
+        assertInvalid(admin.send("POST", base + "/teams", "application/json; charset=UTF-16",
+                java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\": \"Sa\\u0000les\"}",
+                        java.nio.charset.StandardCharsets.UTF_16)), "name");
+        assertThat(admin.get(base + "/teams").json().get("items")).isEmpty();
+    }
+
+    @Test
     void aSignInWithANulCharacterIsRefused() {
         assertInvalid(http().post("/api/v1/auth/login", Map.of("email", tenant.admin().email() + "\u0000",
                 "password", Fixtures.PASSWORD)), "email");

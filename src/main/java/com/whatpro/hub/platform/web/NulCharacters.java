@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.reflect.Type;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.whatpro.hub.platform.ApiProblem;
 
@@ -37,9 +39,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses the NUL character (U+0000) in what clients send: PostgreSQL can store it in no text and no JSON value
- * (SQLSTATE 22021 and 22P05), so it would fail the write as a 500. Every JSON request body is read once more as
- * tokens before it is bound, and every string and key in it is checked; request parameters and path variables
- * are checked before the handler runs. Either way the answer is a 422 naming the field. Webhook intake reads its
+ * (SQLSTATE 22021 and 22P05), so it would fail the write as a 500. A JSON request body that may hold one (its
+ * bytes have a {@code \u0000} escape or a zero byte, or its charset is not ASCII-based) is read once more as tokens
+ * before it is bound, and every string and key in it is checked; request parameters and path variables are checked
+ * before the handler runs. Either way the answer is a 422 naming the field. Webhook intake reads its
  * bodies raw (byte arrays, not JSON here) and its parsers drop NULs themselves, so it is left alone.
  */
 @ControllerAdvice
@@ -47,6 +50,8 @@ class NulCharacters extends RequestBodyAdviceAdapter implements HandlerIntercept
 
     private static final String MESSAGE = "must not contain the NUL character (\\u0000)";
     private static final int MAX_ERRORS = 20;
+    private static final Set<Charset> ASCII_BASED = Set.of(StandardCharsets.UTF_8, StandardCharsets.US_ASCII,
+            StandardCharsets.ISO_8859_1);
 
     private final JsonMapper json;
 
@@ -66,7 +71,8 @@ class NulCharacters extends RequestBodyAdviceAdapter implements HandlerIntercept
     public HttpInputMessage beforeBodyRead(HttpInputMessage message, MethodParameter parameter, Type targetType,
             Class<? extends HttpMessageConverter<?>> converterType) throws IOException {
         var body = StreamUtils.copyToByteArray(message.getBody());
-        var errors = scan(body, message.getHeaders());
+        var errors = mayHoldNul(body, message.getHeaders()) ? scan(body, message.getHeaders())
+                : List.<ApiProblem.FieldError>of();
         if (!errors.isEmpty()) {
             throw new ApiProblem(HttpStatus.UNPROCESSABLE_CONTENT, "validation", "Invalid input",
                     "The request has invalid fields.", errors, Map.of());
@@ -83,6 +89,22 @@ class NulCharacters extends RequestBodyAdviceAdapter implements HandlerIntercept
                 return headers;
             }
         };
+    }
+
+    /** False only when the body cannot hold a NUL: a cheap look at its bytes spares most bodies the parse. */
+    private static boolean mayHoldNul(byte[] body, HttpHeaders headers) {
+        var type = headers.getContentType();
+        var charset = type == null ? null : type.getCharset();
+        if (charset != null && !ASCII_BASED.contains(charset)) {
+            return true;
+        }
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == 0 || body[i] == '\\' && i + 5 < body.length && body[i + 1] == 'u' && body[i + 2] == '0'
+                    && body[i + 3] == '0' && body[i + 4] == '0' && body[i + 5] == '0') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
