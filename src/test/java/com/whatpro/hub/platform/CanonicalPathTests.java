@@ -10,7 +10,10 @@ import com.whatpro.hub.IntegrationTest;
 
 import org.junit.jupiter.api.Test;
 
-/** A path that hides a route's prefix behind percent-encoding never reaches the route past the checks on that prefix. */
+/**
+ * A path that hides a route's prefix behind percent-encoding, a matrix parameter, an empty or a dot segment never
+ * reaches the route past the checks on that prefix.
+ */
 class CanonicalPathTests extends IntegrationTest {
 
     @Test
@@ -19,6 +22,21 @@ class CanonicalPathTests extends IntegrationTest {
         for (var path : List.of("/%61pi/v1/accounts/" + tenant.id() + "/users", "/%61pi/v1/auth/me",
                 "/api/v1/%61ccounts/" + tenant.id() + "/boards", "/api/v1/accounts/%3" + (tenant.id() % 10) + "/users",
                 "/%77ebhooks/providers/x/y", "/%61pp/login", "/api/v1/auth/m%65")) {
+            var anonymous = http().get(path);
+            var signedIn = http().bearer(tenant.admin().token()).get(path);
+
+            assertThat(anonymous.status()).as(path).isEqualTo(400);
+            assertThat(anonymous.contentType()).as(path).startsWith("application/problem+json");
+            assertThat(signedIn.status()).as(path).isEqualTo(400);
+        }
+    }
+
+    @Test
+    void otherSpellingsOfARouteAreRefusedToo() {
+        var tenant = new Fixtures(http()).tenant("Spelled " + UUID.randomUUID());
+        for (var path : List.of("/api;x=1/v1/accounts/" + tenant.id() + "/users", "/api;/v1/auth/me",
+                "/api/v1;x/accounts/" + tenant.id() + "/users", "/webhooks;x/providers/x/y", "/app;x/login",
+                "/api//v1/auth/me", "/api/v1/../v1/auth/me", "/api/./v1/auth/me")) {
             var anonymous = http().get(path);
             var signedIn = http().bearer(tenant.admin().token()).get(path);
 
