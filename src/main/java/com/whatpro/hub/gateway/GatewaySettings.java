@@ -79,9 +79,20 @@ public record GatewaySettings(
             @DefaultValue("8") int accountConcurrency) {
 
         public Worker {
+            atLeastOne("WHATPRO_GATEWAY_WORKER_BATCH_SIZE", batchSize);
+            atLeastOne("WHATPRO_GATEWAY_WORKER_CONCURRENCY", concurrency);
+            atLeastOne("WHATPRO_GATEWAY_WORKER_ACCOUNT_CONCURRENCY", accountConcurrency);
+            atLeastOne("WHATPRO_GATEWAY_MAX_ATTEMPTS", maxAttempts);
             if (heartbeat.compareTo(lease.dividedBy(2)) > 0) {
                 throw new IllegalArgumentException("whatpro.gateway.worker.heartbeat (" + heartbeat
                         + ") must be at most half the lease (" + lease + ")");
+            }
+        }
+
+        /** Zero would leave the queue unworked with nothing to say so. */
+        private static void atLeastOne(String setting, int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException(setting + " must be at least 1, was " + value);
             }
         }
     }

@@ -69,6 +69,20 @@ class StartupFailureTests {
     }
 
     @Test
+    void automationsThatCouldNeverRunNameTheSetting(CapturedOutput output) {
+        assertThatThrownBy(() -> start("--whatpro.automations.concurrency=0"));
+
+        assertThat(output.getAll()).contains("WHATPRO_AUTOMATIONS_CONCURRENCY must be at least 1, was 0");
+    }
+
+    @Test
+    void aQueueThatCouldNeverBeWorkedNamesTheSetting(CapturedOutput output) {
+        assertThatThrownBy(() -> start("--whatpro.gateway.worker.account-concurrency=0"));
+
+        assertThat(output.getAll()).contains("WHATPRO_GATEWAY_WORKER_ACCOUNT_CONCURRENCY must be at least 1, was 0");
+    }
+
+    @Test
     void portInUseNamesThePortAndTheSetting() {
         var analysis = analyzer.analyze(new IllegalStateException("web server", new PortInUseException(8080)));
 
