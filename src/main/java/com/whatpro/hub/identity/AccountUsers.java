@@ -2,6 +2,7 @@ package com.whatpro.hub.identity;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -17,7 +18,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The members of one account. Nobody grants a role above their own or touches a member who
@@ -32,10 +35,15 @@ class AccountUsers {
     private final PasswordEncoder passwords;
     private final ApplicationEventPublisher events;
     private final Logins logins;
+    private final TransactionTemplate transactions;
+    private final TransactionTemplate readOnly;
 
     AccountUsers(Users users, Memberships memberships, Entitlements entitlements, PasswordEncoder passwords,
-            ApplicationEventPublisher events, Logins logins) {
+            ApplicationEventPublisher events, Logins logins, PlatformTransactionManager transactionManager) {
         this.logins = logins;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.readOnly = new TransactionTemplate(transactionManager);
+        this.readOnly.setReadOnly(true);
         this.users = users;
         this.memberships = memberships;
         this.entitlements = entitlements;
@@ -51,38 +59,68 @@ class AccountUsers {
             boolean profileShared) {
     }
 
-    @Transactional
+    /**
+     * Adds a user, new or existing, to the account. A password is hashed, or checked against an existing user's, before
+     * the transaction: that takes a while, and a wrong one is a failed sign-in whose audit row must not roll back with
+     * the refused add.
+     */
     Memberships.Member add(AccountAccess access, NewMember request) {
         var account = access.account();
         mayGrant(access, request.role());
-        var existing = users.byEmail(request.email());
-        if (existing.isPresent() && memberships.isMember(account, existing.get().id())) {
-            throw ApiProblem.conflict("already-member", "This user is already a member of the account.");
+        var found = Objects.requireNonNull(readOnly.execute(status -> users.byEmail(request.email())));
+        if (found.isPresent() && memberships.isMember(account, found.get().id())) {
+            throw alreadyMember();
         }
-        if (existing.isPresent() && !mayAddExisting(access, existing.get(), request.password())) {
-            throw ApiProblem.conflict("user-exists", "A user with this e-mail address already exists and signs in "
-                    + "with a password of their own. Give their current password to add them (they may type it), or "
-                    + "ask the installation's operator.");
+        var confirmed = found.filter(user -> mayAddExisting(access, user, request.password()))
+                .map(Users.User::id).orElse(null);
+        if (found.isPresent() && confirmed == null) {
+            throw userExists();
         }
-        entitlements.ensureRoom(account, Limit.AGENTS, () -> memberships.count(account));
-        var user = existing.orElseGet(() -> users.create(request.email(), request.name(),
-                request.password() == null ? null : passwords.encode(request.password()), null));
-        memberships.add(account, user.id(), request.role());
-        events.publishEvent(new MemberAdded(account, user.id(), request.role().json(), access.caller().id()));
-        return memberships.member(account, user.id()).orElseThrow();
+        var hash = found.isEmpty() ? hash(request.password()) : null;
+        return Objects.requireNonNull(transactions.execute(status -> {
+            var existing = users.byEmail(request.email());
+            if (existing.isPresent() && memberships.isMember(account, existing.get().id())) {
+                throw alreadyMember();
+            }
+            if (existing.isPresent() && !existing.get().id().equals(confirmed)
+                    && !mayAddWithoutPassword(access, existing.get())) {
+                throw userExists(); // made meanwhile, by someone else
+            }
+            entitlements.ensureRoom(account, Limit.AGENTS, () -> memberships.count(account));
+            var user = existing.orElseGet(() -> users.create(request.email(), request.name(),
+                    hash != null ? hash : hash(request.password()), null));
+            memberships.add(account, user.id(), request.role());
+            events.publishEvent(new MemberAdded(account, user.id(), request.role().json(), access.caller().id()));
+            return memberships.member(account, user.id()).orElseThrow();
+        }));
+    }
+
+    private @Nullable String hash(@Nullable String password) {
+        return password == null ? null : passwords.encode(password);
+    }
+
+    private static ApiProblem alreadyMember() {
+        return ApiProblem.conflict("already-member", "This user is already a member of the account.");
+    }
+
+    private static ApiProblem userExists() {
+        return ApiProblem.conflict("user-exists", "A user with this e-mail address already exists and signs in with a "
+                + "password of their own. Give their current password to add them (they may type it), or ask the "
+                + "installation's operator.");
     }
 
     /**
      * A user who already exists (in another account, or made by the operator) signs in with a password chosen there,
      * which whoever chose it may still know: they join only when the caller shows that password, or is super_admin.
-     * Adding them with any password would hand this account to whoever made the user. A user without a password signs
-     * in only through the trusted Chatwoot, so adding them gives nobody a way in.
+     * Adding them with any password would hand this account to whoever made the user.
      */
     private boolean mayAddExisting(AccountAccess access, Users.User user, @Nullable String password) {
-        if (access.caller() instanceof Caller.User caller && caller.superAdmin() || !user.hasPassword()) {
-            return true;
-        }
-        return password != null && logins.confirms(user, password);
+        return mayAddWithoutPassword(access, user) || password != null && logins.confirms(user, password);
+    }
+
+    /** A super_admin may add anyone; a user without a password signs in only through the trusted Chatwoot. */
+    private static boolean mayAddWithoutPassword(AccountAccess access, Users.User user) {
+        return access.caller() instanceof Caller.User caller && caller.superAdmin() || !user.hasPassword();
     }
 
     @Transactional

@@ -235,6 +235,22 @@ class AuditLogTests extends IntegrationTest {
     }
 
     @Test
+    void aWrongPasswordGivenToAddAnExistingUserIsAuditedAsAFailedSignInByTheAdminWhoTriedIt() throws Exception {
+        var globex = fixtures.tenant("Globex");
+
+        var refused = http().bearer(globex.admin().token()).post("/api/v1/accounts/" + globex.id() + "/users",
+                Map.of("email", acme.admin().email(), "name", "Guess", "role", "agent", "password", "a guess of twelve"));
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+        assertThat(ownerRows("select * from audit_log where action = 'auth.login_failed' and changes->>'email' = '"
+                + acme.admin().email() + "'")).singleElement().satisfies(row -> {
+                    assertThat(row.get("actor_type")).isEqualTo("user");
+                    assertThat(row.get("actor_id")).isEqualTo(globex.admin().id().toString());
+                    assertThat(row.get("changes")).contains("wrong_password").doesNotContain("a guess of twelve");
+                });
+    }
+
+    @Test
     void plansWithoutTheAuditLogCannotReadIt() {
         http().bearer(fixtures.superAdmin()).put(base + "/entitlements", Map.of("plan", "free"));
 
