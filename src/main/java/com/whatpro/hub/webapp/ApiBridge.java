@@ -39,11 +39,13 @@ final class ApiBridge extends OncePerRequestFilter {
     private final CookieCsrfTokenRepository pagesCsrf;
     private final CookieCsrfTokenRepository embedCsrf;
     private final ProblemWriter problems;
+    private final boolean secureCookies;
     private final XorCsrfTokenRequestAttributeHandler csrfHandler = new XorCsrfTokenRequestAttributeHandler();
 
     ApiBridge(WebSessions sessions, CookieCsrfTokenRepository pagesCsrf, CookieCsrfTokenRepository embedCsrf,
-            ProblemWriter problems) {
+            ProblemWriter problems, boolean secureCookies) {
         this.sessions = sessions;
+        this.secureCookies = secureCookies;
         this.pagesCsrf = pagesCsrf;
         this.embedCsrf = embedCsrf;
         this.problems = problems;
@@ -61,7 +63,7 @@ final class ApiBridge extends OncePerRequestFilter {
         var flavours = request.getHeader(EMBED_HEADER) != null
                 ? List.of(WebCookies.EMBED, WebCookies.PAGES) : List.of(WebCookies.PAGES, WebCookies.EMBED);
         for (var flavour : flavours) {
-            var cookie = flavour.session(request);
+            var cookie = flavour.session(request, secureCookies);
             var bearer = cookie == null ? null : sessions.bearer(cookie).orElse(null);
             if (bearer == null) {
                 continue;

@@ -128,7 +128,7 @@ class PagesController {
 
     @PostMapping("/app/logout")
     String logout(HttpServletRequest request, HttpServletResponse response) {
-        sessions.signOut(WebCookies.PAGES.session(request));
+        sessions.signOut(WebCookies.PAGES.session(request, secureCookies));
         WebCookies.PAGES.clear(response, secureCookies);
         return "redirect:/app/login";
     }

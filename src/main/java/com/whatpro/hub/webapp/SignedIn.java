@@ -48,7 +48,7 @@ final class SignedIn extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        var cookie = cookies.session(request);
+        var cookie = cookies.session(request, secureCookies);
         var user = cookie == null ? Optional.<WebSessions.WebUser>empty() : sessions.user(cookie);
         if (cookie != null && user.isEmpty()) {
             cookies.clear(response, secureCookies);

@@ -102,7 +102,7 @@ class WebAppSecurity {
     /** In front of Spring Security, so the API's own authenticator sees the bearer token. */
     @Bean
     FilterRegistrationBean<ApiBridge> webApiBridge(WebSessions sessions, ProblemWriter problems) {
-        var registration = new FilterRegistrationBean<>(new ApiBridge(sessions, pagesCsrf, embedCsrf, problems));
+        var registration = new FilterRegistrationBean<>(new ApiBridge(sessions, pagesCsrf, embedCsrf, problems, secureCookies));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         registration.addUrlPatterns("/api/v1/*");
         return registration;

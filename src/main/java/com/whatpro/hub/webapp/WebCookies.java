@@ -14,7 +14,9 @@ import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 /**
  * The two sets of cookies the web app uses: the top-level pages' (SameSite=Lax) and the Chatwoot
  * Dashboard App's, which lives in a cross-site frame and so needs SameSite=None, Secure and
- * Partitioned (CHIPS). Each set has its session cookie and its CSRF cookie.
+ * Partitioned (CHIPS). Each set has its session cookie and its CSRF cookie. Secure cookies carry the {@code __Host-}
+ * prefix, so a browser takes them only from this host over HTTPS: a sibling subdomain cannot plant a session or a CSRF
+ * token of its choosing. Without Secure (local HTTP only) browsers refuse the prefix, so the names go without it.
  */
 enum WebCookies {
 
@@ -31,17 +33,24 @@ enum WebCookies {
         this.crossSite = crossSite;
     }
 
-    String sessionName() {
-        return session;
+    private static final String HOST_ONLY = "__Host-";
+
+    private String sessionName(boolean secure) {
+        return named(session, secure);
     }
 
-    @Nullable String session(HttpServletRequest request) {
+    private static String named(String name, boolean secure) {
+        return secure ? HOST_ONLY + name : name;
+    }
+
+    @Nullable String session(HttpServletRequest request, boolean secure) {
         var cookies = request.getCookies();
         if (cookies == null) {
             return null;
         }
+        var name = sessionName(secure);
         for (Cookie cookie : cookies) {
-            if (session.equals(cookie.getName())) {
+            if (name.equals(cookie.getName())) {
                 return cookie.getValue();
             }
         }
@@ -49,16 +58,16 @@ enum WebCookies {
     }
 
     void open(HttpServletResponse response, String value, Duration maxAge, boolean secure) {
-        response.addHeader(HttpHeaders.SET_COOKIE, cookie(session, value, maxAge, secure).toString());
+        response.addHeader(HttpHeaders.SET_COOKIE, cookie(sessionName(secure), value, maxAge, secure).toString());
     }
 
     void clear(HttpServletResponse response, boolean secure) {
-        response.addHeader(HttpHeaders.SET_COOKIE, cookie(session, "", Duration.ZERO, secure).toString());
+        response.addHeader(HttpHeaders.SET_COOKIE, cookie(sessionName(secure), "", Duration.ZERO, secure).toString());
     }
 
     CookieCsrfTokenRepository csrfRepository(boolean secure) {
         var repository = new CookieCsrfTokenRepository();
-        repository.setCookieName(csrf);
+        repository.setCookieName(named(csrf, secure));
         repository.setCookiePath("/");
         repository.setCookieCustomizer(cookie -> {
             cookie.httpOnly(true).secure(secure);

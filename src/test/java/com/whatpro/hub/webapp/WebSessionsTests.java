@@ -84,7 +84,7 @@ class WebSessionsTests extends WebAppTest {
             get("/app/login");
             var response = form("/app/login", Map.of("email", email, "password", password, "_csrf", csrf));
             assertThat(response.status()).as(response.body()).isEqualTo(302);
-            assertThat(cookies).containsKey("whatpro_session");
+            assertThat(cookies).containsKey("__Host-whatpro_session");
             get("/app/a/" + tenant.id() + "/board");
         }
     }
@@ -105,7 +105,7 @@ class WebSessionsTests extends WebAppTest {
         visitor.signIn(tenant.admin().email(), Fixtures.PASSWORD);
         var cookie = visitor.form("/app/login", Map.of()).headers();
         assertThat(String.join(" ", http().send(visitor.withCookies(http().request("/app/login")).GET()).headers()
-                .getOrDefault("set-cookie", java.util.List.of()))).doesNotContain("whatpro_session=;");
+                .getOrDefault("set-cookie", java.util.List.of()))).doesNotContain("__Host-whatpro_session=;");
         assertThat(cookie).isNotNull();
 
         var sessions = http().bearer(tenant.admin().token()).get("/api/v1/auth/sessions").json().get("items");
@@ -135,7 +135,7 @@ class WebSessionsTests extends WebAppTest {
                 var witness = SseClient.open(port, events, tenant.admin().token(), null)) {
             var signedOut = visitor.form("/app/logout", Map.of("_csrf", visitor.csrf));
             assertThat(signedOut.status()).as(signedOut.body()).isEqualTo(302);
-            assertThat(visitor.cookies).doesNotContainKey("whatpro_session");
+            assertThat(visitor.cookies).doesNotContainKey("__Host-whatpro_session");
 
             var created = http().bearer(tenant.admin().token()).post("/api/v1/accounts/" + tenant.id() + "/boards/"
                     + boardId + "/cards", Map.of("stage_id", board.get("stages").get(0).get("id").asString(),
@@ -150,13 +150,33 @@ class WebSessionsTests extends WebAppTest {
     }
 
     @Test
+    void cookiesWithoutTheHostPrefixAsASiblingSubdomainCouldPlantThemAreIgnored() {
+        var victim = new Visitor();
+        victim.signIn(tenant.admin().email(), Fixtures.PASSWORD);
+        assertThat(victim.cookies).containsKeys("__Host-whatpro_session", "__Host-whatpro_xsrf");
+        var planted = new Visitor();
+        victim.cookies.forEach((name, value) -> planted.cookies.put(name.replace("__Host-", ""), value));
+        planted.csrf = victim.csrf;
+
+        var page = planted.get("/app/a/" + tenant.id() + "/board");
+        var write = planted.api("POST", "/api/v1/accounts/" + tenant.id() + "/teams", "{\"name\":\"Planted\"}", true);
+
+        assertThat(page.status()).isEqualTo(302);
+        assertThat(page.header("Location")).contains("/app/login");
+        assertThat(write.status()).isEqualTo(401);
+        assertThat(victim.api("POST", "/api/v1/accounts/" + tenant.id() + "/teams", "{\"name\":\"Real\"}", true)
+                .status()).isEqualTo(201);
+    }
+
+    @Test
     void theSessionCookieIsHttpOnlyAndTheApiRefusesCookieWritesWithoutTheCsrfToken() {
         var visitor = new Visitor();
         visitor.get("/app/login");
         var signIn = visitor.form("/app/login", Map.of("email", tenant.admin().email(), "password", Fixtures.PASSWORD,
                 "_csrf", visitor.csrf));
-        var setCookie = signIn.headers().get("set-cookie").stream().filter(c -> c.startsWith("whatpro_session=")).findFirst().orElseThrow();
-        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
+        var setCookie = signIn.headers().get("set-cookie").stream().filter(c -> c.startsWith("__Host-whatpro_session=")).findFirst().orElseThrow();
+        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/").contains("Secure")
+                .doesNotContain("Domain=");
         visitor.get("/app/a/" + tenant.id() + "/board");
         var stage = board.get("stages").get(0).get("id").asString();
         var path = "/api/v1/accounts/" + tenant.id() + "/boards/" + board.get("id").asString() + "/cards";
@@ -179,7 +199,7 @@ class WebSessionsTests extends WebAppTest {
         var response = visitor.form("/app/login", Map.of("email", tenant.admin().email(), "password", Fixtures.PASSWORD));
         assertThat(response.status()).isEqualTo(302);
         assertThat(response.header("Location")).contains("/app/login?error=expired");
-        assertThat(visitor.cookies).doesNotContainKey("whatpro_session");
+        assertThat(visitor.cookies).doesNotContainKey("__Host-whatpro_session");
         assertThat(http().bearer(tenant.admin().token()).get("/api/v1/auth/sessions").json().get("items")).hasSize(1);
     }
 
@@ -201,7 +221,7 @@ class WebSessionsTests extends WebAppTest {
         assertThat(ended.status()).isEqualTo(200);
         assertThat(ended.header("Location")).isNull();
         assertThat(ended.header("HX-Redirect")).isEqualTo("/app/login");
-        assertThat(visitor.cookies).doesNotContainKey("whatpro_session");
+        assertThat(visitor.cookies).doesNotContainKey("__Host-whatpro_session");
 
         var signedOut = visitor.htmx(revoke, Map.of("_csrf", visitor.csrf));
         assertThat(signedOut.status()).isEqualTo(204);
@@ -220,7 +240,7 @@ class WebSessionsTests extends WebAppTest {
                 "next", next, "_csrf", visitor.csrf));
         assertThat(signIn.status()).as(signIn.body()).isEqualTo(302);
         assertThat(signIn.header("Location")).endsWith("/app/%7Bx%7D");
-        assertThat(visitor.cookies).containsKey("whatpro_session");
+        assertThat(visitor.cookies).containsKey("__Host-whatpro_session");
 
         var signedIn = visitor.get("/app/login?next=" + encoded);
         assertThat(signedIn.status()).isEqualTo(302);
@@ -254,7 +274,7 @@ class WebSessionsTests extends WebAppTest {
         var signIn = visitor.form("/app/embed/login", Map.of("email", tenant.admin().email(), "password", Fixtures.PASSWORD,
                 "_csrf", visitor.csrf));
         assertThat(signIn.status()).isEqualTo(302);
-        var setCookie = signIn.headers().get("set-cookie").stream().filter(c -> c.startsWith("whatpro_embed_session="))
+        var setCookie = signIn.headers().get("set-cookie").stream().filter(c -> c.startsWith("__Host-whatpro_embed_session="))
                 .findFirst().orElseThrow();
         assertThat(setCookie).contains("SameSite=None").contains("Secure").contains("Partitioned").contains("HttpOnly");
         var own = visitor.get("/app/embed/conversation?chatwoot_account_id=" + chatwootAccountId + "&conversation_id=9");
