@@ -27,14 +27,16 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The rules of each account. Saving one checks that every stage, user, team and field it names exists in the
- * account, that its Cloud API templates exist, and that its webhook URL passes the outbound policy; creating one counts against
- * {@code max_automations}. Triggers find the enabled rules of a kind off an index; the parsed rule is kept per
+ * account, that its Cloud API templates exist, and that its webhook URLs pass the outbound policy (before the
+ * transaction: resolving a tenant's host name may take a while); creating one counts against {@code max_automations}. Triggers find the enabled rules of a kind off an index; the parsed rule is kept per
  * node by id and version, so an event with a hundred rules in the account costs one small query.
  */
 @Service
@@ -51,11 +53,13 @@ class Automations implements UsageCounter, SealedColumn {
     private final AutomatedMessages messages;
     private final CredentialCipher cipher;
     private final Map<UUID, Parsed> parsed = new ConcurrentHashMap<>();
+    private final TransactionTemplate writing;
 
     Automations(JdbcClient jdbc, JsonMapper json, Entitlements entitlements, AutomatedCards cards,
             Memberships memberships, Teams teams, OutboundPolicy outbound, ApplicationEventPublisher events,
-            AutomatedMessages messages, CredentialCipher cipher) {
+            AutomatedMessages messages, CredentialCipher cipher, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.writing = new TransactionTemplate(transactions);
         this.json = json;
         this.entitlements = entitlements;
         this.cards = cards;
@@ -106,8 +110,13 @@ class Automations implements UsageCounter, SealedColumn {
                 .param("account", account.value()).param("id", id).query(this::automation).optional();
     }
 
-    @Transactional
+    /** Saves a new rule; its webhook URLs are checked (their hosts resolved) before the transaction begins. */
     public Saved create(AccountId account, String name, boolean enabled, Rule rule) {
+        checkUrls(rule);
+        return Objects.requireNonNull(writing.execute(status -> created(account, name, enabled, rule)));
+    }
+
+    private Saved created(AccountId account, String name, boolean enabled, Rule rule) {
         check(account, rule);
         entitlements.ensureRoom(account, Limit.AUTOMATIONS, () -> count(account));
         var id = Ids.newId();
@@ -129,8 +138,16 @@ class Automations implements UsageCounter, SealedColumn {
      * Changes what is given; a rule that now calls webhooks without a secret gets one, and {@code rotateSecret} replaces
      * it (422 when the rule calls none).
      */
-    @Transactional
     public Optional<Saved> update(AccountId account, UUID id, @Nullable String name, @Nullable Boolean enabled,
+            @Nullable Rule rule, boolean rotateSecret) {
+        if (rule != null) {
+            checkUrls(rule);
+        }
+        return Objects.requireNonNull(writing.execute(status -> updated(account, id, name, enabled, rule,
+                rotateSecret)));
+    }
+
+    private Optional<Saved> updated(AccountId account, UUID id, @Nullable String name, @Nullable Boolean enabled,
             @Nullable Rule rule, boolean rotateSecret) {
         var before = jdbc.sql("select * from automations where account_id = :account and id = :id for update")
                 .param("account", account.value()).param("id", id).query(this::automation).optional();
@@ -272,12 +289,19 @@ class Automations implements UsageCounter, SealedColumn {
             if (action.field() != null && !cards.settable(account, action.field())) {
                 throw ApiProblem.invalid(path + ".field", "unknown field " + action.field());
             }
-            if (action.url() != null) {
-                outbound.require(path + ".url", action.url());
-            }
             if (action.template() != null) {
                 messages.checkTemplate(account, path + ".template", action.template().name(),
                         action.template().language());
+            }
+        }
+    }
+
+    /** Outside any transaction: a tenant's name server may take its time, and no connection waits for it. */
+    private void checkUrls(Rule rule) {
+        for (int i = 0; i < rule.actions().size(); i++) {
+            var url = rule.actions().get(i).url();
+            if (url != null) {
+                outbound.require("actions[" + i + "].url", url);
             }
         }
     }

@@ -28,7 +28,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * An account's webhook subscriptions. The receiver's URL must pass the outbound policy when it is saved (and every
@@ -44,10 +46,12 @@ class Subscriptions implements SealedColumn {
     private final WebhooksSettings settings;
     private final ApplicationEventPublisher events;
     private final Deliveries deliveries;
+    private final TransactionTemplate writing;
 
     Subscriptions(JdbcClient jdbc, CredentialCipher cipher, OutboundPolicy policy, WebhooksSettings settings,
-            ApplicationEventPublisher events, Deliveries deliveries) {
+            ApplicationEventPublisher events, Deliveries deliveries, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.writing = new TransactionTemplate(transactions);
         this.deliveries = deliveries;
         this.cipher = cipher;
         this.policy = policy;
@@ -80,10 +84,16 @@ class Subscriptions implements SealedColumn {
                 .param("account", account.value()).param("id", id).query(Subscriptions::subscription).optional();
     }
 
-    @Transactional
+    /** Creates a subscription; its URL is checked (its host resolved) before the transaction begins. */
     Created create(AccountId account, String url, List<String> eventTypes, @Nullable String description,
             @Nullable UUID actor) {
         var target = receiver(url);
+        return Objects.requireNonNull(writing.execute(status -> create(account, target, eventTypes, description,
+                actor)));
+    }
+
+    private Created create(AccountId account, URI target, List<String> eventTypes, @Nullable String description,
+            @Nullable UUID actor) {
         var types = eventTypes(eventTypes);
         // one creation at a time per account, so that concurrent ones cannot overshoot the cap
         jdbc.sql("select 1 from (select pg_advisory_xact_lock(hashtextextended('webhooks:' || :account, 0))) l")
@@ -111,13 +121,18 @@ class Subscriptions implements SealedColumn {
         return new Created(find(account, id).orElseThrow(), secret);
     }
 
-    @Transactional
+    /** Changes what is given; a new URL is checked (its host resolved) before the transaction begins. */
     Optional<Subscription> update(AccountId account, UUID id, Change change, @Nullable UUID actor) {
+        var url = change.url() == null ? null : receiver(change.url()).toString();
+        return Objects.requireNonNull(writing.execute(status -> update(account, id, change, url, actor)));
+    }
+
+    private Optional<Subscription> update(AccountId account, UUID id, Change change, @Nullable String url,
+            @Nullable UUID actor) {
         var before = find(account, id);
         if (before.isEmpty()) {
             return before;
         }
-        var url = change.url() == null ? null : receiver(change.url()).toString();
         var types = change.events() == null ? null : eventTypes(change.events()).toArray(String[]::new);
         boolean enabling = Boolean.TRUE.equals(change.enabled()) && !before.get().enabled();
         jdbc.sql("""
