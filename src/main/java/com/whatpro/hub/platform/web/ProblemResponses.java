@@ -17,6 +17,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.validation.BindingResult;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -108,6 +110,13 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> unreadableMultipart(RuntimeException error) {
         return ResponseEntity.badRequest().body(ProblemWriter.problem(HttpStatus.BAD_REQUEST,
                 "The request body is not the multipart form its content type says."));
+    }
+
+    /** No database connection was free in time: see {@link DatabaseBusy}. */
+    @ExceptionHandler({CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class})
+    ResponseEntity<ProblemDetail> noConnection(RuntimeException error) {
+        log.warn("No database connection was free in time: {}", error.toString());
+        return apiProblem(DatabaseBusy.problem());
     }
 
     @ExceptionHandler(Exception.class)

@@ -80,6 +80,13 @@ class WebConfiguration {
         return registration;
     }
 
+    @Bean
+    FilterRegistrationBean<DatabaseBusy> databaseBusyFilter(ProblemWriter problems) {
+        var registration = new FilterRegistrationBean<>(new DatabaseBusy(problems));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 4);
+        return registration;
+    }
+
     /**
      * Request parameters and path variables with a NUL character are refused ({@link NulCharacters}), after the
      * route guard has authenticated the caller; webhook intake is the senders' and keeps its own rules.
