@@ -44,11 +44,15 @@ class BootstrapAdmin implements ApplicationRunner {
         var bootstrap = settings.bootstrap();
         var given = bootstrap.adminPassword();
         var password = given == null || given.isBlank() ? generatedPassword() : given;
+        if (Boolean.TRUE.equals(transactions.execute(status -> superAdminExists()))) {
+            return;
+        }
+        // hashed before the lock is taken: nodes starting together would each wait on it holding a connection
+        var hash = passwords.encode(password);
         boolean created = Boolean.TRUE.equals(transactions.execute(status -> {
             // one node creates the admin even when several start at once
             jdbc.sql("select pg_advisory_xact_lock(hashtext('whatpro.bootstrap-admin'))").query().singleValue();
-            var admins = jdbc.sql("select count(*) from users where is_super_admin").query(Long.class).single();
-            if (admins > 0) {
+            if (superAdminExists()) {
                 return false;
             }
             var id = Ids.newId();
@@ -59,7 +63,7 @@ class BootstrapAdmin implements ApplicationRunner {
                     """)
                     .param("id", id)
                     .param("email", email)
-                    .param("hash", passwords.encode(password))
+                    .param("hash", hash)
                     .update();
             events.publishEvent(new SuperAdminBootstrapped(id, email));
             return true;
@@ -73,6 +77,10 @@ class BootstrapAdmin implements ApplicationRunner {
             System.out.printf("%n  WhatPro Hub super_admin: %s%n  password (shown only now): %s%n%n",
                     bootstrap.adminEmail(), password);
         }
+    }
+
+    private boolean superAdminExists() {
+        return jdbc.sql("select exists (select 1 from users where is_super_admin)").query(Boolean.class).single();
     }
 
     private static String generatedPassword() {
