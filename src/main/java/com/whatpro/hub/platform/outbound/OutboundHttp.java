@@ -69,7 +69,7 @@ public final class OutboundHttp implements Closeable {
         this.policy = policy;
         this.readTimeout = readTimeout;
         var connections = PoolingHttpClientConnectionManagerBuilder.create()
-                .setDnsResolver(new CheckedDnsResolver(policy))
+                .setDnsResolver(new CheckedDnsResolver(policy, connectTimeout))
                 .setMaxConnTotal(400)
                 .setMaxConnPerRoute(64)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()

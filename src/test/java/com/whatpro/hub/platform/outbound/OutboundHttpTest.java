@@ -11,6 +11,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import com.whatpro.hub.SlowNames;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.HttpHeaders;
@@ -46,6 +48,20 @@ class OutboundHttpTest {
             assertThat(refused.kind()).as(url).isEqualTo(OutboundException.Kind.REFUSED);
         }
         assertThat(a.getAllServeEvents()).isEmpty();
+    }
+
+    @Test
+    void aHostWhoseNameServersAreSlowFailsTheCallWithinTheConnectTimeout() {
+        var http = new OutboundHttp(OutboundPolicy.strict(), Duration.ofMillis(500), Duration.ofSeconds(2));
+        var started = System.nanoTime();
+
+        var failed = catchThrowableOfType(OutboundException.class,
+                () -> fetch(http, "http://files-" + java.util.UUID.randomUUID() + SlowNames.DOMAIN + "/file"));
+
+        var took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(failed.kind()).isEqualTo(OutboundException.Kind.UNREACHABLE);
+        assertThat(failed.getMessage()).contains("does not resolve");
+        assertThat(took).as("the name server answers only after %s", SlowNames.DELAY).isLessThan(Duration.ofSeconds(2));
     }
 
     @Test
