@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * outgoing message marked with {@link SourceIds#ofApi}, so Chatwoot's echo of it is never sent to WhatsApp, and its
  * ids are recorded, so its delivery shows there ({@link ChatwootStatuses}). Media appears as its link: the hub does
  * not download what a caller points it at. Exactly once: an attempt records the conversation before it posts, and a
- * later attempt first looks for the mark among that conversation's latest messages, all under the message's lock
+ * later attempt first looks for the mark among that conversation's latest messages, all under the message's claim
  * ({@link ChatwootPosts}).
  */
 @Component
@@ -76,21 +76,22 @@ class ChatwootCopies {
         if (earlier == null) {
             messages.posting(account, message.id(), conversation); // committed before posting: a later run searches
         }
-        posts.once(account, sourceId, () -> {
+        posts.once(account, sourceId, lease, posting -> {
             if (messages.find(account, message.id()).map(Messages.Message::chatwootMessageId).isPresent()) {
                 return; // another run of this job posted it meanwhile
             }
-            lease.ensureHeld();
+            posting.ensureHeld();
             if (earlier != null) {
                 var posted = chatwoot.messagesOf(earlier).stream()
                         .filter(existing -> sourceId.equals(existing.sourceId())).findFirst();
                 if (posted.isPresent()) {
-                    statuses.bridged(account, message.id(), earlier, posted.get().id());
+                    posting.record(() -> statuses.bridged(account, message.id(), earlier, posted.get().id()));
                     return;
                 }
+                posting.ensureHeld();
             }
             var posted = chatwoot.createMessage(conversation, NewMessage.outgoing(content(message), sourceId));
-            statuses.bridged(account, message.id(), conversation, posted.id());
+            posting.record(() -> statuses.bridged(account, message.id(), conversation, posted.id()));
         });
     }
 

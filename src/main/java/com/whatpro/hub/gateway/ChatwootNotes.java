@@ -26,16 +26,19 @@ class ChatwootNotes {
     }
 
     /**
-     * Posts the note; on a later attempt, only if an earlier one did not post it already. Under the lock of the note
+     * Posts the note; on a later attempt, only if an earlier one did not post it already. Under the claim of the note
      * (its conversation and text), so a run whose lease was lost waits for the other and then finds it posted.
      */
     void post(AccountId account, JobKind.ChatwootNote note, int attempt, Lease lease) {
         connections.link(account).map(ChatwootConnections.Link::client).ifPresent(client -> posts.once(account,
-                "note:" + note.conversationId() + ":" + note.text().hashCode(), () -> {
-                    lease.ensureHeld();
-                    if (attempt > 1 && client.messagesOf(note.conversationId()).stream()
-                            .anyMatch(message -> message.privateNote() && note.text().equals(message.content()))) {
-                        return;
+                "note:" + note.conversationId() + ":" + note.text().hashCode(), lease, posting -> {
+                    posting.ensureHeld();
+                    if (attempt > 1) {
+                        if (client.messagesOf(note.conversationId()).stream().anyMatch(message ->
+                                message.privateNote() && note.text().equals(message.content()))) {
+                            return;
+                        }
+                        posting.ensureHeld();
                     }
                     client.createMessage(note.conversationId(), NewMessage.privateNote(note.text()));
                 }));

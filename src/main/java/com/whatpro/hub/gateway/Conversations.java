@@ -26,10 +26,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * One Chatwoot conversation per WhatsApp contact and inbox. Finding or creating the contact and the conversation
- * happens under a row lock on the contact's {@code gateway_conversations} row (taken with
- * {@code SELECT … FOR UPDATE}), so concurrent messages of a new contact, on any node, open one conversation. A row is
- * keyed by the contact's phone, or by its LID while the phone is unknown; a transaction that locks both locks the
- * phone's first.
+ * happens under the contact's claim ({@link Claims}), so concurrent messages of a new contact, on any node, open one
+ * conversation, and no database connection is held while Chatwoot answers; the conversation is recorded in
+ * {@code gateway_conversations}, and the claim given back, in one short transaction. A contact is keyed by its phone,
+ * or by its LID while the phone is unknown; a run that claims both claims the phone's first, so two runs never wait
+ * for each other's second claim (waits for claims are bounded, so they could not deadlock anyway, but they would both
+ * give up).
  */
 @Service
 class Conversations {
@@ -37,16 +39,16 @@ class Conversations {
     private final JdbcClient jdbc;
     private final LidMappings lids;
     private final ApplicationEventPublisher events;
-    private final TransactionTemplate transactions;
+    private final Claims claims;
     private final TransactionTemplate readOnly;
     private final ExpiringCache<Key, Conversation> known;
 
-    Conversations(JdbcClient jdbc, LidMappings lids, ApplicationEventPublisher events,
+    Conversations(JdbcClient jdbc, LidMappings lids, ApplicationEventPublisher events, Claims claims,
             PlatformTransactionManager transactions, ProvidersSettings settings, Clock clock) {
         this.jdbc = jdbc;
         this.lids = lids;
         this.events = events;
-        this.transactions = new TransactionTemplate(transactions);
+        this.claims = claims;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
         this.known = new ExpiringCache<>(settings.webhookCacheTtl(), 100_000, clock);
@@ -73,45 +75,69 @@ class Conversations {
      * once the phone is known (the message names both, or the number learnt the LID behind the phone), the LID's
      * conversation becomes the phone's too, so the contact stays in one conversation.
      * The Chatwoot contact is found by phone number (or, for a LID, by identifier) or created.
+     *
+     * @throws JobFailure.NotYet when another run holds the contact's claim for longer than {@link Claims#WAIT}
      */
     Conversation ensure(AccountId account, ChatwootAccountClient chatwoot, long inboxId, UUID providerId,
             WhatsAppContact contact, @Nullable String name) {
-        var address = contact.address();
-        var key = new Key(account, inboxId, address);
+        var key = new Key(account, inboxId, contact.address());
         var found = known.get(key, this::known);
         if (found.isPresent()) {
             return found.get();
         }
-        var opened = Objects.requireNonNull(transactions.execute(status -> {
-            insertRow(account, inboxId, address, providerId);
-            var locked = lock(account, inboxId, address);
-            if (locked.isPresent()) {
-                return locked.get();
-            }
-            var lid = formerLid(account, providerId, contact);
-            var lidConversation = lid != null ? lock(account, inboxId, lid) : Optional.<Conversation>empty();
+        var lid = formerLid(account, providerId, contact);
+        var claim = claims.take(account, claimKey(inboxId, contact.address()));
+        try {
+            var opened = open(claim, chatwoot, key, providerId, contact, lid, name);
+            known.put(key, opened);
+            return opened;
+        } finally {
+            claim.release();
+        }
+    }
+
+    private Conversation open(Claims.Claim claim, ChatwootAccountClient chatwoot, Key key, UUID providerId,
+            WhatsAppContact contact, @Nullable String lid, @Nullable String name) {
+        var account = key.account();
+        var inboxId = key.inboxId();
+        var address = key.address();
+        var mapped = known(key);
+        if (mapped.isPresent()) {
+            return mapped.get(); // the claim's previous holder opened it
+        }
+        if (lid != null) {
+            claim.also(claimKey(inboxId, lid));
+            var lidConversation = known(new Key(account, inboxId, lid));
             if (lidConversation.isPresent()) {
-                map(account, inboxId, address, providerId, lidConversation.get());
+                claim.releaseRecording(() -> map(account, inboxId, address, providerId, lidConversation.get()));
                 return lidConversation.get();
             }
-            var chatwootContact = findOrCreateContact(chatwoot, inboxId, contact, name);
-            var existing = chatwoot.conversationsOf(chatwootContact.id()).stream()
-                    .filter(conversation -> conversation.inboxId() == inboxId)
-                    .min(Comparator.comparing((ChatwootConversation c) -> "resolved".equals(c.status()))
-                            .thenComparing(ChatwootConversation::id, Comparator.reverseOrder()));
-            var conversation = existing.orElseGet(() -> chatwoot.createConversation(new NewConversation(
-                    chatwootContact.sourceIdIn(inboxId).orElse(digits(address)), inboxId, chatwootContact.id())));
-            var mapped = new Conversation(chatwootContact.id(), conversation.id());
-            map(account, inboxId, address, providerId, mapped);
+        }
+        var chatwootContact = findOrCreateContact(claim, chatwoot, inboxId, contact, name);
+        claim.ensureHeld();
+        var existing = chatwoot.conversationsOf(chatwootContact.id()).stream()
+                .filter(conversation -> conversation.inboxId() == inboxId)
+                .min(Comparator.comparing((ChatwootConversation c) -> "resolved".equals(c.status()))
+                        .thenComparing(ChatwootConversation::id, Comparator.reverseOrder()));
+        var conversation = existing.orElseGet(() -> {
+            claim.ensureHeld();
+            return chatwoot.createConversation(new NewConversation(
+                    chatwootContact.sourceIdIn(inboxId).orElse(digits(address)), inboxId, chatwootContact.id()));
+        });
+        var opened = new Conversation(chatwootContact.id(), conversation.id());
+        claim.releaseRecording(() -> {
+            map(account, inboxId, address, providerId, opened);
             if (existing.isEmpty()) {
                 events.publishEvent(new ConversationOpened(account, conversation.id(),
                         name == null || name.isBlank() ? address : name, contact.phone(), chatwootContact.id(),
                         inboxId, providerId));
             }
-            return mapped;
-        }));
-        known.put(key, opened);
+        });
         return opened;
+    }
+
+    private static String claimKey(long inboxId, String address) {
+        return "conversation:" + inboxId + ":" + address;
     }
 
     /** The LID under which a contact now known by phone may have written before its phone was known. */
@@ -123,38 +149,19 @@ class Conversations {
         return contact.lid() != null ? contact.lid() : lids.lidOf(account, providerId, phone).orElse(null);
     }
 
-    /** A row to lock, also for a contact not yet mapped to a conversation. */
-    private void insertRow(AccountId account, long inboxId, String address, UUID providerId) {
-        jdbc.sql("""
-                insert into gateway_conversations (account_id, inbox_id, contact_phone, provider_id)
-                values (:account, :inbox, :address, :provider) on conflict do nothing
-                """)
-                .param("account", account.value()).param("inbox", inboxId).param("address", address)
-                .param("provider", providerId).update();
-    }
-
-    /** Locks the address's row, if there is one, for the rest of the transaction; answers its conversation. */
-    private Optional<Conversation> lock(AccountId account, long inboxId, String address) {
-        return jdbc.sql("""
-                select chatwoot_contact_id, chatwoot_conversation_id from gateway_conversations
-                where account_id = :account and inbox_id = :inbox and contact_phone = :address for update
-                """)
-                .param("account", account.value()).param("inbox", inboxId).param("address", address)
-                .query((rs, n) -> new Locked(rs.getObject(1, Long.class), rs.getObject(2, Long.class)))
-                .optional()
-                .filter(locked -> locked.contactId() != null && locked.conversationId() != null)
-                .map(locked -> new Conversation(locked.contactId(), locked.conversationId()));
-    }
-
     private void map(AccountId account, long inboxId, String address, UUID providerId, Conversation conversation) {
         jdbc.sql("""
-                update gateway_conversations set chatwoot_contact_id = :contact,
-                    chatwoot_conversation_id = :conversation, provider_id = :provider, updated_at = now()
-                where account_id = :account and inbox_id = :inbox and contact_phone = :address
+                insert into gateway_conversations (account_id, inbox_id, contact_phone, provider_id,
+                    chatwoot_contact_id, chatwoot_conversation_id)
+                values (:account, :inbox, :address, :provider, :contact, :conversation)
+                on conflict (account_id, inbox_id, contact_phone) do update
+                set chatwoot_contact_id = excluded.chatwoot_contact_id,
+                    chatwoot_conversation_id = excluded.chatwoot_conversation_id,
+                    provider_id = excluded.provider_id, updated_at = now()
                 """)
-                .param("contact", conversation.contactId()).param("conversation", conversation.conversationId())
-                .param("provider", providerId).param("account", account.value()).param("inbox", inboxId)
-                .param("address", address).update();
+                .param("account", account.value()).param("inbox", inboxId).param("address", address)
+                .param("provider", providerId).param("contact", conversation.contactId())
+                .param("conversation", conversation.conversationId()).update();
     }
 
     /** What an API inbox may take as the contact's source id: the phone's or the LID's digits. */
@@ -165,9 +172,6 @@ class Conversations {
     /** Forgets what this node remembers of the account's conversations (its Chatwoot changed). */
     void forget(AccountId account) {
         known.evictIf(key -> key.account().equals(account));
-    }
-
-    private record Locked(@Nullable Long contactId, @Nullable Long conversationId) {
     }
 
     private Optional<Conversation> known(Key key) {
@@ -193,37 +197,44 @@ class Conversations {
                 .optional();
     }
 
-    private static ChatwootContact findOrCreateContact(ChatwootAccountClient chatwoot, long inboxId,
-            WhatsAppContact contact, @Nullable String name) {
+    /** The contact in Chatwoot; {@code claim} is renewed before each call. */
+    private static ChatwootContact findOrCreateContact(Claims.Claim claim, ChatwootAccountClient chatwoot,
+            long inboxId, WhatsAppContact contact, @Nullable String name) {
         var phone = contact.phone();
         if (phone == null) {
-            return findOrCreateLidContact(chatwoot, inboxId, Objects.requireNonNull(contact.lid()), name);
+            return findOrCreateLidContact(claim, chatwoot, inboxId, Objects.requireNonNull(contact.lid()), name);
         }
+        claim.ensureHeld();
         var found = chatwoot.findContactByPhone(phone);
         if (found.isPresent()) {
             return found.get();
         }
         var jid = PhoneNumbers.toJid(phone);
         try {
+            claim.ensureHeld();
             return chatwoot.createContact(new NewContact(inboxId, name == null || name.isBlank() ? phone : name,
                     phone, jid));
         } catch (ChatwootRequestInvalid taken) {
             // Chatwoot keeps phone numbers and identifiers unique: the contact exists under another spelling
+            claim.ensureHeld();
             return byIdentifier(chatwoot, jid).orElseThrow(() -> taken);
         }
     }
 
     /** A contact whose phone WhatsApp hides: no phone number, the LID as its identifier. */
-    private static ChatwootContact findOrCreateLidContact(ChatwootAccountClient chatwoot, long inboxId, String lid,
-            @Nullable String name) {
+    private static ChatwootContact findOrCreateLidContact(Claims.Claim claim, ChatwootAccountClient chatwoot,
+            long inboxId, String lid, @Nullable String name) {
+        claim.ensureHeld();
         var found = byIdentifier(chatwoot, lid);
         if (found.isPresent()) {
             return found.get();
         }
         try {
+            claim.ensureHeld();
             return chatwoot.createContact(new NewContact(inboxId, name == null || name.isBlank() ? lid : name, null,
                     lid));
         } catch (ChatwootRequestInvalid taken) {
+            claim.ensureHeld();
             return byIdentifier(chatwoot, lid).orElseThrow(() -> taken);
         }
     }

@@ -9,7 +9,10 @@ import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
-/** The gateway's background chores: forgetting finished work and old pacing slots, re-encryption after a rotation. */
+/**
+ * The gateway's background chores: forgetting finished work, old pacing slots and claims their dead holders left
+ * behind, re-encryption after a rotation.
+ */
 @Component
 class GatewayMaintenance {
 
@@ -17,14 +20,16 @@ class GatewayMaintenance {
 
     private final Jobs jobs;
     private final Pacing pacing;
+    private final Claims claims;
     private final ChatwootConnections connections;
     private final CredentialCipher cipher;
     private final GatewaySettings settings;
 
-    GatewayMaintenance(Jobs jobs, Pacing pacing, ChatwootConnections connections, CredentialCipher cipher,
-            GatewaySettings settings) {
+    GatewayMaintenance(Jobs jobs, Pacing pacing, Claims claims, ChatwootConnections connections,
+            CredentialCipher cipher, GatewaySettings settings) {
         this.jobs = jobs;
         this.pacing = pacing;
+        this.claims = claims;
         this.connections = connections;
         this.cipher = cipher;
         this.settings = settings;
@@ -38,6 +43,7 @@ class GatewayMaintenance {
                 purged = jobs.purge(settings.retention());
             } while (purged > 0);
             pacing.purge();
+            claims.purge();
         } catch (RuntimeException e) {
             log.warn("Purging finished gateway work failed; will try again: {}", e.toString());
         }

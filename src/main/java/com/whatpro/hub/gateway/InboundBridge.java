@@ -25,13 +25,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * with a {@code source_id} marking its origin. Exactly once: the provider's message id is recorded once, a message
  * already in Chatwoot is not posted again, and when an earlier attempt may have posted it before failing, the
  * conversation's latest messages are searched for its source id first; the check, the post and its record hold the
- * message's lock ({@link ChatwootPosts}), so two runs of the job never post it both, and a run whose lease was lost
- * stops before posting. A message the number itself sent (from the
- * phone) is posted as outgoing, unless it is the echo of one the hub sent. A contact WhatsApp names only by LID is
- * known by the phone learnt for that LID, else by the LID itself: its message is bridged either way. Media go as an
- * attachment with the caption as content ({@link InboundMedia}), or as a label such as {@code [image]} when the file
- * cannot be had; the file is fetched before the message's lock is taken, holding a download slot only while it is
- * fetched.
+ * message's claim ({@link ChatwootPosts}), so two runs of the job never post it both, and a run whose lease was lost
+ * stops before posting; no database connection is held while Chatwoot answers. A message the number itself sent (from
+ * the phone) is posted as outgoing, unless it is the echo of one the hub sent. A contact WhatsApp names only by LID
+ * is known by the phone learnt for that LID, else by the LID itself: its message is bridged either way. Media go as
+ * an attachment with the caption as content ({@link InboundMedia}), or as a label such as {@code [image]} when the
+ * file cannot be had; the file is fetched before the message's claim is taken, holding a download slot only while it
+ * is fetched.
  */
 @Component
 class InboundBridge {
@@ -100,27 +100,31 @@ class InboundBridge {
         // fetched holding one of the node's download slots, which is free again before the post
         var file = message.media() == null ? Optional.<NewAttachment>empty()
                 : media.file(account, provider.get().id(), message.media(), attempt);
-        posts.once(account, sourceId, () -> {
+        posts.once(account, sourceId, lease, posting -> {
             if (messages.find(account, recorded.id()).map(Messages.Message::chatwootMessageId).isPresent()) {
                 return; // another run of this job posted it meanwhile
             }
-            lease.ensureHeld();
+            posting.ensureHeld();
             if (!recorded.isNew()) {
                 var posted = chatwoot.messagesOf(conversation.conversationId()).stream()
                         .filter(existing -> sourceId.equals(existing.sourceId())).findFirst();
                 if (posted.isPresent()) {
-                    statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.get().id());
+                    posting.record(() -> statuses.bridged(account, recorded.id(), conversation.conversationId(),
+                            posted.get().id()));
                     return;
                 }
+                posting.ensureHeld();
             }
             var posted = chatwoot.createMessage(conversation.conversationId(),
                     chatwootMessage(provider.get(), message, sourceId, file));
-            statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
-            if (!message.fromMe()) {
-                events.publishEvent(new MessageReceived(account, recorded.id(), conversation.conversationId(),
-                        provider.get().id(), message.media() == null ? message.text() : message.media().caption(),
-                        message.timestamp()));
-            }
+            posting.record(() -> {
+                statuses.bridged(account, recorded.id(), conversation.conversationId(), posted.id());
+                if (!message.fromMe()) {
+                    events.publishEvent(new MessageReceived(account, recorded.id(), conversation.conversationId(),
+                            provider.get().id(), message.media() == null ? message.text() : message.media().caption(),
+                            message.timestamp()));
+                }
+            });
         });
     }
 
