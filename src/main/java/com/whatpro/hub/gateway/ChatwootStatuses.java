@@ -1,11 +1,13 @@
 package com.whatpro.hub.gateway;
 
+import com.whatpro.hub.chatwoot.ChatwootAccountClient;
 import com.whatpro.hub.chatwoot.ChatwootMessageStatus;
 import com.whatpro.hub.chatwoot.ChatwootRejected;
 import com.whatpro.hub.platform.AccountId;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -19,9 +21,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * from the phone, and messages programs sent. Whenever a message in Chatwoot changes status, a job sets the status
  * of its Chatwoot message (delivered, read, failed with the provider's error as {@code external_error}).
  *
- * <p>The job reads the hub's status when it runs, under a lock on the message's rows, and compares it with what
- * Chatwoot was last told: Chatwoot is told each step once and never a step back, however late, doubled or out of
- * order the jobs run. An agent's message sent as several WhatsApp messages (one per attachment) shows its least
+ * <p>The job reads the hub's status when it runs and compares it with what Chatwoot was last told; after Chatwoot
+ * answered, it records the step under a lock on the message's rows, unless a step as far or further was recorded
+ * meanwhile: Chatwoot is told each step once and never a step back, however late, doubled or out of order the jobs
+ * run, and no transaction is open while Chatwoot answers. An agent's message sent as several WhatsApp messages (one per attachment) shows its least
  * advanced part, or failed when a part failed. A send that became a dead letter shows failed for now, and sent again
  * once a replay sends it.
  *
@@ -69,47 +72,86 @@ class ChatwootStatuses {
         });
     }
 
+    /**
+     * Tells Chatwoot where the message's delivery stands, if that moved on since Chatwoot was last told. What to tell
+     * is decided and what came of it recorded in short transactions: none is open while Chatwoot answers.
+     */
     void reflect(AccountId account, JobKind.ChatwootStatus job) {
         var link = connections.link(account);
         if (link.isEmpty()) {
             return;
         }
-        var chatwoot = link.get().client();
-        transactions.executeWithoutResult(status -> {
-            var parts = messages.lockInChatwoot(account, job.messageId());
-            if (parts.isEmpty()) {
+        var due = Objects.requireNonNull(transactions.execute(status -> due(account, job.messageId())));
+        if (due.isEmpty()) {
+            return;
+        }
+        var step = due.get();
+        var answer = step.asked() ? tell(link.get().client(), step) : Answer.NOT_ASKED;
+        if (answer == Answer.GONE) {
+            return; // the message or its conversation was deleted in Chatwoot
+        }
+        transactions.executeWithoutResult(status -> record(account, job.messageId(), step, answer));
+    }
+
+    /** A step to tell Chatwoot; {@code asked}: false when Chatwoot refused statuses in the conversation before. */
+    private record Step(Delivery delivery, long conversation, long chatwootMessage, boolean asked) {
+    }
+
+    /** What came of telling Chatwoot. */
+    private enum Answer { TOLD, REFUSED_403, REFUSED_401, GONE, NOT_ASKED }
+
+    private Optional<Step> due(AccountId account, UUID messageId) {
+        var parts = messages.lockInChatwoot(account, messageId);
+        if (parts.isEmpty()) {
+            return Optional.empty();
+        }
+        var target = Delivery.of(parts);
+        if (target.isEmpty() || !Shown.of(parts.getFirst().told()).mayBecome(target.get().shown())) {
+            return Optional.empty();
+        }
+        long conversation = parts.getFirst().conversationId();
+        return Optional.of(new Step(target.get(), conversation, parts.getFirst().chatwootMessageId(),
+                !refusals.refused(account, conversation)));
+    }
+
+    private static Answer tell(ChatwootAccountClient chatwoot, Step step) {
+        try {
+            return chatwoot.updateMessageStatus(step.conversation(), step.chatwootMessage(),
+                    step.delivery().shown().chatwoot(), step.delivery().externalError())
+                    ? Answer.TOLD : Answer.REFUSED_403;
+        } catch (ChatwootRejected rejected) {
+            return switch (rejected.status()) {
+                case 404 -> Answer.GONE;
+                case 401 -> Answer.REFUSED_401;
+                default -> throw rejected;
+            };
+        }
+    }
+
+    /**
+     * Records what came of the step, unless another run of the job recorded it or a later step meanwhile: Chatwoot's
+     * copy is never recorded a step back.
+     */
+    private void record(AccountId account, UUID messageId, Step step, Answer answer) {
+        var parts = messages.lockInChatwoot(account, messageId);
+        var delivery = step.delivery();
+        if (parts.isEmpty() || !Shown.of(parts.getFirst().told()).mayBecome(delivery.shown())) {
+            return;
+        }
+        switch (answer) {
+            case TOLD -> {
+                messages.toldChatwoot(account, step.chatwootMessage(), delivery.shown().stored());
                 return;
             }
-            var target = Delivery.of(parts);
-            var told = Shown.of(parts.getFirst().told());
-            if (target.isEmpty() || !told.mayBecome(target.get().shown())) {
-                return;
+            case REFUSED_403 -> refusals.remember(account, step.conversation(), 403);
+            case REFUSED_401 -> refusals.remember(account, step.conversation(), 401);
+            default -> {
+                // asked before and refused then: a note says it instead
             }
-            var delivery = target.get();
-            long conversation = parts.getFirst().conversationId();
-            long chatwootMessage = parts.getFirst().chatwootMessageId();
-            if (!refusals.refused(account, conversation)) {
-                try {
-                    if (chatwoot.updateMessageStatus(conversation, chatwootMessage, delivery.shown().chatwoot(),
-                            delivery.externalError())) {
-                        messages.toldChatwoot(account, chatwootMessage, delivery.shown().stored());
-                        return;
-                    }
-                    refusals.remember(account, conversation, 403);
-                } catch (ChatwootRejected rejected) {
-                    if (rejected.status() == 404) {
-                        return; // the message or its conversation was deleted in Chatwoot
-                    }
-                    if (rejected.status() != 401) {
-                        throw rejected;
-                    }
-                    refusals.remember(account, conversation, 401);
-                }
-            }
-            delivery.note().ifPresent(note -> {
-                jobs.enqueue(account, List.of(ChatwootNotes.job(conversation, note)));
-                messages.toldChatwoot(account, chatwootMessage, delivery.shown().stored());
-            });
+        }
+        delivery.note().ifPresent(note -> {
+            jobs.enqueue(account, List.of(ChatwootNotes.job(step.conversation(), note)));
+            messages.toldChatwoot(account, step.chatwootMessage(), delivery.shown().stored());
         });
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.TestInfrastructure;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -202,6 +203,54 @@ class ChatwootDeliveryStatusTests extends IntegrationTest {
             assertThat(patches()).isEqualTo(1);
         } finally {
             chatwoot.remove(botToken);
+        }
+    }
+
+    @Test
+    void theMessageIsNotLockedWhileChatwootTakesItsTimeToTakeAStatus() throws Exception {
+        var reply = agentReply(provider, INBOX, "+5511977770008", "slow to show");
+        var slow = chatwoot.server().stubFor(patch(urlPathMatching("/api/v1/accounts/" + chatwootAccount
+                + "/conversations/\\d+/messages/" + reply.chatwootMessageId())).atPriority(1)
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\": " + reply.chatwootMessageId() + "}").withFixedDelay(1_500)));
+        try {
+            status(provider, reply.providerMessageId(), "DELIVERY_ACK");
+            Eventually.until("Chatwoot is being told", () -> patches() == 1);
+
+            var free = rowsFreeNow(reply.chatwootMessageId());
+            var checkedAt = System.currentTimeMillis();
+            var received = chatwoot.served(chatwootAccount).stream()
+                    .filter(event -> event.getRequest().getMethod().getName().equals("PATCH")).findFirst()
+                    .orElseThrow().getRequest().getLoggedDate().getTime();
+
+            assertThat(checkedAt - received).as("looked while Chatwoot's answer was on its way").isLessThan(1_500);
+            assertThat(free).as("the message's rows, while Chatwoot's answer was on its way").isTrue();
+            Eventually.settled(tenant.id());
+            assertThat(TestInfrastructure.owner().value("select chatwoot_status from gateway_messages where "
+                    + "chatwoot_message_id = " + reply.chatwootMessageId())).isEqualTo("delivered");
+            assertThat(patches()).isEqualTo(1);
+        } finally {
+            chatwoot.remove(slow);
+        }
+    }
+
+    /** Whether the hub's rows of the Chatwoot message can be locked at once (none of its transactions holds them). */
+    static boolean rowsFreeNow(long chatwootMessageId) throws java.sql.SQLException {
+        var owner = TestInfrastructure.owner();
+        try (var connection = java.sql.DriverManager.getConnection(owner.url(), owner.username(), owner.password())) {
+            connection.setAutoCommit(false);
+            try (var statement = connection.createStatement()) {
+                statement.execute("select 1 from gateway_messages where chatwoot_message_id = " + chatwootMessageId
+                        + " for update nowait");
+                return true;
+            } catch (java.sql.SQLException e) {
+                if ("55P03".equals(e.getSQLState())) {
+                    return false;
+                }
+                throw e;
+            } finally {
+                connection.rollback();
+            }
         }
     }
 
