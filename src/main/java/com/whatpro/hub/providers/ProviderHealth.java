@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,16 +20,23 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Asks providers whether their numbers are connected: every provider on a schedule (the nodes share the work through
- * {@code FOR UPDATE SKIP LOCKED}), and one on demand. A number that says it is connected but has sent no webhook for
- * {@link ProvidersSettings#silenceThreshold()} is reported as an error: its webhook is likely not reaching the hub.
- * The scheduled round also registers again the webhook of a provider whose last registration failed.
+ * Asks providers whether their numbers are connected: every provider on a schedule, and one on demand. A number that
+ * says it is connected but has sent no webhook for {@link ProvidersSettings#silenceThreshold()} is reported as an
+ * error: its webhook is likely not reaching the hub. The scheduled round also registers again the webhook of a
+ * provider whose last registration failed.
+ *
+ * <p>The round claims due providers in batches, oldest due first but at most {@value #PER_ACCOUNT} of one account per
+ * batch (the nodes share the work through {@code FOR UPDATE SKIP LOCKED}), and probes a batch in parallel: a batch
+ * lasts as long as its slowest provider, so an account with many numbers on a slow or unreachable server costs the
+ * other accounts one provider timeout per batch, not one per number.
  */
 @Service
 class ProviderHealth {
 
     private static final Logger log = LoggerFactory.getLogger(ProviderHealth.class);
     private static final int BATCH = 20;
+    private static final int PER_ACCOUNT = 2;
+    private static final ThreadFactory PROBES = Thread.ofVirtual().name("provider-health-", 0).factory();
 
     private final Providers providers;
     private final ProviderAdapters adapters;
@@ -60,30 +69,51 @@ class ProviderHealth {
         return Optional.of(check);
     }
 
-    /** Probes the providers whose turn has come; returns how many. */
+    /** Probes the providers whose turn has come, in parallel, and returns how many once every probe is done. */
     int checkDue() {
+        var due = claimDue();
+        try (var probes = Executors.newThreadPerTaskExecutor(PROBES)) {
+            for (var provider : due) {
+                probes.execute(() -> checkScheduled(provider));
+            }
+        }
+        return due.size();
+    }
+
+    /**
+     * Moves the next check of up to {@value #BATCH} due providers, at most {@value #PER_ACCOUNT} of each account, one
+     * interval ahead; rows another node is claiming at the same moment are skipped, not waited for.
+     */
+    private List<Due> claimDue() {
         var due = Tenancy.callAsPlatform(() -> transactions.execute(status -> jdbc.sql("""
                 update providers p set next_check_at = now() + make_interval(secs => :interval)
-                from (select id from providers where next_check_at <= now() order by next_check_at
-                      limit :batch for update skip locked) due
+                from (select id from providers
+                      where next_check_at <= now() and id in (
+                          select id from (
+                              select id, row_number() over (partition by account_id order by next_check_at, id) as turn
+                              from providers where next_check_at <= now()) ranked
+                          where turn <= :perAccount)
+                      order by next_check_at limit :batch for update skip locked) due
                 where p.id = due.id
                 returning p.id, p.account_id
                 """)
                 .param("interval", (double) settings.healthCheckInterval().toMillis() / 1000)
+                .param("perAccount", PER_ACCOUNT)
                 .param("batch", BATCH)
                 .query((rs, n) -> new Due(rs.getObject(1, UUID.class), AccountId.of(rs.getLong(2))))
                 .list()));
-        for (var provider : due == null ? List.<Due>of() : due) {
-            try {
-                Tenancy.runAs(provider.account(), () -> {
-                    check(provider.account(), provider.id());
-                    registrations.retryFailed(provider.account(), provider.id());
-                });
-            } catch (RuntimeException e) {
-                log.warn("health check of provider {} failed: {}", provider.id(), e.toString());
-            }
+        return due == null ? List.of() : due;
+    }
+
+    private void checkScheduled(Due provider) {
+        try {
+            Tenancy.runAs(provider.account(), () -> {
+                check(provider.account(), provider.id());
+                registrations.retryFailed(provider.account(), provider.id());
+            });
+        } catch (RuntimeException e) {
+            log.warn("health check of provider {} failed: {}", provider.id(), e.toString());
         }
-        return due == null ? 0 : due.size();
     }
 
     private record Due(UUID id, AccountId account) {

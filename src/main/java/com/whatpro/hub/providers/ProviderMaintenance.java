@@ -31,7 +31,7 @@ class ProviderMaintenance {
             fixedDelayString = "${whatpro.providers.health-check-poll:30s}")
     void checkHealth() {
         while (health.checkDue() > 0) {
-            // keep going while whole batches were due
+            // keep going until nothing is due
         }
     }
 
