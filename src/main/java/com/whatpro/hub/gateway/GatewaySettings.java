@@ -52,7 +52,8 @@ public record GatewaySettings(
      * @param pollInterval how often an idle worker looks for due work; a Redis message or local work wakes it at once
      * @param batchSize the most jobs claimed at once
      * @param concurrency jobs worked on at the same time on this node; a node claims no more than it has free, so no
-     *        claimed job waits on the node; each may hold a database connection, so keep it below the pool size
+     *        claimed job waits on the node; each uses database connections between its outside calls (never while one
+     *        is under way), so keep it below the pool size
      *        ({@code WHATPRO_DATABASE_POOL_SIZE}): webhook intake and the worker's own claims need up to 6 more
      * @param accountConcurrency jobs of one account worked on at the same time on this node, so that one account's
      *        backlog leaves room for the others' work
