@@ -35,7 +35,8 @@ record AutomationSettings(
     AutomationSettings {
         if (concurrency < 1) {
             // zero would leave every rule's runs waiting forever, with nothing to say so
-            throw new IllegalArgumentException("WHATPRO_AUTOMATIONS_CONCURRENCY must be at least 1, was " + concurrency);
+            throw new IllegalArgumentException("WHATPRO_AUTOMATIONS_CONCURRENCY must be at least 1, was "
+                    + concurrency);
         }
     }
 }

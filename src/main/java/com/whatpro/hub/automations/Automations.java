@@ -36,8 +36,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The rules of each account. Saving one checks that every stage, user, team and field it names exists in the
  * account, that its Cloud API templates exist, and that its webhook URLs pass the outbound policy (before the
- * transaction: resolving a tenant's host name may take a while); creating one counts against {@code max_automations}. Triggers find the enabled rules of a kind off an index; the parsed rule is kept per
- * node by id and version, so an event with a hundred rules in the account costs one small query.
+ * transaction: resolving a tenant's host name may take a while); creating one counts against
+ * {@code max_automations}. Triggers find the enabled rules of a kind off an index; the parsed rule is kept per node by
+ * id and version, so an event with a hundred rules in the account costs one small query.
  */
 @Service
 class Automations implements UsageCounter, SealedColumn {

@@ -24,9 +24,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>The job reads the hub's status when it runs and compares it with what Chatwoot was last told; after Chatwoot
  * answered, it records the step under a lock on the message's rows, unless a step as far or further was recorded
  * meanwhile: Chatwoot is told each step once and never a step back, however late, doubled or out of order the jobs
- * run, and no transaction is open while Chatwoot answers. An agent's message sent as several WhatsApp messages (one per attachment) shows its least
- * advanced part, or failed when a part failed. A send that became a dead letter shows failed for now, and sent again
- * once a replay sends it.
+ * run, and no transaction is open while Chatwoot answers. An agent's message sent as several WhatsApp messages (one
+ * per attachment) shows its least advanced part, or failed when a part failed. A send that became a dead letter shows
+ * failed for now, and sent again once a replay sends it.
  *
  * <p>Chatwoot takes statuses only in API-channel inboxes (elsewhere 403) and not from agent bots' tokens (401). A
  * conversation where it refused is remembered ({@link StatusRefusals}) and not asked again; there, a failure is told

@@ -6,7 +6,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.stereotype.Component;
 
-/** This node's subscription to the board event channel; the service starts without Redis ({@link RedisSubscription}). */
+/**
+ * This node's subscription to the board event channel; the service starts without Redis ({@link RedisSubscription}).
+ */
 @Component
 class BoardEventsSubscription implements SmartLifecycle {
 
