@@ -45,8 +45,15 @@ class WebhookRegistrations {
     private final TransactionTemplate writing;
     private final ApplicationEventPublisher events;
     private final Clock clock;
-    // per provider, so that of two registrations in a row the one that reads the newer settings finishes last
-    private final ConcurrentHashMap<UUID, ReentrantLock> running = new ConcurrentHashMap<>();
+    // per provider, so that of two registrations in a row the one that reads the newer settings finishes last;
+    // a provider's entry lives only while a registration of it runs or waits
+    private final ConcurrentHashMap<UUID, Turn> running = new ConcurrentHashMap<>();
+
+    /** The lock of one provider's registrations, and how many hold it or wait for it (changed only in compute). */
+    private static final class Turn {
+        private final ReentrantLock lock = new ReentrantLock();
+        private int users;
+    }
 
     WebhookRegistrations(Providers providers, ProviderAdapters adapters, PlatformSettings settings, JdbcClient jdbc,
             PlatformTransactionManager transactions, ApplicationEventPublisher events, Clock clock) {
@@ -86,8 +93,12 @@ class WebhookRegistrations {
     }
 
     private Optional<WebhookRegistration> register(AccountId account, UUID id, boolean auditUnchanged) {
-        var lock = running.computeIfAbsent(id, key -> new ReentrantLock());
-        lock.lock();
+        var turn = running.compute(id, (key, current) -> {
+            var joined = current == null ? new Turn() : current;
+            joined.users++;
+            return joined;
+        });
+        turn.lock.lock();
         try {
             var secret = providers.webhookSecret(account, id);
             var endpoint = providers.endpoint(account, id);
@@ -100,7 +111,8 @@ class WebhookRegistrations {
             return record(account, id, new Outcome(WebhookRegistration.Status.FAILED,
                     "the stored credentials cannot be decrypted with the configured keys", List.of()), auditUnchanged);
         } finally {
-            lock.unlock();
+            turn.lock.unlock();
+            running.compute(id, (key, current) -> --turn.users == 0 ? null : current);
         }
     }
 
