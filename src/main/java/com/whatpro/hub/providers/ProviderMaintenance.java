@@ -30,14 +30,22 @@ class ProviderMaintenance {
     @Scheduled(initialDelayString = "${whatpro.providers.health-check-poll:30s}",
             fixedDelayString = "${whatpro.providers.health-check-poll:30s}")
     void checkHealth() {
-        while (health.checkDue() > 0) {
-            // keep going until nothing is due
+        try {
+            while (health.checkDue() > 0) {
+                // keep going until nothing is due
+            }
+        } catch (RuntimeException e) {
+            log.warn("The health-check round failed; the next one tries again: {}", e.toString());
         }
     }
 
     @Scheduled(fixedDelayString = "${whatpro.providers.last-event-flush:5s}")
     void flushLastEvents() {
-        providers.flushLastEvents();
+        try {
+            providers.flushLastEvents();
+        } catch (RuntimeException e) {
+            log.warn("Recording the numbers' last-event times failed; will try again: {}", e.toString());
+        }
     }
 
     /** Reservations of provisions a crashed node left behind; they stopped counting already, this tidies up. */

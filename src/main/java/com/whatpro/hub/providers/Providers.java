@@ -664,12 +664,19 @@ public class Providers {
                 drained.put(id, at);
             }
         }
-        Tenancy.callAsPlatform(() -> writing.execute(status -> {
-            drained.forEach((id, at) -> jdbc.sql("""
-                    update providers set last_event_at = greatest(coalesce(last_event_at, :at), :at) where id = :id
-                    """).param("at", Timestamp.from(at)).param("id", id).update());
-            return null;
-        }));
+        try {
+            Tenancy.callAsPlatform(() -> writing.execute(status -> {
+                drained.forEach((id, at) -> jdbc.sql("""
+                        update providers set last_event_at = greatest(coalesce(last_event_at, :at), :at) where id = :id
+                        """).param("at", Timestamp.from(at)).param("id", id).update());
+                return null;
+            }));
+        } catch (RuntimeException e) {
+            // kept for the next flush, or a database that was away would make numbers look silent
+            drained.forEach((id, at) -> lastEvents.merge(id, at, (kept, drainedAt) -> kept.isAfter(drainedAt) ? kept
+                    : drainedAt));
+            throw e;
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.whatpro.hub.Fixtures;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.ArrayList;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +45,8 @@ class ProvidersTests extends IntegrationTest {
     KeyMaterial keys;
     @Autowired
     ProviderHealth health;
+    @Autowired
+    javax.sql.DataSource dataSource;
 
     Fixtures fixtures;
     Fixtures.Tenant tenant;
@@ -241,6 +245,31 @@ class ProvidersTests extends IntegrationTest {
         assertThat(admin.get(providers() + "/" + id).json().get("status").asString()).isEqualTo("connected");
         assertThat(column("select next_check_at > now() + interval '4 minutes' from providers where id = '" + id + "'"))
                 .isEqualTo("t");
+    }
+
+    @Test
+    void aWebhooksTimeIsKeptWhenTheDatabaseIsAwayAtItsFlush() throws Exception {
+        var admin = http().bearer(tenant.admin().token());
+        var id = admin.post(providers(), evolutionProvider("Flush", "flush", evolution.baseUrl(), "k")).json()
+                .get("id").asString();
+        providers.eventReceived(UUID.fromString(id));
+
+        var held = new ArrayList<java.sql.Connection>();
+        try {
+            var size = ((com.zaxxer.hikari.HikariDataSource) dataSource).getMaximumPoolSize();
+            while (held.size() < size) {
+                held.add(dataSource.getConnection());
+            }
+            assertThatThrownBy(providers::flushLastEvents).as("no connection to write with").isNotNull();
+        } finally {
+            for (var connection : held) {
+                connection.close();
+            }
+        }
+        providers.flushLastEvents();
+
+        assertThat(admin.get(providers() + "/" + id).json().get("last_event_at").isNull())
+                .as("the webhook's time, written once the database was back").isFalse();
     }
 
     @Test
