@@ -80,7 +80,6 @@ class AccessNotices implements SmartLifecycle {
 
     private final RedisBroadcast channel;
     private volatile Consumer<Notice> receiver = notice -> { };
-    private volatile boolean running;
 
     AccessNotices(StringRedisTemplate redis, RedisConnectionFactory connections, PlatformSettings settings) {
         this.channel = new RedisBroadcast(redis, connections, settings.redis().keyPrefix() + "identity:access",
@@ -101,18 +100,16 @@ class AccessNotices implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
         channel.start();
     }
 
     @Override
     public void stop() {
-        running = false;
         channel.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return channel.isRunning();
     }
 }

@@ -13,7 +13,6 @@ import org.springframework.stereotype.Component;
 class BoardEventsSubscription implements SmartLifecycle {
 
     private final RedisSubscription subscription;
-    private volatile boolean running;
 
     BoardEventsSubscription(RedisConnectionFactory connections, BoardStream stream) {
         this.subscription = new RedisSubscription(connections, stream.channel(), "board-events", stream);
@@ -21,18 +20,16 @@ class BoardEventsSubscription implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
         subscription.start();
     }
 
     @Override
     public void stop() {
-        running = false;
         subscription.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return subscription.isRunning();
     }
 }

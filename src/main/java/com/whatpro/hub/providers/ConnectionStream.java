@@ -53,7 +53,6 @@ class ConnectionStream implements SmartLifecycle {
     private final JsonMapper json;
     private final LiveAccess access;
     private final Map<UUID, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
-    private volatile boolean running;
 
     ConnectionStream(StringRedisTemplate redis, RedisConnectionFactory connections, PlatformSettings settings,
             JsonMapper json, LiveAccess access) {
@@ -218,13 +217,11 @@ class ConnectionStream implements SmartLifecycle {
 
     @Override
     public void start() {
-        running = true;
         channel.start();
     }
 
     @Override
     public void stop() {
-        running = false;
         channel.stop();
         subscribers.values().forEach(set -> set.forEach(subscriber -> {
             subscriber.close();
@@ -238,6 +235,6 @@ class ConnectionStream implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return running;
+        return channel.isRunning();
     }
 }

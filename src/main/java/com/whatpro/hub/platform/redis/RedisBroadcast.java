@@ -70,6 +70,10 @@ public final class RedisBroadcast {
         subscription.stop();
     }
 
+    public boolean isRunning() {
+        return running;
+    }
+
     private void publish() {
         while (running) {
             try {

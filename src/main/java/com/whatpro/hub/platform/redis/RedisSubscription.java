@@ -92,6 +92,10 @@ public final class RedisSubscription {
         }
     }
 
+    public boolean isRunning() {
+        return running;
+    }
+
     private static void destroy(RedisMessageListenerContainer candidate) {
         try {
             candidate.destroy();
