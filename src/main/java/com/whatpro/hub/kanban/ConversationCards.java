@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.KeyedTurns;
 import com.whatpro.hub.platform.Tenancy;
 
 import org.jspecify.annotations.Nullable;
@@ -22,6 +23,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * open card there, which then takes the conversation too. Calling it again for the same
  * conversation answers the same card; concurrent calls for one conversation or one contact queue
  * on advisory locks, so neither a conversation nor a contact's open card is ever duplicated.
+ * An account's calls take turns on this node before they take a database connection: they would
+ * queue on the board's stage anyway, and a burst of new conversations must not fill the pool with
+ * connections that only wait.
  *
  * <p>Call it outside a transaction (it enters the account's scope itself), or inside a
  * transaction already scoped to that account, which it then joins.
@@ -37,6 +41,7 @@ public class ConversationCards {
     private final ApplicationEventPublisher events;
     private final BoardStream stream;
     private final TransactionTemplate transactions;
+    private final KeyedTurns<AccountId> turns = new KeyedTurns<>();
 
     ConversationCards(JdbcClient jdbc, Boards boards, Stages stages, Cards cards, CardHistory history,
             ApplicationEventPublisher events, BoardStream stream, PlatformTransactionManager transactionManager) {
@@ -54,8 +59,10 @@ public class ConversationCards {
         if (chatwootConversationId <= 0) {
             throw new IllegalArgumentException("a Chatwoot conversation id is positive");
         }
-        return inScope(account, () -> transactions.execute(status -> attachInTransaction(account, contact,
-                chatwootConversationId)));
+        Supplier<AttachedCard> attaching = () -> inScope(account, () -> transactions.execute(status ->
+                attachInTransaction(account, contact, chatwootConversationId)));
+        // a caller already in the account's scope may hold a connection: waiting for a turn then would keep it idle
+        return inAccountScope(account) ? attaching.get() : turns.inTurn(account, attaching);
     }
 
     /** The card holding a conversation, if any. */
@@ -161,9 +168,10 @@ public class ConversationCards {
             }
             return result;
         };
-        if (Tenancy.currentAccount().filter(account::equals).isPresent()) {
-            return required.get();
-        }
-        return Tenancy.callAs(account, required::get);
+        return inAccountScope(account) ? required.get() : Tenancy.callAs(account, required::get);
+    }
+
+    private static boolean inAccountScope(AccountId account) {
+        return Tenancy.currentAccount().filter(account::equals).isPresent();
     }
 }

@@ -1,6 +1,7 @@
 package com.whatpro.hub.providers;
 
 import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.KeyedTurns;
 import com.whatpro.hub.platform.PlatformSettings;
 import com.whatpro.hub.platform.crypto.CredentialDecryptionException;
 import com.whatpro.hub.platform.web.PublicUrls;
@@ -15,8 +16,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
@@ -45,15 +44,8 @@ class WebhookRegistrations {
     private final TransactionTemplate writing;
     private final ApplicationEventPublisher events;
     private final Clock clock;
-    // per provider, so that of two registrations in a row the one that reads the newer settings finishes last;
-    // a provider's entry lives only while a registration of it runs or waits
-    private final ConcurrentHashMap<UUID, Turn> running = new ConcurrentHashMap<>();
-
-    /** The lock of one provider's registrations, and how many hold it or wait for it (changed only in compute). */
-    private static final class Turn {
-        private final ReentrantLock lock = new ReentrantLock();
-        private int users;
-    }
+    // per provider, so that of two registrations in a row the one that reads the newer settings finishes last
+    private final KeyedTurns<UUID> running = new KeyedTurns<>();
 
     WebhookRegistrations(Providers providers, ProviderAdapters adapters, PlatformSettings settings, JdbcClient jdbc,
             PlatformTransactionManager transactions, ApplicationEventPublisher events, Clock clock) {
@@ -93,27 +85,20 @@ class WebhookRegistrations {
     }
 
     private Optional<WebhookRegistration> register(AccountId account, UUID id, boolean auditUnchanged) {
-        var turn = running.compute(id, (key, current) -> {
-            var joined = current == null ? new Turn() : current;
-            joined.users++;
-            return joined;
-        });
-        turn.lock.lock();
-        try {
-            var secret = providers.webhookSecret(account, id);
-            var endpoint = providers.endpoint(account, id);
-            if (secret.isEmpty() || endpoint.isEmpty()) {
-                return Optional.empty();
+        return running.inTurn(id, () -> {
+            try {
+                var secret = providers.webhookSecret(account, id);
+                var endpoint = providers.endpoint(account, id);
+                if (secret.isEmpty() || endpoint.isEmpty()) {
+                    return Optional.<WebhookRegistration>empty();
+                }
+                var outcome = attempt(endpoint.get(), id, secret.get());
+                return record(account, id, outcome, auditUnchanged);
+            } catch (CredentialDecryptionException e) {
+                return record(account, id, new Outcome(WebhookRegistration.Status.FAILED,
+                        "the stored credentials cannot be decrypted with the configured keys", List.of()), auditUnchanged);
             }
-            var outcome = attempt(endpoint.get(), id, secret.get());
-            return record(account, id, outcome, auditUnchanged);
-        } catch (CredentialDecryptionException e) {
-            return record(account, id, new Outcome(WebhookRegistration.Status.FAILED,
-                    "the stored credentials cannot be decrypted with the configured keys", List.of()), auditUnchanged);
-        } finally {
-            turn.lock.unlock();
-            running.compute(id, (key, current) -> --turn.users == 0 ? null : current);
-        }
+        });
     }
 
     /** Notes that a registration is due; in the transaction of the change that makes it due. */

@@ -3,6 +3,7 @@ package com.whatpro.hub.kanban;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.concurrent.Future;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.TestInfrastructure;
 import com.whatpro.hub.platform.AccountId;
 
 import ch.qos.logback.classic.Level;
@@ -155,6 +157,66 @@ class ConversationCardsTests extends IntegrationTest {
         var davi = conversations.cardOf(account, 4100).orElseThrow().cardId().toString();
         assertThat(admin.getCard(davi).get("conversation_ids")).hasSize(10);
         assertThat(admin.http.get(admin.base + "/boards").json().get("items")).hasSize(1);
+    }
+
+    /**
+     * The card jobs of many conversations opened at once queue on their board's first stage. While the stage is
+     * held, the whole burst has gone as far as it can once every thread of it waits: before that took one pooled
+     * connection per waiting job, leaving none for other accounts.
+     */
+    @Test
+    void aBurstOfNewConversationsWaitsForItsBoardOnOneConnectionAndOtherAccountsStayPrompt() throws Exception {
+        var stage = KanbanClient.stage(admin.defaultBoard(), "New");
+        var bystander = fixtures.tenant("Bystander Co");
+        var bystanderBoards = http().bearer(bystander.admin().token())
+                .get("/api/v1/accounts/" + bystander.id() + "/boards");
+        assertThat(bystanderBoards.status()).isEqualTo(200);
+        var burst = 15;
+        var threads = new CopyOnWriteArrayList<Thread>();
+        var owner = TestInfrastructure.owner();
+        var results = new ArrayList<Future<AttachedCard>>();
+        // the holder is closed first, so that closing the pool, which waits for the burst, never waits on it
+        try (var pool = Executors.newThreadPerTaskExecutor(task -> {
+                    var thread = Thread.ofVirtual().unstarted(task);
+                    threads.add(thread);
+                    return thread;
+                });
+                var holder = DriverManager.getConnection(owner.url(), owner.username(), owner.password())) {
+            holder.setAutoCommit(false);
+            try (var statement = holder.createStatement()) {
+                statement.execute("select 1 from stages where id = '" + stage + "' for update");
+            }
+            for (var i = 0; i < burst; i++) {
+                var conversation = 6000 + i;
+                results.add(pool.submit(() -> conversations.attach(account,
+                        new ContactRef("Burst " + conversation, null, (long) conversation), conversation)));
+            }
+            await("every job of the burst waits").atMost(Duration.ofSeconds(20)).during(Duration.ofMillis(300))
+                    .until(() -> waitingOnAStage() >= 1 && threads.size() == burst && threads.stream()
+                            .allMatch(thread -> thread.getState() == Thread.State.WAITING
+                                    || thread.getState() == Thread.State.TIMED_WAITING));
+
+            assertThat(waitingOnAStage()).as("connections waiting on the held stage").isEqualTo(1);
+            var started = System.nanoTime();
+            var response = http().bearer(bystander.admin().token()).get("/api/v1/accounts/" + bystander.id() + "/boards");
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            holder.rollback();
+        }
+        var cards = new HashSet<java.util.UUID>();
+        for (var result : results) {
+            var attached = result.get();
+            assertThat(attached.created()).isTrue();
+            assertThat(attached.stageId().toString()).isEqualTo(stage);
+            cards.add(attached.cardId());
+        }
+        assertThat(cards).hasSize(burst);
+    }
+
+    private static int waitingOnAStage() throws java.sql.SQLException {
+        return Integer.parseInt(TestInfrastructure.owner().value("""
+                select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'
+                and query like 'select * from stages where % for no key update'"""));
     }
 
     @Test
