@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Asks providers whether their numbers are connected: every provider on a schedule, and one on demand. A number that
  * says it is connected but has sent no webhook for {@link ProvidersSettings#silenceThreshold()} is reported as an
  * error: its webhook is likely not reaching the hub. The scheduled round also registers again the webhook of a
- * provider whose last registration failed.
+ * provider whose last registration failed, when its server answered the probe.
  *
  * <p>The round claims due providers in batches, oldest due first but at most {@value #PER_ACCOUNT} of one account per
  * batch (the nodes share the work through {@code FOR UPDATE SKIP LOCKED}), and probes a batch in parallel: a batch
@@ -60,13 +60,17 @@ class ProviderHealth {
 
     /** Probes one provider now and records the answer; empty when the account has no such provider. */
     Optional<HealthCheck> check(AccountId account, UUID id) {
+        return probeAndRecord(account, id).map(Probe::check);
+    }
+
+    private Optional<Probe> probeAndRecord(AccountId account, UUID id) {
         var provider = providers.find(account, id);
         if (provider.isEmpty()) {
             return Optional.empty();
         }
-        var check = probe(account, provider.get());
-        providers.recordState(account, id, new ConnectionState(check.status(), check.detail()));
-        return Optional.of(check);
+        var probe = probe(account, provider.get());
+        providers.recordState(account, id, new ConnectionState(probe.check().status(), probe.check().detail()));
+        return Optional.of(probe);
     }
 
     /** Probes the providers whose turn has come, in parallel, and returns how many once every probe is done. */
@@ -107,10 +111,11 @@ class ProviderHealth {
 
     private void checkScheduled(Due provider) {
         try {
-            Tenancy.runAs(provider.account(), () -> {
-                check(provider.account(), provider.id());
-                registrations.retryFailed(provider.account(), provider.id());
-            });
+            // a server that did not tell the number's state would not take its webhook either: registering too
+            // would make the batch wait out a second timeout
+            Tenancy.runAs(provider.account(), () -> probeAndRecord(provider.account(), provider.id())
+                    .filter(Probe::answered)
+                    .ifPresent(answered -> registrations.retryFailed(provider.account(), provider.id())));
         } catch (RuntimeException e) {
             log.warn("health check of provider {} failed: {}", provider.id(), e.toString());
         }
@@ -119,12 +124,18 @@ class ProviderHealth {
     private record Due(UUID id, AccountId account) {
     }
 
-    private HealthCheck probe(AccountId account, Provider provider) {
+    /** A health check, and whether the provider's server told the number's state. */
+    private record Probe(HealthCheck check, boolean answered) {
+    }
+
+    private Probe probe(AccountId account, Provider provider) {
         var now = clock.instant();
         ConnectionState state;
+        var answered = false;
         try {
             var endpoint = providers.endpoint(account, provider.id()).orElseThrow();
             state = adapters.forType(provider.type()).state(endpoint);
+            answered = true;
         } catch (ProviderException e) {
             state = ConnectionState.error(e.getMessage());
         } catch (CredentialDecryptionException e) {
@@ -135,7 +146,7 @@ class ProviderHealth {
             state = ConnectionState.error("the provider says the number is connected, but no webhook has arrived since "
                     + silent + "; check that the provider sends its webhooks to the hub's webhook URL");
         }
-        return new HealthCheck(state.status(), now, state.detail());
+        return new Probe(new HealthCheck(state.status(), now, state.detail()), answered);
     }
 
     private @Nullable Instant silentSince(Provider provider, Instant now) {

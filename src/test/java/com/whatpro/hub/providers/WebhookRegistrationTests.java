@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -215,6 +216,34 @@ class WebhookRegistrationTests extends IntegrationTest {
         assertThat(settled(id).get("status").asString()).isEqualTo("registered");
         assertThat(auditedStatuses(id)).as("a failure repeated by retries is audited once")
                 .containsExactly("failed", "registered");
+    }
+
+    @Test
+    void theScheduledHealthCheckRegistersAgainOnlyWhenTheServerAnsweredItsProbe() {
+        var outage = fake.stubFor(post(urlPathEqualTo("/webhook/set/away")).atPriority(1)
+                .willReturn(aResponse().withStatus(503)));
+        var created = admin.post(providers(), evolution("Away", "away", fake.baseUrl()));
+        var id = created.json().get("id").asString();
+        assertThat(settled(id).get("status").asString()).isEqualTo("failed");
+        fake.removeStub(outage);
+        var down = fake.stubFor(get(urlPathEqualTo("/instance/connectionState/away")).atPriority(1)
+                .willReturn(aResponse().withStatus(503)));
+        var attempts = registrationAttempts("away");
+
+        checkNow(id);
+        assertThat(admin.get(providers() + "/" + id).json().get("status").asString()).as("the round probed it")
+                .isEqualTo("error");
+        assertThat(registrationAttempts("away")).as("and left its registration for a round the server answers")
+                .isEqualTo(attempts);
+
+        fake.removeStub(down);
+        checkNow(id);
+        assertThat(settled(id).get("status").asString()).isEqualTo("registered");
+        assertThat(registrationAttempts("away")).isEqualTo(attempts + 1);
+    }
+
+    private static int registrationAttempts(String instance) {
+        return fake.findAll(postRequestedFor(urlPathEqualTo("/webhook/set/" + instance))).size();
     }
 
     @Test
