@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.SecondNode;
 import com.whatpro.hub.TestInfrastructure;
 
@@ -24,35 +23,24 @@ import tools.jackson.databind.JsonNode;
  * keeps a second, still-allowed stream open on the same board, which shows that the next card was
  * announced to the board's open streams when the revoked one did not get it.
  */
-class BoardEventsAccessTests extends IntegrationTest {
+class BoardEventsAccessTests extends KanbanTest {
 
     static final Duration WAIT = Duration.ofSeconds(10);
     /** The periodic check comes with the first heartbeat once the last check is 15 s old (the default). */
     static final Duration NEXT_CHECK = Duration.ofSeconds(30);
 
-    Fixtures fixtures;
-    Fixtures.Tenant acme;
-    KanbanClient admin;
-    String boardId;
-    String stage;
     String events;
 
     @BeforeEach
     void setUp() {
-        fixtures = new Fixtures(http());
-        acme = fixtures.tenant("Revoked Co");
-        admin = new KanbanClient(http(), acme.admin().token(), acme.id());
-        var board = admin.board("Watched", Map.of());
-        boardId = board.get("id").asString();
-        stage = KanbanClient.stage(board, "A");
         events = admin.base + "/boards/" + boardId + "/events";
     }
 
     @Test
     void signingOutEndsTheSessionsStreamBeforeTheNextCard() throws Exception {
-        var agent = fixtures.member(acme.admin().token(), acme.id(), "agent");
+        var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
         try (var revoked = SseClient.open(port, events, agent.token(), null);
-                var witness = SseClient.open(port, events, acme.admin().token(), null)) {
+                var witness = SseClient.open(port, events, tenant.admin().token(), null)) {
             assertThat(http().bearer(agent.token()).post("/api/v1/auth/logout", "").status()).isEqualTo(204);
 
             endsBeforeTheNextCard(revoked, witness, admin);
@@ -61,7 +49,7 @@ class BoardEventsAccessTests extends IntegrationTest {
 
     @Test
     void aSessionRevokedFromAnotherDeviceEndsOnlyThatSessionsStream() throws Exception {
-        var agent = fixtures.member(acme.admin().token(), acme.id(), "agent");
+        var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
         var otherDevice = fixtures.login(agent.email(), Fixtures.PASSWORD);
         try (var revoked = SseClient.open(port, events, agent.token(), null);
                 var witness = SseClient.open(port, events, otherDevice, null)) {
@@ -74,9 +62,9 @@ class BoardEventsAccessTests extends IntegrationTest {
 
     @Test
     void removingTheMemberEndsTheirStreamBeforeTheNextCard() throws Exception {
-        var agent = fixtures.member(acme.admin().token(), acme.id(), "agent");
+        var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
         try (var revoked = SseClient.open(port, events, agent.token(), null);
-                var witness = SseClient.open(port, events, acme.admin().token(), null)) {
+                var witness = SseClient.open(port, events, tenant.admin().token(), null)) {
             assertThat(admin.http.delete(admin.base + "/users/" + agent.id()).status()).isEqualTo(204);
 
             endsBeforeTheNextCard(revoked, witness, admin);
@@ -85,8 +73,8 @@ class BoardEventsAccessTests extends IntegrationTest {
 
     @Test
     void revokingTheApiKeyEndsItsStreamBeforeTheNextCard() throws Exception {
-        var key = fixtures.apiKey(acme.admin().token(), acme.id(), "boards:read", "cards:read");
-        var other = fixtures.apiKey(acme.admin().token(), acme.id(), "boards:read", "cards:read");
+        var key = fixtures.apiKey(tenant.admin().token(), tenant.id(), "boards:read", "cards:read");
+        var other = fixtures.apiKey(tenant.admin().token(), tenant.id(), "boards:read", "cards:read");
         try (var revoked = SseClient.open(port, events, key, null);
                 var witness = SseClient.open(port, events, other, null)) {
             assertThat(admin.http.delete(admin.base + "/api-keys/" + keyId(key)).status()).isEqualTo(204);
@@ -98,9 +86,9 @@ class BoardEventsAccessTests extends IntegrationTest {
     @Test
     void deactivatingTheAccountEndsItsMembersStreamsBeforeTheNextCard() throws Exception {
         var superAdmin = fixtures.superAdmin();
-        try (var revoked = SseClient.open(port, events, acme.admin().token(), null);
+        try (var revoked = SseClient.open(port, events, tenant.admin().token(), null);
                 var witness = SseClient.open(port, events, superAdmin, null)) {
-            var deactivated = http().bearer(superAdmin).patch("/api/v1/accounts/" + acme.id(),
+            var deactivated = http().bearer(superAdmin).patch("/api/v1/accounts/" + tenant.id(),
                     Map.of("status", "inactive"));
             assertThat(deactivated.status()).as(deactivated.body()).isEqualTo(200);
 
@@ -110,7 +98,7 @@ class BoardEventsAccessTests extends IntegrationTest {
 
     @Test
     void aSessionThatExpiresEndsItsStreamAtTheNextCheck() throws Exception {
-        var agent = fixtures.member(acme.admin().token(), acme.id(), "agent");
+        var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
         try (var expiring = SseClient.open(port, events, agent.token(), null)) {
             ownerUpdate("update sessions set expires_at = now() where id = ?", UUID.fromString(sessionId(agent.token())));
 
@@ -120,7 +108,7 @@ class BoardEventsAccessTests extends IntegrationTest {
 
     @Test
     void anApiKeyThatExpiresEndsItsStreamAtTheNextCheck() throws Exception {
-        var key = fixtures.apiKey(acme.admin().token(), acme.id(), "boards:read", "cards:read");
+        var key = fixtures.apiKey(tenant.admin().token(), tenant.id(), "boards:read", "cards:read");
         try (var expiring = SseClient.open(port, events, key, null)) {
             ownerUpdate("update api_keys set expires_at = now() where id = ?", UUID.fromString(keyId(key)));
 
@@ -132,13 +120,13 @@ class BoardEventsAccessTests extends IntegrationTest {
     void aSessionRevokedOnOneNodeEndsItsStreamOnAnotherAtOnce() throws Exception {
         // the other node checks no caller again by itself for ten minutes: only the notice can end the stream there
         try (var other = SecondNode.start("--whatpro.identity.stream-recheck=10m")) {
-            var agent = fixtures.member(acme.admin().token(), acme.id(), "agent");
+            var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
             try (var revoked = SseClient.open(other.port(), events, agent.token(), null);
-                    var witness = SseClient.open(other.port(), events, acme.admin().token(), null)) {
+                    var witness = SseClient.open(other.port(), events, tenant.admin().token(), null)) {
                 assertThat(http().bearer(agent.token()).post("/api/v1/auth/logout", "").status()).isEqualTo(204);
 
                 assertThat(revoked.untilEnded(WAIT)).noneMatch(event -> event.name().equals("card.created"));
-                var card = admin.card(boardId, stage, "Seen by the other node").get("id").asString();
+                var card = admin.card(boardId, stage("A"), "Seen by the other node").get("id").asString();
                 assertThat(witness.next("card.created", WAIT).json().get("card").get("id").asString()).isEqualTo(card);
             }
         }
@@ -149,7 +137,7 @@ class BoardEventsAccessTests extends IntegrationTest {
      * board's open streams; then the revoked stream must end, not having sent it.
      */
     private void endsBeforeTheNextCard(SseClient revoked, SseClient witness, KanbanClient creator) throws Exception {
-        var card = creator.card(boardId, stage, "After the revocation").get("id").asString();
+        var card = creator.card(boardId, stage("A"), "After the revocation").get("id").asString();
         assertThat(witness.next(event -> event.name().equals("card.created") && cardOf(event).equals(card), WAIT))
                 .isNotNull();
 

@@ -9,8 +9,6 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TcpForwarder;
 import com.whatpro.hub.TestHttp;
 import com.whatpro.hub.TestInfrastructure;
@@ -23,35 +21,23 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
-import tools.jackson.databind.JsonNode;
-
 /** Live board events: what a subscriber sees, heartbeats, resuming, and changes made on another node. */
-class BoardEventsTests extends IntegrationTest {
+class BoardEventsTests extends KanbanTest {
 
     static final Duration WAIT = Duration.ofSeconds(10);
 
     @Autowired
     DataSource dataSource;
 
-    Fixtures fixtures;
-    Fixtures.Tenant acme;
-    KanbanClient admin;
-    JsonNode board;
-    String boardId;
     String events;
 
     @BeforeEach
     void setUp() {
-        fixtures = new Fixtures(http());
-        acme = fixtures.tenant("Live Co");
-        admin = new KanbanClient(http(), acme.admin().token(), acme.id());
-        board = admin.board("Live", Map.of());
-        boardId = board.get("id").asString();
         events = admin.base + "/boards/" + boardId + "/events";
     }
 
     SseClient subscribe() throws Exception {
-        return SseClient.open(port, events, acme.admin().token(), null);
+        return SseClient.open(port, events, tenant.admin().token(), null);
     }
 
     @Test
@@ -89,7 +75,8 @@ class BoardEventsTests extends IntegrationTest {
         var hardId = hard.get("id").asString();
         var b = KanbanClient.stage(hard, "B");
         admin.card(hardId, b, "Fills B");
-        try (var stream = SseClient.open(port, admin.base + "/boards/" + hardId + "/events", acme.admin().token(), null)) {
+        var hardEvents = admin.base + "/boards/" + hardId + "/events";
+        try (var stream = SseClient.open(port, hardEvents, tenant.admin().token(), null)) {
             assertThat(admin.postCard(hardId, Map.of("stage_id", b, "title", "Refused")).status()).isEqualTo(409);
             admin.card(hardId, KanbanClient.stage(hard, "A"), "Accepted");
 
@@ -117,7 +104,7 @@ class BoardEventsTests extends IntegrationTest {
         admin.card(boardId, a, "Missed 1");
         admin.card(boardId, a, "Missed 2");
 
-        try (var resumed = SseClient.open(port, events, acme.admin().token(), seen)) {
+        try (var resumed = SseClient.open(port, events, tenant.admin().token(), seen)) {
             var first = resumed.next("card.created", WAIT);
             var second = resumed.next("card.created", WAIT);
             admin.card(boardId, a, "Live again");
@@ -127,7 +114,7 @@ class BoardEventsTests extends IntegrationTest {
             assertThat(second.json().get("card").get("title").asString()).isEqualTo("Missed 2");
             assertThat(third.json().get("card").get("title").asString()).isEqualTo("Live again");
         }
-        try (var tooOld = SseClient.open(port, events, acme.admin().token(), "1-0")) {
+        try (var tooOld = SseClient.open(port, events, tenant.admin().token(), "1-0")) {
             assertThat(tooOld.next(e -> true, WAIT).name()).isEqualTo("resync");
         }
     }
@@ -143,7 +130,7 @@ class BoardEventsTests extends IntegrationTest {
                 var stream = subscribe()) {
             var otherPort = ((WebServerApplicationContext) other).getWebServer().getPort();
             assertThat(otherPort).isNotEqualTo(port);
-            var otherNode = new KanbanClient(com.whatpro.hub.TestHttp.at(otherPort), acme.admin().token(), acme.id());
+            var otherNode = new KanbanClient(TestHttp.at(otherPort), tenant.admin().token(), tenant.id());
 
             var moved = otherNode.move(card, Map.of("stage_id", KanbanClient.stage(board, "C")));
             assertThat(moved.status()).as(moved.body()).isEqualTo(200);
@@ -152,7 +139,7 @@ class BoardEventsTests extends IntegrationTest {
             assertThat(event.json().get("card").get("id").asString()).isEqualTo(card);
             assertThat(event.json().get("to_stage_id").asString()).isEqualTo(KanbanClient.stage(board, "C"));
 
-            try (var onOther = SseClient.open(otherPort, events, acme.admin().token(), null)) {
+            try (var onOther = SseClient.open(otherPort, events, tenant.admin().token(), null)) {
                 admin.patch(card, Map.of("title", "Seen over there"));
                 assertThat(onOther.next("card.updated", WAIT).json().get("card").get("title").asString())
                         .isEqualTo("Seen over there");
@@ -172,8 +159,8 @@ class BoardEventsTests extends IntegrationTest {
             try (var other = new SpringApplicationBuilder(WhatProHub.class).run(arguments.toArray(String[]::new));
                     var here = subscribe()) {
                 var otherPort = ((WebServerApplicationContext) other).getWebServer().getPort();
-                var otherNode = new KanbanClient(TestHttp.at(otherPort), acme.admin().token(), acme.id());
-                try (var there = SseClient.open(otherPort, events, acme.admin().token(), null)) {
+                var otherNode = new KanbanClient(TestHttp.at(otherPort), tenant.admin().token(), tenant.id());
+                try (var there = SseClient.open(otherPort, events, tenant.admin().token(), null)) {
                     assertThat(otherNode.move(card, Map.of("stage_id", KanbanClient.stage(board, "B"))).status())
                             .isEqualTo(200);
                     there.next("card.moved", WAIT);
@@ -236,12 +223,12 @@ class BoardEventsTests extends IntegrationTest {
 
     @Test
     void membersSubscribeButKeysNeedTheCardScopeToo() throws Exception {
-        var agent = fixtures.member(acme.admin().token(), acme.id(), "agent");
+        var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
         try (var stream = SseClient.open(port, events, agent.token(), null)) {
             admin.card(boardId, KanbanClient.stage(board, "A"), "For the agent");
             assertThat(stream.next("card.created", WAIT).json().get("card").get("title").asString()).isEqualTo("For the agent");
         }
-        var boardsOnly = fixtures.apiKey(acme.admin().token(), acme.id(), "boards:read");
+        var boardsOnly = fixtures.apiKey(tenant.admin().token(), tenant.id(), "boards:read");
         assertThat(http().bearer(boardsOnly).get(events).status()).isEqualTo(403);
         assertThat(http().get(events).status()).isEqualTo(401);
     }

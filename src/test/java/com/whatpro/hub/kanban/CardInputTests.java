@@ -7,40 +7,16 @@ import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestHttp;
 import com.whatpro.hub.TestInfrastructure;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import tools.jackson.databind.JsonNode;
 
 /**
  * Input PostgreSQL cannot hold is refused at the edge with a 422 naming the field, and nothing of it is written:
  * NUL characters in texts and JSON values, times outside the years 1 to 9999, amounts above 10^15.
  */
-class CardInputTests extends IntegrationTest {
-
-    Fixtures fixtures;
-    Fixtures.Tenant tenant;
-    KanbanClient admin;
-    JsonNode board;
-    String boardId;
-
-    @BeforeEach
-    void setUp() {
-        fixtures = new Fixtures(http());
-        tenant = fixtures.tenant("Input Co");
-        admin = new KanbanClient(http(), tenant.admin().token(), tenant.id());
-        board = admin.board("Input", Map.of());
-        boardId = board.get("id").asString();
-    }
-
-    String stage(String name) {
-        return KanbanClient.stage(board, name);
-    }
+class CardInputTests extends KanbanTest {
 
     @Test
     void aTitleWithANulCharacterIsRefusedAndNoCardIsWritten() {

@@ -13,34 +13,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestHttp;
 import com.whatpro.hub.TestInfrastructure;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import tools.jackson.databind.JsonNode;
-
 /** A move puts a card exactly where asked, writes only its own rank, and concurrency never breaks the order. */
-class CardOrderingTests extends IntegrationTest {
+class CardOrderingTests extends KanbanTest {
 
-    KanbanClient admin;
-    JsonNode board;
-    String boardId;
     String a;
     String b;
 
     @BeforeEach
     void setUp() {
-        var fixtures = new Fixtures(http());
-        var tenant = fixtures.tenant("Order Co");
-        admin = new KanbanClient(http(), tenant.admin().token(), tenant.id());
-        board = admin.board("Ordering", Map.of());
-        boardId = board.get("id").asString();
-        a = KanbanClient.stage(board, "A");
-        b = KanbanClient.stage(board, "B");
+        a = stage("A");
+        b = stage("B");
     }
 
     @Test

@@ -14,26 +14,21 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestInfrastructure;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Tenancy;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
-
-import tools.jackson.databind.JsonNode;
 
 /**
  * Card search through the search terms: the same cards, in the same order, as the search that filtered every stage
  * (kept here as {@link #oldSearch}), whatever path a search takes; the terms follow every card change and stay within
  * their account.
  */
-class CardSearchTests extends IntegrationTest {
+class CardSearchTests extends KanbanTest {
 
     /** The search before the term table, as Cards matched it (with its own copy of the word rule). */
     private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}]+");
@@ -46,21 +41,6 @@ class CardSearchTests extends IntegrationTest {
 
     @Autowired
     CardSearch search;
-
-    Fixtures fixtures;
-    Fixtures.Tenant acme;
-    KanbanClient admin;
-    JsonNode board;
-    String boardId;
-
-    @BeforeEach
-    void setUp() {
-        fixtures = new Fixtures(http());
-        acme = fixtures.tenant("Search Co");
-        admin = new KanbanClient(http(), acme.admin().token(), acme.id());
-        board = admin.board("Deals", Map.of());
-        boardId = board.get("id").asString();
-    }
 
     @Test
     void findsWhatTheOldSearchFoundInTheSameOrder() throws Exception {
@@ -109,7 +89,7 @@ class CardSearchTests extends IntegrationTest {
                 select gen_random_uuid(), %d, '%s', (array['%s', '%s', '%s']::uuid[])[1 + i %% 3],
                        'a0' || lpad(i::text, 9, '0') || '1', 'Bulk ' || i, 'Bulk Contact', '+55 11 9' || lpad(i::text, 8, '0')
                 from generate_series(1, 520) i
-                """.formatted(acme.id(), boardId, stage("A"), stage("B"), stage("C")));
+                """.formatted(tenant.id(), boardId, stage("A"), stage("B"), stage("C")));
         card("B", "Bulk special", null, null);
 
         assertThat(matches(SearchTerms.of("bulk").orElseThrow())).isFalse();
@@ -139,14 +119,16 @@ class CardSearchTests extends IntegrationTest {
             assertThat(apiSearch(q, "", 50)).as(q).containsExactly(mine);
         }
         var otherBoardId = UUID.fromString(otherBoard.get("id").asString());
-        var seen = asAcme(() -> jdbc.sql("select count(*) from card_search_terms where board_id = :board or card_id = :card")
+        var seen = asTenant(() -> jdbc.sql(
+                "select count(*) from card_search_terms where board_id = :board or card_id = :card")
                 .param("board", otherBoardId).param("card", UUID.fromString(theirs)).query(Long.class).single());
-        var candidates = asAcme(() -> jdbc.sql("select cardinality(kanban_search_candidates(:board, array['solar'], ''))")
+        var candidates = asTenant(() -> jdbc.sql(
+                "select cardinality(kanban_search_candidates(:board, array['solar'], ''))")
                 .param("board", otherBoardId).query(Integer.class).single());
         assertThat(seen).isZero();
         assertThat(candidates).isZero();
         assertThat(owner("select count(*) from card_search_terms where card_id = '" + theirs + "'")).isPositive();
-        assertThatThrownBy(() -> asAcme(() -> jdbc.sql("""
+        assertThatThrownBy(() -> asTenant(() -> jdbc.sql("""
                 insert into card_search_terms (account_id, board_id, term, card_id) values (:account, :board, 'planted', :card)
                 """).param("account", other.id()).param("board", otherBoardId).param("card", UUID.fromString(theirs))
                 .update())).rootCause().hasMessageContaining("row-level security");
@@ -182,7 +164,7 @@ class CardSearchTests extends IntegrationTest {
     void theServiceReadsTheTermsOffTheirIndex() {
         card("A", "Deal 4242", "Ana Souza", "+5511900004242");
         var board = UUID.fromString(boardId);
-        var plan = asAcme(() -> {
+        var plan = asTenant(() -> {
             // as kanban_search_candidates runs its look-ups
             jdbc.sql("set local enable_bitmapscan = off").update();
             jdbc.sql("set local enable_seqscan = off").update();
@@ -191,7 +173,7 @@ class CardSearchTests extends IntegrationTest {
                     where t.board_id = :board and t.term >= :low and t.term < :high limit 501
                     """).param("board", board).param("low", "4242").param("high", "4243").query(String.class).list());
         });
-        var role = asAcme(() -> jdbc.sql("select current_user").query(String.class).single());
+        var role = asTenant(() -> jdbc.sql("select current_user").query(String.class).single());
 
         assertThat(role).isEqualTo("whatpro_app");
         assertThat(plan).containsPattern("Index (Only )?Scan using card_search_terms_pkey")
@@ -199,10 +181,6 @@ class CardSearchTests extends IntegrationTest {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private String stage(String name) {
-        return KanbanClient.stage(board, name);
-    }
 
     private String card(String stage, String title, String name, String phone) {
         var contact = new LinkedHashMap<String, Object>();
@@ -266,7 +244,7 @@ class CardSearchTests extends IntegrationTest {
 
     /** Whether the search goes through the terms (at most 500 candidates) rather than filtering every stage. */
     private boolean matches(SearchTerms terms) {
-        return asAcme(() -> search.matches(AccountId.of(acme.id()), UUID.fromString(boardId), terms)).isPresent();
+        return asTenant(() -> search.matches(AccountId.of(tenant.id()), UUID.fromString(boardId), terms)).isPresent();
     }
 
     private String stageOf(String card) {
@@ -282,8 +260,8 @@ class CardSearchTests extends IntegrationTest {
                 + card + "' order by t collate \"C\"");
     }
 
-    private <T> T asAcme(java.util.concurrent.Callable<T> work) {
-        return Tenancy.callAs(AccountId.of(acme.id()), () -> transactions.execute(status -> {
+    private <T> T asTenant(java.util.concurrent.Callable<T> work) {
+        return Tenancy.callAs(AccountId.of(tenant.id()), () -> transactions.execute(status -> {
             try {
                 return work.call();
             } catch (Exception e) {

@@ -7,36 +7,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestInfrastructure;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import tools.jackson.databind.JsonNode;
-
 /** Cards: fields, versions, filters, WIP limits, checklists, SLA, history and what agents may do. */
-class CardsTests extends IntegrationTest {
-
-    Fixtures fixtures;
-    Fixtures.Tenant acme;
-    KanbanClient admin;
-    JsonNode board;
-    String boardId;
-
-    @BeforeEach
-    void setUp() {
-        fixtures = new Fixtures(http());
-        acme = fixtures.tenant("Cards Co");
-        admin = new KanbanClient(http(), acme.admin().token(), acme.id());
-        board = admin.board("Sales", Map.of());
-        boardId = board.get("id").asString();
-    }
-
-    String stage(String name) {
-        return KanbanClient.stage(board, name);
-    }
+class CardsTests extends KanbanTest {
 
     @Test
     void aCardKeepsEverythingItWasGivenAndAnswersWithItsVersionAsETag() {
@@ -45,7 +21,8 @@ class CardsTests extends IntegrationTest {
                 Map.entry("contact", Map.of("name", "Alice Doe", "phone", "+55 11 98888-7777", "chatwoot_contact_id", 42)),
                 Map.entry("conversation_ids", List.of(501, 502)), Map.entry("amount_minor", 1_500_00),
                 Map.entry("currency", "BRL"), Map.entry("priority", "high"), Map.entry("due_at", "2026-12-01T12:00:00Z"),
-                Map.entry("assignee_id", acme.admin().id().toString()), Map.entry("labels", List.of("vip", "inbound")),
+                Map.entry("assignee_id", tenant.admin().id().toString()),
+                Map.entry("labels", List.of("vip", "inbound")),
                 Map.entry("custom_fields", Map.of("source", "ads", "score", 7))));
 
         assertThat(created.status()).as(created.body()).isEqualTo(201);
@@ -62,7 +39,7 @@ class CardsTests extends IntegrationTest {
         assertThat(card.get("currency").asString()).isEqualTo("BRL");
         assertThat(card.get("priority").asString()).isEqualTo("high");
         assertThat(card.get("due_at").asString()).isEqualTo("2026-12-01T12:00:00Z");
-        assertThat(card.get("assignee_id").asString()).isEqualTo(acme.admin().id().toString());
+        assertThat(card.get("assignee_id").asString()).isEqualTo(tenant.admin().id().toString());
         assertThat(card.get("labels").get(0).asString()).isEqualTo("vip");
         assertThat(card.get("custom_fields").get("score").asInt()).isEqualTo(7);
         assertThat(card.get("entered_stage_at").asString()).isNotBlank();
@@ -101,7 +78,7 @@ class CardsTests extends IntegrationTest {
     @Test
     void patchChangesOnlyTheNamedFieldsAndNullClears() {
         var card = admin.card(boardId, Map.of("stage_id", stage("A"), "title", "Patch", "due_at", "2026-12-01T00:00:00Z",
-                "assignee_id", acme.admin().id().toString(), "labels", List.of("a"))).get("id").asString();
+                "assignee_id", tenant.admin().id().toString(), "labels", List.of("a"))).get("id").asString();
 
         var cleared = admin.patch(card, Collections.singletonMap("due_at", null));
         var unassigned = admin.patch(card, Collections.singletonMap("assignee_id", null));
@@ -109,7 +86,7 @@ class CardsTests extends IntegrationTest {
         var nullTitle = admin.patch(card, Collections.singletonMap("title", null));
 
         assertThat(cleared.json().get("due_at").isNull()).isTrue();
-        assertThat(cleared.json().get("assignee_id").asString()).isEqualTo(acme.admin().id().toString());
+        assertThat(cleared.json().get("assignee_id").asString()).isEqualTo(tenant.admin().id().toString());
         assertThat(unassigned.json().get("assignee_id").isNull()).isTrue();
         assertThat(unassigned.json().get("title").asString()).isEqualTo("Patch");
         assertThat(unchanged.json().get("version").asLong()).isEqualTo(unassigned.json().get("version").asLong());
@@ -160,7 +137,7 @@ class CardsTests extends IntegrationTest {
         assertThat(lost.status()).isEqualTo(200);
         assertThat(done.status()).isEqualTo(200);
         assertThat(done.json().get("done").asBoolean()).isTrue();
-        assertThat(done.json().get("done_by").asString()).isEqualTo(acme.admin().id().toString());
+        assertThat(done.json().get("done_by").asString()).isEqualTo(tenant.admin().id().toString());
         assertThat(won.status()).as(won.body()).isEqualTo(200);
         assertThat(won.json().get("checklist").get("required_open").asInt()).isZero();
         assertThat(won.json().get("checklist").get("total").asInt()).isEqualTo(2);
@@ -187,7 +164,7 @@ class CardsTests extends IntegrationTest {
 
     @Test
     void theHistoryIsATimelineOfWhoDidWhat() {
-        var agent = fixtures.member(acme.admin().token(), acme.id(), "agent");
+        var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
         var card = admin.card(boardId, stage("A"), "Timeline").get("id").asString();
         admin.patch(card, Map.of("title", "Timeline 2", "priority", "urgent"));
         admin.patch(card, Map.of("assignee_id", agent.id().toString()));
@@ -206,7 +183,7 @@ class CardsTests extends IntegrationTest {
         assertThat(items.get(3).get("to_stage_id").asString()).isEqualTo(stage("B"));
         assertThat(items.get(3).get("actor").get("id").asString()).isEqualTo(agent.id().toString());
         assertThat(items.get(3).get("actor").get("type").asString()).isEqualTo("user");
-        assertThat(items.get(0).get("actor").get("id").asString()).isEqualTo(acme.admin().id().toString());
+        assertThat(items.get(0).get("actor").get("id").asString()).isEqualTo(tenant.admin().id().toString());
         assertThat(items.get(0).get("at").asString()).isNotBlank();
 
         var paged = admin.http.get(admin.base + "/cards/" + card + "/history?limit=2");
@@ -236,8 +213,8 @@ class CardsTests extends IntegrationTest {
 
     @Test
     void agentsChangeOnlyTheirOwnOrUnassignedCards() {
-        var agent = fixtures.member(acme.admin().token(), acme.id(), "agent");
-        var other = fixtures.member(acme.admin().token(), acme.id(), "agent");
+        var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
+        var other = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
         var asAgent = admin.as(http(), agent.token());
         var mine = admin.card(boardId, Map.of("stage_id", stage("A"), "title", "Mine", "assignee_id", agent.id().toString()))
                 .get("id").asString();
@@ -263,8 +240,8 @@ class CardsTests extends IntegrationTest {
 
     @Test
     void cardScopesGateApiKeys() {
-        var reader = http().bearer(fixtures.apiKey(acme.admin().token(), acme.id(), "cards:read"));
-        var writer = http().bearer(fixtures.apiKey(acme.admin().token(), acme.id(), "cards:write"));
+        var reader = http().bearer(fixtures.apiKey(tenant.admin().token(), tenant.id(), "cards:read"));
+        var writer = http().bearer(fixtures.apiKey(tenant.admin().token(), tenant.id(), "cards:write"));
         var card = admin.card(boardId, stage("A"), "Keyed").get("id").asString();
 
         assertThat(reader.get(admin.base + "/boards/" + boardId + "/cards").status()).isEqualTo(200);
@@ -276,7 +253,7 @@ class CardsTests extends IntegrationTest {
 
     @Test
     void listsFilterByStageAssigneeLabelPriorityAndText() {
-        var agent = fixtures.member(acme.admin().token(), acme.id(), "agent");
+        var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
         admin.card(boardId, Map.of("stage_id", stage("A"), "title", "Solar panels", "labels", List.of("energy"),
                 "contact", Map.of("name", "Maria Souza", "phone", "+55 11 91234-5678")));
         admin.card(boardId, Map.of("stage_id", stage("B"), "title", "Wind farm", "priority", "urgent",
