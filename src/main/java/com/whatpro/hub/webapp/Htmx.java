@@ -6,9 +6,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 /**
- * Redirects for htmx's requests. The browser follows a 302 inside such a request and htmx swaps the
- * page it ends at (the sign-in page) into its target; htmx leaves the page only when a 2xx answer
- * carries {@code HX-Redirect}.
+ * Redirects and reloads for htmx's requests. The browser follows a 302 inside such a request and
+ * htmx swaps the page it ends at (the sign-in page) into its target; htmx leaves the page only when
+ * the answer carries {@code HX-Redirect} (or {@code HX-Refresh}), and it swaps in no error answer.
  */
 final class Htmx {
 
@@ -26,6 +26,13 @@ final class Htmx {
             response.setStatus(HttpServletResponse.SC_NO_CONTENT);
         } else {
             response.sendRedirect(location);
+        }
+    }
+
+    /** Has htmx load the whole page again after an error answer, which it would not show: the page then says it. */
+    static void reloadOnError(HttpServletRequest request, HttpServletResponse response) {
+        if (isRequest(request)) {
+            response.setHeader("HX-Refresh", "true");
         }
     }
 }

@@ -1,5 +1,7 @@
 package com.whatpro.hub.webapp;
 
+import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.pathPattern;
+
 import java.net.URI;
 
 import com.whatpro.hub.chatwoot.ChatwootSettings;
@@ -19,6 +21,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Security of the web app's pages, ahead of the API's chain: a strict CSP without inline scripts,
@@ -27,6 +31,10 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  */
 @Configuration(proxyBeanMethods = false)
 class WebAppSecurity {
+
+    /** The addresses of the web app's pages, the Dashboard App's among them. */
+    static final RequestMatcher PAGES =
+            new OrRequestMatcher(pathPattern("/"), pathPattern("/app"), pathPattern("/app/**"));
 
     private static final String PAGE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -81,7 +89,7 @@ class WebAppSecurity {
     @Order(Ordered.HIGHEST_PRECEDENCE + 11)
     SecurityFilterChain pagesChain(HttpSecurity http, WebSessions sessions) throws Exception {
         return http
-                .securityMatcher("/", "/app", "/app/**")
+                .securityMatcher(PAGES)
                 .csrf(csrf -> csrf.csrfTokenRepository(pagesCsrf))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())

@@ -2,17 +2,16 @@ package com.whatpro.hub.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import com.whatpro.hub.DrainedPool;
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
-import com.zaxxer.hikari.HikariDataSource;
+import com.whatpro.hub.TestHttp;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,27 +34,38 @@ class PoolExhaustionTests extends IntegrationTest {
         var teams = "/api/v1/accounts/" + tenant.id() + "/teams";
         assertThat(admin.get(users).status()).isEqualTo(200);
 
-        var held = new ArrayList<Connection>();
-        try {
-            var size = ((HikariDataSource) dataSource).getMaximumPoolSize();
-            while (held.size() < size) {
-                held.add(dataSource.getConnection());
-            }
-
+        try (var drained = DrainedPool.of(dataSource)) {
             for (var response : List.of(admin.get(users), admin.post(teams, Map.of("name", "Sales")))) {
-                assertThat(response.status()).as(response.body()).isEqualTo(503);
-                assertThat(response.contentType()).startsWith("application/problem+json");
-                assertThat(response.header("Retry-After")).isNotBlank();
-                assertThat(response.json().get("type").asString()).endsWith("busy");
+                assertBusy(response);
             }
             assertThat(http().get("/health/live").status()).isEqualTo(200);
-        } finally {
-            for (var connection : held) {
-                connection.close();
-            }
         }
 
         assertThat(admin.get(users).status()).isEqualTo(200);
         assertThat(admin.get(teams).json().get("items")).as("the refused create left nothing").isEmpty();
+    }
+
+    /**
+     * A sign-in brings no credential, so no filter reads the database: its controller is the first to ask for a
+     * connection, and the handler for what it raises answers.
+     */
+    @Test
+    void aControllerThatFindsNoFreeConnectionIsToldToComeBack() throws Exception {
+        var tenant = new Fixtures(http()).tenant("Busy handler " + UUID.randomUUID());
+        var credentials = Map.of("email", tenant.admin().email(), "password", Fixtures.PASSWORD);
+
+        try (var drained = DrainedPool.of(dataSource)) {
+            assertBusy(http().post("/api/v1/auth/login", credentials));
+        }
+
+        assertThat(http().post("/api/v1/auth/login", credentials).status()).isEqualTo(200);
+    }
+
+    private static void assertBusy(TestHttp.Response response) {
+        assertThat(response.status()).as(response.body()).isEqualTo(503);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.header("Retry-After")).isEqualTo("1");
+        assertThat(response.json().get("type").asString()).isEqualTo(ApiProblem.TYPE_PREFIX + "busy");
+        assertThat(response.json().get("retry_after").asLong()).isEqualTo(1);
     }
 }

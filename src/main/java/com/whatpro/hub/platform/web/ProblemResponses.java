@@ -1,5 +1,6 @@
 package com.whatpro.hub.platform.web;
 
+import java.io.IOException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import com.whatpro.hub.platform.ApiProblem;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
@@ -28,6 +30,9 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.ConstraintViolationException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DatabindException;
@@ -40,6 +45,12 @@ import tools.jackson.databind.DatabindException;
 class ProblemResponses extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+
+    private final ObjectProvider<BusyPages> busyPages;
+
+    ProblemResponses(ObjectProvider<BusyPages> busyPages) {
+        this.busyPages = busyPages;
+    }
 
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem error) {
@@ -112,10 +123,14 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
                 "The request body is not the multipart form its content type says."));
     }
 
-    /** No database connection was free in time: see {@link DatabaseBusy}. */
+    /** No database connection was free in time: see {@link DatabaseBusy}. A page's module has answered when null. */
     @ExceptionHandler({CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class})
-    ResponseEntity<ProblemDetail> noConnection(RuntimeException error) {
+    @Nullable ResponseEntity<ProblemDetail> noConnection(RuntimeException error, HttpServletRequest request,
+            HttpServletResponse response) throws IOException, ServletException {
         log.warn("No database connection was free in time: {}", error.toString());
+        if (DatabaseBusy.answeredAsPage(busyPages, request, response)) {
+            return null;
+        }
         return apiProblem(DatabaseBusy.problem());
     }
 

@@ -7,6 +7,7 @@ import com.whatpro.hub.platform.PlatformSettings;
 import io.swagger.v3.oas.annotations.Hidden;
 
 import org.apache.catalina.core.StandardHost;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -81,8 +82,8 @@ class WebConfiguration {
     }
 
     @Bean
-    FilterRegistrationBean<DatabaseBusy> databaseBusyFilter(ProblemWriter problems) {
-        var registration = new FilterRegistrationBean<>(new DatabaseBusy(problems));
+    FilterRegistrationBean<DatabaseBusy> databaseBusyFilter(ProblemWriter problems, ObjectProvider<BusyPages> pages) {
+        var registration = new FilterRegistrationBean<>(new DatabaseBusy(problems, pages));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 4);
         return registration;
     }
