@@ -65,10 +65,13 @@ class ErrorPages implements BusyPages {
         return page(HttpStatus.INTERNAL_SERVER_ERROR, request, response, locale);
     }
 
-    /** The busy page of a request that failed before a page controller ran, or in the Dashboard App's controller. */
+    /**
+     * The busy page of a request that failed before a page controller ran, or in the Dashboard App's controller. The
+     * pages' scripts ask for JSON and get the {@code busy} problem they can read.
+     */
     @Override
     public boolean answered(HttpServletRequest request, HttpServletResponse response) throws ServletException {
-        if (!WebAppSecurity.PAGES.matches(request)) {
+        if (!WebAppSecurity.PAGES.matches(request) || asksForJson(request)) {
             return false;
         }
         var locale = locales.resolveLocale(request);
@@ -79,6 +82,11 @@ class ErrorPages implements BusyPages {
             throw new ServletException("The busy page could not be shown", e);
         }
         return true;
+    }
+
+    private static boolean asksForJson(HttpServletRequest request) {
+        var accept = request.getHeader("Accept");
+        return accept != null && accept.contains("json") && !accept.contains("text/html");
     }
 
     /** Without the navigation, which would need the database too. */
