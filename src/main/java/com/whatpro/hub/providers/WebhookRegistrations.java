@@ -96,7 +96,8 @@ class WebhookRegistrations {
                 return record(account, id, outcome, auditUnchanged);
             } catch (CredentialDecryptionException e) {
                 return record(account, id, new Outcome(WebhookRegistration.Status.FAILED,
-                        "the stored credentials cannot be decrypted with the configured keys", List.of()), auditUnchanged);
+                        "the stored credentials cannot be decrypted with the configured keys", List.of()),
+                        auditUnchanged);
             }
         });
     }

@@ -198,7 +198,8 @@ class ConversationCardsTests extends IntegrationTest {
 
             assertThat(waitingOnAStage()).as("connections waiting on the held stage").isEqualTo(1);
             var started = System.nanoTime();
-            var response = http().bearer(bystander.admin().token()).get("/api/v1/accounts/" + bystander.id() + "/boards");
+            var response = http().bearer(bystander.admin().token())
+                    .get("/api/v1/accounts/" + bystander.id() + "/boards");
             assertThat(response.status()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
             holder.rollback();

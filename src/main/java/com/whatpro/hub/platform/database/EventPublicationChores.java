@@ -62,7 +62,8 @@ class EventPublicationChores {
     private boolean due(EventPublication publication) {
         var last = publication.getLastResubmissionDate() != null ? publication.getLastResubmissionDate()
                 : publication.getPublicationDate();
-        var pause = Duration.ofMinutes(1L << Math.clamp(publication.getCompletionAttempts() - 1, 0, 6));
-        return !last.plus(pause.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause).isAfter(clock.instant());
+        var pause = Duration.ofMinutes(Math.min(LONGEST_PAUSE.toMinutes(),
+                1L << Math.clamp(publication.getCompletionAttempts() - 1, 0, 6)));
+        return !last.plus(pause).isAfter(clock.instant());
     }
 }
