@@ -92,6 +92,7 @@ export function problemText(t, result) {
   if (result.status === 429) return t('rateLimited', result.retryAfter || '?');
   if (result.status === 412) return t('conflict');
   const body = result.body || {};
+  if (result.status === 503 && body.type === 'urn:whatpro:problem:busy') return t('busy');
   const fields = (body.errors || []).map((e) => `${e.field}: ${e.message}`).join('; ');
   return body.detail ? body.detail + (fields ? ` (${fields})` : '') : t('error', result.status);
 }

@@ -40,20 +40,20 @@ class Pages {
             "js.empty", "js.noConversation", "js.createCardForConversation", "js.stage", "js.openBoard",
             "js.waitingForChatwoot", "js.cardOfConversation", "js.noCardYet", "js.action.created",
             "js.action.updated", "js.action.moved", "js.action.archived", "js.action.checklist", "js.position",
-            "js.toStage", "js.done", "js.signInAgain", "js.rateLimited", "js.filtered", "js.customFields");
+            "js.toStage", "js.done", "js.signInAgain", "js.rateLimited", "js.busy", "js.filtered", "js.customFields");
 
     /** The texts of the administrators' pages' script. */
     static final List<String> ADMIN_SCRIPT_MESSAGES = List.of(
-            "js.error", "js.signInAgain", "js.rateLimited", "js.conflict", "js.saved", "js.save", "js.delete",
-            "adm.revoke", "adm.revoked", "adm.keyRevoked", "adm.remove", "adm.removed", "adm.confirmRemove",
-            "adm.confirmRevoke", "adm.confirmDeleteTeam", "adm.created", "adm.copied", "adm.active", "adm.expired",
-            "adm.never", "adm.empty", "adm.replay", "adm.replayed", "adm.notConnected", "adm.tokenKept", "adm.soft",
-            "adm.hard", "adm.members", "adm.addMember", "adm.system", "adm.added", "adm.role.agent",
-            "adm.role.supervisor", "adm.role.admin", "adm.changeRole", "adm.noMore", "num.status.connected",
-            "num.status.connecting", "num.status.disconnected", "num.status.refused", "num.status.error",
-            "num.status.unknown", "num.webhookManual", "num.webhookRegistered", "num.webhookFailed", "num.connect", "num.logout",
-            "num.restart", "num.confirmLogout", "num.loggedOut", "num.restarted", "num.deleted", "num.expiresIn",
-            "num.codeExpired", "num.connectedAs");
+            "js.error", "js.signInAgain", "js.rateLimited", "js.busy", "js.conflict", "js.saved", "js.save",
+            "js.delete", "adm.revoke", "adm.revoked", "adm.keyRevoked", "adm.remove", "adm.removed",
+            "adm.confirmRemove", "adm.confirmRevoke", "adm.confirmDeleteTeam", "adm.created", "adm.copied",
+            "adm.active", "adm.expired", "adm.never", "adm.empty", "adm.replay", "adm.replayed", "adm.notConnected",
+            "adm.tokenKept", "adm.soft", "adm.hard", "adm.members", "adm.addMember", "adm.system", "adm.added",
+            "adm.role.agent", "adm.role.supervisor", "adm.role.admin", "adm.changeRole", "adm.noMore",
+            "num.status.connected", "num.status.connecting", "num.status.disconnected", "num.status.refused",
+            "num.status.error", "num.status.unknown", "num.webhookManual", "num.webhookRegistered",
+            "num.webhookFailed", "num.connect", "num.logout", "num.restart", "num.confirmLogout", "num.loggedOut",
+            "num.restarted", "num.deleted", "num.expiresIn", "num.codeExpired", "num.connectedAs");
 
     /** Which administrators' pages a role reaches, for the navigation. */
     record AdminLinks(boolean settings, boolean audit, boolean deadLetters) {

@@ -17,6 +17,7 @@ import com.whatpro.hub.platform.ApiProblem;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -29,7 +30,8 @@ import ch.qos.logback.core.read.ListAppender;
  * With every pooled database connection taken, a person's page (signed in or signing in, the Dashboard App's too) is
  * a 503 page in their language that says to try again in a moment, with {@code Retry-After} and one warning in the
  * log, wherever the connection was missing: reading the web session before any controller, or in the controller.
- * The JSON API keeps its {@code busy} problem.
+ * The JSON API, and the pages' scripts that ask for JSON, keep the {@code busy} problem, which the scripts say in the
+ * person's language.
  */
 class BusyPagesTests extends WebAppTest {
 
@@ -99,11 +101,7 @@ class BusyPagesTests extends WebAppTest {
     @Test
     void anHtmxActionThatFindsNoFreeConnectionLeavesThePageForTheBusyPage() throws Exception {
         try (var browser = Browser.open("en")) {
-            browser.driver.get(base + "/app/login");
-            browser.waitFor(By.id("email")).sendKeys(tenant.admin().email());
-            browser.driver.findElement(By.id("password")).sendKeys(Fixtures.PASSWORD);
-            browser.driver.findElement(By.cssSelector("form[action='/app/login'] button[type=submit]")).click();
-            browser.waitFor(By.cssSelector("#board section.column"));
+            signIn(browser);
             browser.driver.get(base + "/app/sessions");
             var mine = browser.waitFor(driver -> driver.findElements(By.cssSelector("tr[data-session-id]")).stream()
                     .filter(row -> row.getText().contains("This session")).findFirst().orElse(null));
@@ -120,6 +118,37 @@ class BusyPagesTests extends WebAppTest {
             browser.waitFor(driver -> driver.findElements(By.cssSelector("tr[data-session-id]")).stream()
                     .filter(row -> row.getText().contains("This session")).findFirst().orElse(null));
         }
+    }
+
+    /** The pages' scripts ask for JSON: they get the busy problem and say it in the person's language. */
+    @Test
+    void aScriptsCallThatFindsNoFreeConnectionSaysTheServiceIsBusyInThePersonsLanguage() throws Exception {
+        try (var browser = Browser.open("pt-BR")) {
+            var column = signIn(browser);
+            column.findElement(By.cssSelector("button.add-card")).click();
+            column.findElement(By.name("title")).sendKeys("Proposta");
+            var create = column.findElement(By.cssSelector(".add-form button[type=submit]"));
+
+            try (var drained = DrainedPool.of(dataSource)) {
+                create.click();
+                var busy = "O sistema está ocupado no momento. Tente de novo em instantes.";
+                browser.waitFor(Duration.ofSeconds(30), driver -> column.findElement(By.cssSelector(".form-error"))
+                        .getText().equals(busy) ? true : null);
+            }
+
+            create.click();
+            browser.waitFor(driver -> column.findElements(By.cssSelector("li.card .card-title")).stream()
+                    .filter(title -> title.getText().equals("Proposta")).findFirst().orElse(null));
+        }
+    }
+
+    /** Signs the browser in; answers the board's first column. */
+    private WebElement signIn(Browser browser) {
+        browser.driver.get(base + "/app/login");
+        browser.waitFor(By.id("email")).sendKeys(tenant.admin().email());
+        browser.driver.findElement(By.id("password")).sendKeys(Fixtures.PASSWORD);
+        browser.driver.findElement(By.cssSelector("form[action='/app/login'] button[type=submit]")).click();
+        return browser.waitFor(By.cssSelector("#board section.column"));
     }
 
     private String signIn(String email) {
