@@ -16,8 +16,9 @@ import org.springframework.stereotype.Component;
 /**
  * Keeps the event publication registry (Spring Modulith's record of after-commit listeners still to run) working
  * and small. A listener that failed, with the database away for a moment say, runs again after 1, 2, 4… minutes,
- * at most an hour apart, rather than only when a node restarts; one that a node left running when it died is marked
- * failed by the registry's staleness check ({@code spring.modulith.events.staleness}) and runs again the same way.
+ * at most an hour apart, {@value #ATTEMPTS} attempts in all (about 18 hours), rather than only when a node restarts; one
+ * that a node left running when it died is marked failed by the registry's staleness check
+ * ({@code spring.modulith.events.staleness}) and runs again the same way.
  * Completed publications are deleted after a week. Every node runs both chores: the registry hands a failed
  * publication to one node at a time.
  */
@@ -28,6 +29,7 @@ class EventPublicationChores {
     private static final Duration KEPT = Duration.ofDays(7);
     private static final Duration LONGEST_PAUSE = Duration.ofHours(1);
     private static final int IN_FLIGHT = 8;
+    private static final int ATTEMPTS = 24;
 
     private final IncompleteEventPublications incomplete;
     private final CompletedEventPublications completed;
@@ -58,8 +60,14 @@ class EventPublicationChores {
         }
     }
 
-    /** Whether the pause since the publication's last attempt is over: a minute after the first, doubled since. */
+    /**
+     * Whether the publication has attempts left and the pause since its last one is over: a minute after the first,
+     * doubled since.
+     */
     private boolean due(EventPublication publication) {
+        if (publication.getCompletionAttempts() >= ATTEMPTS) {
+            return false;
+        }
         var last = publication.getLastResubmissionDate() != null ? publication.getLastResubmissionDate()
                 : publication.getPublicationDate();
         var pause = Duration.ofMinutes(Math.min(LONGEST_PAUSE.toMinutes(),

@@ -39,7 +39,7 @@ class EventPublicationChoresTests extends IntegrationTest {
     JdbcClient jdbc;
 
     @Test
-    void aCardJobThatFailedRunsAgainOnceItsPauseIsOver() throws Exception {
+    void aCardJobThatFailedRunsAgainOnceItsPauseIsOverWhileItHasAttemptsLeft() throws Exception {
         var tenant = new Fixtures(http()).tenant("Refused Cards");
         var account = AccountId.of(tenant.id());
         var owner = TestInfrastructure.owner();
@@ -48,22 +48,27 @@ class EventPublicationChoresTests extends IntegrationTest {
         try {
             open(account, 9101);
             open(account, 9102);
-            await("both card jobs failed").atMost(Duration.ofSeconds(20))
-                    .until(() -> status(9101).equals("FAILED") && status(9102).equals("FAILED"));
+            open(account, 9103);
+            await("the card jobs failed").atMost(Duration.ofSeconds(20)).until(() -> status(9101).equals("FAILED")
+                    && status(9102).equals("FAILED") && status(9103).equals("FAILED"));
         } finally {
             owner.execute("grant insert on cards to " + role);
         }
         owner.execute("update event_publication set publication_date = now() - interval '2 minutes',"
                 + " last_resubmission_date = now() - interval '2 minutes' where "
                 + publicationOf(9101));
+        owner.execute("update event_publication set completion_attempts = 24,"
+                + " last_resubmission_date = now() - interval '2 hours' where " + publicationOf(9103));
 
         chores.retryFailed();
 
         assertThat(status(9102)).as("a minute has not passed since it failed").isEqualTo("FAILED");
+        assertThat(status(9103)).as("it has had all its attempts").isEqualTo("FAILED");
         await("the card of the first conversation").atMost(Duration.ofSeconds(20))
                 .until(() -> cards.cardOf(account, 9101).isPresent());
         await().atMost(Duration.ofSeconds(20)).until(() -> status(9101).equals("COMPLETED"));
         assertThat(cards.cardOf(account, 9102)).isEmpty();
+        assertThat(cards.cardOf(account, 9103)).isEmpty();
         assertThat(owner.value("select completion_attempts from event_publication where " + publicationOf(9101)))
                 .as("the first attempt and the retry").isEqualTo("2");
     }
