@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
@@ -14,7 +15,12 @@ import com.whatpro.hub.kanban.ConversationCards;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Tenancy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -44,15 +50,24 @@ class EventPublicationChoresTests extends IntegrationTest {
         var account = AccountId.of(tenant.id());
         var owner = TestInfrastructure.owner();
         var role = jdbc.sql("select current_user").query(String.class).single();
+        var failures = new ListAppender<ILoggingEvent>();
+        failures.list = new CopyOnWriteArrayList<>(); // read here while the listeners' threads append
+        failures.start();
+        var logger = (Logger) LoggerFactory.getLogger("com.whatpro.hub.platform.AsyncFailures");
+        logger.addAppender(failures);
         owner.execute("revoke insert on cards from " + role);
         try {
             open(account, 9101);
             open(account, 9102);
             open(account, 9103);
-            await("the card jobs failed").atMost(Duration.ofSeconds(20)).until(() -> status(9101).equals("FAILED")
-                    && status(9102).equals("FAILED") && status(9103).equals("FAILED"));
+            await("the card jobs failed").atMost(Duration.ofSeconds(20)).until(() -> failures.list.size() == 3
+                    && status(9101).equals("FAILED") && status(9102).equals("FAILED") && status(9103).equals("FAILED"));
+            assertThat(failures.list).as("one error for each, which says it is not lost").allSatisfy(line ->
+                    assertThat(line.getFormattedMessage())
+                            .isEqualTo("ConversationsToCards.on failed; its event is kept and runs again later"));
         } finally {
             owner.execute("grant insert on cards to " + role);
+            logger.detachAppender(failures);
         }
         owner.execute("update event_publication set publication_date = now() - interval '2 minutes',"
                 + " last_resubmission_date = now() - interval '2 minutes' where "
