@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.whatpro.hub.Fixtures;
@@ -17,6 +18,7 @@ import com.whatpro.hub.platform.crypto.CredentialCipher;
 import com.whatpro.hub.platform.crypto.KeyRing;
 import com.whatpro.hub.providers.adapters.PostmanCollection;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -242,7 +244,9 @@ class ProvidersTests extends IntegrationTest {
             // other tests' providers may be due too
         }
 
-        assertThat(admin.get(providers() + "/" + id).json().get("status").asString()).isEqualTo("connected");
+        // the node's own scheduled round may have claimed it first and be probing it still
+        await().atMost(Duration.ofSeconds(10)).until(() -> admin.get(providers() + "/" + id).json().get("status")
+                .asString(), "connected"::equals);
         assertThat(column("select next_check_at > now() + interval '4 minutes' from providers where id = '" + id + "'"))
                 .isEqualTo("t");
     }
