@@ -36,11 +36,7 @@ class WebLocales {
 
     /** Pages default to pt-BR; the JSON API keeps the servlet's own choice (Accept-Language, else the JVM's). */
     static Locale fromBrowser(HttpServletRequest request) {
-        var path = request.getRequestURI();
-        if (!path.equals("/") && !path.equals("/app") && !path.startsWith("/app/")) {
-            return request.getLocale();
-        }
-        return of(request.getHeader("Accept-Language"));
+        return WebAppSecurity.PAGES.matches(request) ? of(request.getHeader("Accept-Language")) : request.getLocale();
     }
 
     static Locale of(@Nullable String acceptLanguage) {
