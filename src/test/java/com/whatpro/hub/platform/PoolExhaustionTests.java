@@ -61,6 +61,13 @@ class PoolExhaustionTests extends IntegrationTest {
         assertThat(http().post("/api/v1/auth/login", credentials).status()).isEqualTo(200);
     }
 
+    /** A missing connection that a controller's work wrapped in an error of its own is the busy answer too. */
+    @Test
+    void aMissingConnectionInsideAnotherErrorIsStillToldToComeBack() {
+        assertBusy(http().get("/api/v1/probe/wrapped-no-connection"));
+        assertThat(http().get("/api/v1/probe/fault").status()).as("any other error stays a 500").isEqualTo(500);
+    }
+
     private static void assertBusy(TestHttp.Response response) {
         assertThat(response.status()).as(response.body()).isEqualTo(503);
         assertThat(response.contentType()).startsWith("application/problem+json");

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -53,6 +54,13 @@ class ProbeController {
             default -> jdbc.sql("select * from no_such_table_for_the_probe");
         };
         return Map.of("value", String.valueOf(statement.query().singleValue()));
+    }
+
+    /** A missing connection that reaches the handlers inside another error. */
+    @GetMapping("/api/v1/probe/wrapped-no-connection")
+    Map<String, Object> wrappedNoConnection() {
+        throw new IllegalStateException("the work failed",
+                new CannotGetJdbcConnectionException("Failed to obtain JDBC Connection"));
     }
 
     @GetMapping("/api/v1/probe/fault")

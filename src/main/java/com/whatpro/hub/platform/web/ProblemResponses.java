@@ -125,7 +125,7 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
     /** No database connection was free in time: see {@link DatabaseBusy}. A page's module has answered when null. */
     @ExceptionHandler({CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class})
-    @Nullable ResponseEntity<ProblemDetail> noConnection(RuntimeException error, HttpServletRequest request,
+    @Nullable ResponseEntity<ProblemDetail> noConnection(Exception error, HttpServletRequest request,
             HttpServletResponse response) throws IOException, ServletException {
         log.warn("No database connection was free in time: {}", error.toString());
         if (DatabaseBusy.answeredAsPage(busyPages, request, response)) {
@@ -134,8 +134,14 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return apiProblem(DatabaseBusy.problem());
     }
 
+    /** Anything else; a missing connection wrapped in another error is still the busy answer. */
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception error) {
+    @Nullable ResponseEntity<ProblemDetail> unhandled(Exception error, HttpServletRequest request,
+            HttpServletResponse response) throws IOException, ServletException {
+        return BusyPages.noConnection(error) ? noConnection(error, request, response) : unexpected(error);
+    }
+
+    private ResponseEntity<ProblemDetail> unexpected(Exception error) {
         log.error("Unhandled error", error);
         var problem = ProblemWriter.problem(HttpStatus.INTERNAL_SERVER_ERROR,
                 "Something went wrong on our side. Quote the request id when you report it.");
