@@ -10,6 +10,7 @@ import com.whatpro.hub.accounts.Entitlements;
 import com.whatpro.hub.accounts.Limit;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.ratelimit.RateLimiter;
 import com.whatpro.hub.platform.security.AccountAccess;
 import com.whatpro.hub.platform.security.Caller;
 import com.whatpro.hub.platform.security.Role;
@@ -37,10 +38,15 @@ class AccountUsers {
     private final Logins logins;
     private final TransactionTemplate transactions;
     private final TransactionTemplate readOnly;
+    private final RateLimiter limiter;
+    private final RateLimitSettings limits;
 
     AccountUsers(Users users, Memberships memberships, Entitlements entitlements, PasswordEncoder passwords,
-            ApplicationEventPublisher events, Logins logins, PlatformTransactionManager transactionManager) {
+            ApplicationEventPublisher events, Logins logins, PlatformTransactionManager transactionManager,
+            RateLimiter limiter, RateLimitSettings limits) {
         this.logins = logins;
+        this.limiter = limiter;
+        this.limits = limits;
         this.transactions = new TransactionTemplate(transactionManager);
         this.readOnly = new TransactionTemplate(transactionManager);
         this.readOnly.setReadOnly(true);
@@ -67,6 +73,7 @@ class AccountUsers {
     Memberships.Member add(AccountAccess access, NewMember request) {
         var account = access.account();
         mayGrant(access, request.role());
+        chargeAdd(access);
         var found = Objects.requireNonNull(readOnly.execute(status -> users.byEmail(request.email())));
         if (found.isPresent() && memberships.isMember(account, found.get().id())) {
             throw alreadyMember();
@@ -93,6 +100,22 @@ class AccountUsers {
             events.publishEvent(new MemberAdded(account, user.id(), request.role().json(), access.caller().id()));
             return memberships.member(account, user.id()).orElseThrow();
         }));
+    }
+
+    /**
+     * Takes one of the account's adds by e-mail. An add answers whether the address belongs to a user of the
+     * installation (user-exists), so their number is bounded per account, whatever their outcome: a 429 must not
+     * tell either. The installation's operator (super_admin) is not counted.
+     */
+    private void chargeAdd(AccountAccess access) {
+        if (!limits.enabled() || access.caller() instanceof Caller.User caller && caller.superAdmin()) {
+            return;
+        }
+        var verdict = limiter.consume("member-adds:" + access.account().value(), limits.memberAdds());
+        if (!verdict.allowed()) {
+            throw ApiProblem.tooManyRequests("This account has added as many users by e-mail as it may for now; "
+                    + "try again later.", verdict.retryAfterSeconds()).with("scope", "account");
+        }
     }
 
     private @Nullable String hash(@Nullable String password) {

@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * whatever credential it carries, and for requests without a valid credential (bad tokens);
  * provider webhooks are exempt;</li>
  * <li>{@code failedLogins}: per target email, failed password sign-ins (a good one costs nothing);</li>
+ * <li>{@code memberAdds}: per account, users added by e-mail, new or existing (an add tells whether the address is a
+ * user's);</li>
  * <li>{@code roles}: per signed-in user, by their role in the account of the route;</li>
  * <li>{@code apiKey}: per API key;</li>
  * <li>{@code plans}: per account, all its users and keys together; by default the plan's own
@@ -28,6 +30,7 @@ record RateLimitSettings(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("120/1m") Rate anonymous,
         @DefaultValue("5/15m") Rate failedLogins,
+        @DefaultValue("100/1h") Rate memberAdds,
         @DefaultValue("1200/1m") Rate apiKey,
         @DefaultValue Roles roles,
         @Nullable Map<String, String> plans) {

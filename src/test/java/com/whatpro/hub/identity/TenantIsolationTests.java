@@ -6,11 +6,13 @@ import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.SecondNode;
 import com.whatpro.hub.TestHttp;
 import com.whatpro.hub.TestInfrastructure;
 
@@ -178,6 +180,40 @@ class TenantIsolationTests extends IntegrationTest {
         var me = http().bearer(acme.admin().token()).get("/api/v1/auth/me").json().get("memberships");
         assertThat(me.findValues("account_id").stream().map(v -> v.asLong()).toList())
                 .containsExactlyInAnyOrder(acme.id(), globex.id());
+    }
+
+    /**
+     * An add answers user-exists for an address that is a user's in another account, so an admin could try
+     * addresses one after another to learn who uses the installation: each account may try only so many, whatever
+     * the answer, and once they are spent the answer tells nothing. On a node that allows 3 an hour.
+     */
+    @Test
+    void anAdminTryingAddressesToLearnWhoIsAUserRunsOutOfAdds() {
+        try (var node = SecondNode.start("--whatpro.rate-limits.member-adds=3/1h")) {
+            var globexUsers = "/api/v1/accounts/" + globex.id() + "/users";
+            var intruder = node.http().bearer(globex.admin().token());
+            Function<String, TestHttp.Response> add = email -> intruder.post(globexUsers,
+                    Map.of("email", email, "name", "Probe", "role", "agent", "password", "a probe of an address"));
+
+            assertThat(add.apply(acme.admin().email()).status()).isEqualTo(409);
+            assertThat(add.apply(Fixtures.uniqueEmail("nobody")).status()).isEqualTo(201);
+            assertThat(add.apply(Fixtures.uniqueEmail("nobody")).status()).isEqualTo(201);
+            var existing = add.apply(acme.admin().email());
+            var unknown = add.apply(Fixtures.uniqueEmail("nobody"));
+
+            for (var refused : List.of(existing, unknown)) {
+                assertThat(refused.status()).as(refused.body()).isEqualTo(429);
+                assertThat(refused.json().get("scope").asString()).isEqualTo("account");
+                assertThat(refused.header("Retry-After")).isNotBlank();
+            }
+            assertThat(existing.json().get("detail")).isEqualTo(unknown.json().get("detail"));
+            var acmeAdds = node.http().bearer(acme.admin().token()).post("/api/v1/accounts/" + acme.id() + "/users",
+                    Map.of("email", Fixtures.uniqueEmail("acme"), "name", "A", "role", "agent", "password", Fixtures.PASSWORD));
+            assertThat(acmeAdds.status()).as("another account's adds are its own").isEqualTo(201);
+            var byOperator = node.http().bearer(fixtures.superAdmin()).post(globexUsers,
+                    Map.of("email", Fixtures.uniqueEmail("operator"), "name", "O", "role", "agent", "password", Fixtures.PASSWORD));
+            assertThat(byOperator.status()).as("the operator's adds are not counted").isEqualTo(201);
+        }
     }
 
     @Test
