@@ -74,10 +74,16 @@ class EventPublicationChoresTests extends IntegrationTest {
                 + publicationOf(9101));
         owner.execute("update event_publication set completion_attempts = 24,"
                 + " last_resubmission_date = now() - interval '2 hours' where " + publicationOf(9103));
+        // older than the due one, but failed again just now: first in line, and not to be run yet
+        owner.execute("insert into event_publication (id, listener_id, event_type, serialized_event,"
+                + " publication_date, status, completion_attempts, last_resubmission_date)"
+                + " select gen_random_uuid(), listener_id, event_type, serialized_event, now() - interval '1 hour',"
+                + " 'FAILED', 3, now() from event_publication, generate_series(1, 10) where " + publicationOf(9102));
 
         chores.retryFailed();
 
-        assertThat(status(9102)).as("a minute has not passed since it failed").isEqualTo("FAILED");
+        assertThat(owner.value("select count(*) filter (where status = 'FAILED') || '/' || count(*) from"
+                + " event_publication where " + publicationOf(9102))).as("its pause is not over").isEqualTo("11/11");
         assertThat(status(9103)).as("it has had all its attempts").isEqualTo("FAILED");
         await("the card of the first conversation").atMost(Duration.ofSeconds(20))
                 .until(() -> cards.cardOf(account, 9101).isPresent());
