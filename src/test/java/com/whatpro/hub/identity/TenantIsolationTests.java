@@ -207,11 +207,12 @@ class TenantIsolationTests extends IntegrationTest {
                 assertThat(refused.header("Retry-After")).isNotBlank();
             }
             assertThat(existing.json().get("detail")).isEqualTo(unknown.json().get("detail"));
+            Function<String, Map<String, String>> newAgent = email -> Map.of("email", Fixtures.uniqueEmail(email),
+                    "name", "New agent", "role", "agent", "password", Fixtures.PASSWORD);
             var acmeAdds = node.http().bearer(acme.admin().token()).post("/api/v1/accounts/" + acme.id() + "/users",
-                    Map.of("email", Fixtures.uniqueEmail("acme"), "name", "A", "role", "agent", "password", Fixtures.PASSWORD));
+                    newAgent.apply("acme"));
             assertThat(acmeAdds.status()).as("another account's adds are its own").isEqualTo(201);
-            var byOperator = node.http().bearer(fixtures.superAdmin()).post(globexUsers,
-                    Map.of("email", Fixtures.uniqueEmail("operator"), "name", "O", "role", "agent", "password", Fixtures.PASSWORD));
+            var byOperator = node.http().bearer(fixtures.superAdmin()).post(globexUsers, newAgent.apply("operator"));
             assertThat(byOperator.status()).as("the operator's adds are not counted").isEqualTo(201);
         }
     }
