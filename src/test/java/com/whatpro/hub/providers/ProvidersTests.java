@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.whatpro.hub.DrainedPool;
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestInfrastructure;
@@ -24,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.ArrayList;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -258,17 +258,8 @@ class ProvidersTests extends IntegrationTest {
                 .get("id").asString();
         providers.eventReceived(UUID.fromString(id));
 
-        var held = new ArrayList<java.sql.Connection>();
-        try {
-            var size = ((com.zaxxer.hikari.HikariDataSource) dataSource).getMaximumPoolSize();
-            while (held.size() < size) {
-                held.add(dataSource.getConnection());
-            }
+        try (var drained = DrainedPool.of(dataSource)) {
             assertThatThrownBy(providers::flushLastEvents).as("no connection to write with").isNotNull();
-        } finally {
-            for (var connection : held) {
-                connection.close();
-            }
         }
         providers.flushLastEvents();
 
