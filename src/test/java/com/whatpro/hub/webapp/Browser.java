@@ -18,6 +18,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -65,9 +66,20 @@ final class Browser implements AutoCloseable {
     }
 
     <T> T waitFor(Duration timeout, ExpectedCondition<T> condition) {
-        // live updates re-render columns: an element found a moment ago may be gone, so look again
+        // live updates re-render columns and reloads replace the page: an element found a moment ago may be gone (or,
+        // while the page is being replaced, Chrome may say it "does not belong to the document"), so look again
+        ExpectedCondition<T> lookingAgain = current -> {
+            try {
+                return condition.apply(current);
+            } catch (WebDriverException e) {
+                if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                    return null;
+                }
+                throw e;
+            }
+        };
         return new WebDriverWait(driver, timeout, Duration.ofMillis(50))
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(lookingAgain);
     }
 
     <T> T waitFor(ExpectedCondition<T> condition) {
