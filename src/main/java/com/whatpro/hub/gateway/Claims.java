@@ -2,6 +2,7 @@ package com.whatpro.hub.gateway;
 
 import com.whatpro.hub.chatwoot.ChatwootSettings;
 import com.whatpro.hub.platform.AccountId;
+import com.whatpro.hub.platform.Backoff;
 import com.whatpro.hub.platform.Ids;
 import com.whatpro.hub.platform.Tenancy;
 import java.time.Clock;
@@ -106,8 +107,8 @@ class Claims {
 
         private void take(String key) {
             var deadline = System.nanoTime() + WAIT.toNanos();
-            var pause = FIRST_POLL;
-            while (!won(key)) {
+            for (int poll = 1; !won(key); poll++) {
+                var pause = Backoff.capped(FIRST_POLL, LONGEST_POLL, poll);
                 if (System.nanoTime() + pause.toNanos() > deadline) {
                     throw postponed("another run holds the claim of " + key);
                 }
@@ -117,7 +118,6 @@ class Claims {
                     Thread.currentThread().interrupt();
                     throw postponed("interrupted while waiting for the claim of " + key);
                 }
-                pause = pause.multipliedBy(2).compareTo(LONGEST_POLL) > 0 ? LONGEST_POLL : pause.multipliedBy(2);
             }
             keys.add(key);
         }

@@ -11,10 +11,15 @@ public final class Backoff {
 
     /** base × 2^(attempt − 1), capped, then between half and all of it at random. */
     public static Duration jittered(Duration base, Duration cap, int attempt) {
-        long capMillis = cap.toMillis();
-        long exponential = attempt >= 31 ? capMillis
-                : Math.min(capMillis, base.toMillis() * (1L << Math.max(0, attempt - 1)));
+        long exponential = capped(base, cap, attempt).toMillis();
         long jittered = exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
         return Duration.ofMillis(Math.max(1, jittered));
+    }
+
+    /** base × 2^(attempt − 1), at most {@code cap}. */
+    public static Duration capped(Duration base, Duration cap, int attempt) {
+        long capMillis = cap.toMillis();
+        return Duration.ofMillis(attempt >= 31 ? capMillis
+                : Math.min(capMillis, base.toMillis() * (1L << Math.max(0, attempt - 1))));
     }
 }

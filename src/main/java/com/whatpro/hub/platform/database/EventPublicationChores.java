@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.whatpro.hub.platform.Backoff;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.modulith.events.CompletedEventPublications;
@@ -27,6 +29,7 @@ class EventPublicationChores {
 
     private static final Logger log = LoggerFactory.getLogger(EventPublicationChores.class);
     private static final Duration KEPT = Duration.ofDays(7);
+    private static final Duration FIRST_PAUSE = Duration.ofMinutes(1);
     private static final Duration LONGEST_PAUSE = Duration.ofHours(1);
     private static final int PER_ROUND = 200;
     private static final int ATTEMPTS = 24;
@@ -76,8 +79,7 @@ class EventPublicationChores {
         }
         var last = publication.getLastResubmissionDate() != null ? publication.getLastResubmissionDate()
                 : publication.getPublicationDate();
-        var pause = Duration.ofMinutes(Math.min(LONGEST_PAUSE.toMinutes(),
-                1L << Math.clamp(publication.getCompletionAttempts() - 1, 0, 6)));
+        var pause = Backoff.capped(FIRST_PAUSE, LONGEST_PAUSE, publication.getCompletionAttempts());
         return !last.plus(pause).isAfter(clock.instant());
     }
 }
