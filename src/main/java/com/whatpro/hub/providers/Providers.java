@@ -21,6 +21,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BinaryOperator;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -673,8 +675,7 @@ public class Providers {
             }));
         } catch (RuntimeException e) {
             // kept for the next flush, or a database that was away would make numbers look silent
-            drained.forEach((id, at) -> lastEvents.merge(id, at, (kept, drainedAt) -> kept.isAfter(drainedAt) ? kept
-                    : drainedAt));
+            drained.forEach((id, at) -> lastEvents.merge(id, at, BinaryOperator.maxBy(Comparator.naturalOrder())));
             throw e;
         }
     }
