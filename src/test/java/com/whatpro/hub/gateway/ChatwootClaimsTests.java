@@ -114,6 +114,28 @@ class ChatwootClaimsTests extends IntegrationTest {
         assertThat(claimsLeft()).isZero();
     }
 
+    /** Claim keys come from Chatwoot's and WhatsApp's ids, which two accounts may share: a claim is the account's. */
+    @Test
+    void anotherAccountsLiveClaimsOnTheSameKeysHoldNothingBackHere() {
+        var id = "3EB0CO" + InboundBridgeTests.suffix();
+        var other = new Fixtures(http()).tenant("Claims elsewhere");
+        claim(other.id(), "conversation:" + INBOX + ":+5511966661004", "now() + interval '1 minute'");
+        claim(other.id(), "chatwoot-post:whatpro:wa:" + id, "now() + interval '1 minute'");
+
+        var started = System.nanoTime();
+        receive(id, "5511966661004@s.whatsapp.net");
+        Eventually.worked(tenant.id(), messageJob(id));
+
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("no wait for the other's claims")
+                .isLessThan(Claims.WAIT);
+        assertThat(chatwoot.messages(chatwootAccount)).extracting(FakeChatwoot.Message::sourceId)
+                .containsExactly("whatpro:wa:" + id);
+        assertThat(job(id)).isEqualTo("done 1");
+        assertThat(Gateway.query("select count(*) from gateway_claims where account_id = " + other.id()))
+                .as("the other account's claims are untouched").isEqualTo("2");
+        Gateway.sql("delete from gateway_claims where account_id = " + other.id());
+    }
+
     @Test
     void aHolderWhoseClaimExpiredAndWasTakenOverStopsAndCannotGiveBackTheNewHoldersClaim() {
         var account = AccountId.of(tenant.id());
@@ -135,7 +157,11 @@ class ChatwootClaimsTests extends IntegrationTest {
     }
 
     private void claim(String key, String expiresAt) {
-        Gateway.sql("insert into gateway_claims (account_id, claim_key, holder, expires_at) values (" + tenant.id()
+        claim(tenant.id(), key, expiresAt);
+    }
+
+    private static void claim(long account, String key, String expiresAt) {
+        Gateway.sql("insert into gateway_claims (account_id, claim_key, holder, expires_at) values (" + account
                 + ", '" + key + "', gen_random_uuid(), " + expiresAt + ")");
     }
 
