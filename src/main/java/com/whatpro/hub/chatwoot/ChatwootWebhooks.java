@@ -2,6 +2,7 @@ package com.whatpro.hub.chatwoot;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import com.whatpro.hub.chatwoot.webhook.EventReader;
 import com.whatpro.hub.chatwoot.webhook.SignatureVerifier;
@@ -26,10 +27,32 @@ public final class ChatwootWebhooks {
      * @throws InvalidWebhookSignature when it was not
      */
     public void verify(ChatwootDelivery delivery, byte[] rawBody, String secret) {
-        if (secret.isEmpty()) {
+        verify(delivery, rawBody, List.of(secret));
+    }
+
+    /**
+     * Checks that the delivery was signed with one of the secrets (an account's webhook and each of its API inboxes
+     * sign with their own), as {@link #verify(ChatwootDelivery, byte[], String)} does.
+     *
+     * @throws InvalidWebhookSignature when it was not
+     */
+    public void verify(ChatwootDelivery delivery, byte[] rawBody, List<String> secrets) {
+        if (secrets.isEmpty() || secrets.stream().anyMatch(String::isEmpty)) {
             throw new IllegalArgumentException("a webhook secret is required");
         }
-        signatures.verify(delivery.timestamp(), delivery.signature(), rawBody, secret);
+        InvalidWebhookSignature mismatch = null;
+        for (var secret : secrets) {
+            try {
+                signatures.verify(delivery.timestamp(), delivery.signature(), rawBody, secret);
+                return;
+            } catch (InvalidWebhookSignature e) {
+                if (e.reason() != InvalidWebhookSignature.Reason.MISMATCH) {
+                    throw e; // unsigned, malformed, or signed with this very secret too long ago
+                }
+                mismatch = e;
+            }
+        }
+        throw mismatch;
     }
 
     /** @throws MalformedChatwootWebhook when the body is not JSON or lacks what its event needs */

@@ -15,8 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,15 +48,17 @@ class ChatwootConnections {
     private final Conversations conversations;
     private final ApplicationEventPublisher events;
     private final Accounts accounts;
+    private final ChatwootInboxSecrets inboxSecrets;
     private final TransactionTemplate readOnly;
     private final TransactionTemplate writing;
     private final ExpiringCache<AccountId, Stored> targets;
     private final ExpiringCache<AccountId, Link> links;
 
     ChatwootConnections(JdbcClient jdbc, CredentialCipher cipher, ChatwootClient chatwoot, Conversations conversations,
-            ApplicationEventPublisher events, Accounts accounts, PlatformTransactionManager transactions,
-            ProvidersSettings providers, Clock clock) {
+            ApplicationEventPublisher events, Accounts accounts, ChatwootInboxSecrets inboxSecrets,
+            PlatformTransactionManager transactions, ProvidersSettings providers, Clock clock) {
         this.jdbc = jdbc;
+        this.inboxSecrets = inboxSecrets;
         this.events = events;
         this.accounts = accounts;
         this.conversations = conversations;
@@ -95,8 +99,13 @@ class ChatwootConnections {
                 client(id).map(client -> new Link(connection, client)))));
     }
 
-    /** Whom a Chatwoot webhook URL belongs to, and the secret its deliveries must be signed with, if any. */
-    record Target(AccountId account, long chatwootAccountId, @Nullable String signingSecret) {
+    /**
+     * Whom a Chatwoot webhook URL belongs to, and the secrets its deliveries may be signed with.
+     *
+     * @param signingSecrets empty when the connection has no webhook secret (the URL's secret alone authenticates);
+     *        else the connection's, then those of the numbers' own inboxes
+     */
+    record Target(AccountId account, long chatwootAccountId, List<String> signingSecrets) {
     }
 
     @Transactional(readOnly = true)
@@ -154,6 +163,7 @@ class ChatwootConnections {
                 jdbc.sql("delete from gateway_conversations where account_id = :account")
                         .param("account", account.value()).update();
                 conversations.forget(account);
+                inboxSecrets.forget(account);
             }
         }
         // another token or Chatwoot may take the statuses the old one refused
@@ -165,6 +175,15 @@ class ChatwootConnections {
         events.publishEvent(new GatewayChanged(account, "chatwoot.connected", "chatwoot_connection",
                 account.toString(), changes(before.orElse(null), after, settings)));
         return after;
+    }
+
+    /**
+     * Keeps the secret Chatwoot signs the webhooks of one of the numbers' inboxes with; null forgets it. Call it in
+     * the account's scope.
+     */
+    void keepInboxSecret(AccountId account, long inboxId, @Nullable String secret) {
+        inboxSecrets.keep(account, inboxId, secret);
+        targets.evict(account);
     }
 
     /** The secret of the hub's webhook URL for this account's Chatwoot. */
@@ -196,20 +215,29 @@ class ChatwootConnections {
                 """)
                 .param("account", id.value())
                 .query((rs, n) -> new Stored(rs.getBytes("url_secret_hash"), id, rs.getLong("chatwoot_account_id"),
-                        rs.getString("webhook_secret")))
+                        rs.getString("webhook_secret"), List.<ChatwootInboxSecrets.Sealed>of()))
                 .optional()
+                .map(found -> found.sealedSigningSecret() == null ? found : found.with(inboxSecrets.sealed(id)))
                 .filter(target -> accounts.isActive(id)))));
         if (stored.isEmpty() || !Secrets.matches(secret, stored.get().urlSecretHash())) {
             return Optional.empty();
         }
         var found = stored.get();
+        var signingSecrets = new ArrayList<String>();
         // decrypted only once the URL's secret is proven, so wrong secrets cost no decryption
-        return Optional.of(new Target(account, found.chatwootAccountId(), found.sealedSigningSecret() == null ? null
-                : cipher.decrypt(found.sealedSigningSecret(), data(account, "webhook_secret"))));
+        if (found.sealedSigningSecret() != null) {
+            signingSecrets.add(cipher.decrypt(found.sealedSigningSecret(), data(account, "webhook_secret")));
+            found.inboxSecrets().forEach(sealed -> signingSecrets.add(inboxSecrets.open(account, sealed)));
+        }
+        return Optional.of(new Target(account, found.chatwootAccountId(), List.copyOf(signingSecrets)));
     }
 
     private record Stored(byte[] urlSecretHash, AccountId account, long chatwootAccountId,
-            @Nullable String sealedSigningSecret) {
+            @Nullable String sealedSigningSecret, List<ChatwootInboxSecrets.Sealed> inboxSecrets) {
+
+        Stored with(List<ChatwootInboxSecrets.Sealed> inboxSecrets) {
+            return new Stored(urlSecretHash, account, chatwootAccountId, sealedSigningSecret, inboxSecrets);
+        }
     }
 
     private static Map<String, Object> changes(@Nullable Connection before, Connection after, Settings settings) {

@@ -22,7 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A Chatwoot inbox per WhatsApp number: an API-channel inbox named like the number, whose webhook is the hub's
  * Chatwoot webhook URL of the account, created in the account's Chatwoot or, when one of that name exists there,
  * adopted (its webhook pointed at the hub). The number then keeps its conversations there
- * ({@code chatwoot_inbox_id}) and the replies written there go out through it ({@link OutboundBridge}).
+ * ({@code chatwoot_inbox_id}) and the replies written there go out through it ({@link OutboundBridge}). The
+ * secret Chatwoot signs that inbox's webhooks with, when it shows one, is kept, so those deliveries pass the
+ * connection's signature check; doing this again picks up a secret that was reset in Chatwoot.
  */
 @Service
 class ChatwootInboxes {
@@ -91,10 +93,13 @@ class ChatwootInboxes {
                     "Chatwoot did not create the inbox: " + failed.getMessage());
         }
         var inboxId = inbox.id();
+        // before the number names the inbox, so its first signed delivery finds the secret
+        connections.keepInboxSecret(account, inboxId, inbox.webhookSecret());
         providers.update(account, providerId, new Providers.ProviderUpdate(null, null, null, inboxId, null), actor);
         transactions.executeWithoutResult(status -> events.publishEvent(new GatewayChanged(account,
                 adopted ? "provider.chatwoot_inbox_adopted" : "provider.chatwoot_inbox_created", "provider",
-                providerId.toString(), Map.of("chatwoot_inbox_id", inboxId, "name", inbox.name()))));
+                providerId.toString(), Map.of("chatwoot_inbox_id", inboxId, "name", inbox.name(),
+                        "webhook_secret", inbox.webhookSecret() == null ? "none" : "(redacted)"))));
         return Optional.of(inboxId);
     }
 

@@ -114,9 +114,9 @@ class WebhookIntake {
         var account = account(accountId);
         var target = account.flatMap(id -> connections.webhookTarget(id, secret))
                 .orElseThrow(() -> ApiProblem.notFound("webhook"));
-        if (target.signingSecret() != null) {
+        if (!target.signingSecrets().isEmpty()) {
             try {
-                chatwootWebhooks.verify(delivery, body, target.signingSecret());
+                chatwootWebhooks.verify(delivery, body, target.signingSecrets());
             } catch (InvalidWebhookSignature e) {
                 throw ApiProblem.unauthorized("The webhook signature is " + switch (e.reason()) {
                     case MISSING -> "missing.";

@@ -74,7 +74,8 @@ class WebhooksController {
 
     @PostMapping("/chatwoot/{accountId}/{secret}")
     @Public
-    @Operation(summary = "Chatwoot's webhook; X-Chatwoot-Signature is checked when a webhook secret is configured",
+    @Operation(summary = "Chatwoot's webhook; with a webhook secret configured, X-Chatwoot-Signature must be made with it"
+            + " or with the secret of one of the numbers' own inboxes",
             description = FAILURES)
     WebhookIntake.Accepted chatwoot(@PathVariable String accountId, @PathVariable String secret,
             @RequestBody byte[] body, HttpServletRequest request) {

@@ -292,9 +292,28 @@ class ChatwootAccountClientTest {
         var inboxes = account.inboxes();
 
         assertThat(inboxes).extracting(ChatwootInbox::id).containsExactly(51L, 36L, 60L, 78L, 79L);
-        assertThat(inboxes.getFirst()).isEqualTo(new ChatwootInbox(51, "Whatsapp 1 - Teste", "Channel::Api", null));
+        assertThat(inboxes.getFirst()).isEqualTo(new ChatwootInbox(51, "Whatsapp 1 - Teste", "Channel::Api", null,
+                null));
         assertThat(inboxes).filteredOn(ChatwootInbox::apiChannel).hasSize(3);
         chatwoot.verify(getRequestedFor(urlPathEqualTo(API + "/inboxes")));
+    }
+
+    @Test
+    void createsAnApiInboxAndLearnsTheSecretItsWebhooksAreSignedWith() {
+        chatwoot.stubFor(post(API + "/inboxes").willReturn(okJson("""
+                {"id": 81, "channel_id": 12, "name": "Loja Sul", "channel_type": "Channel::Api",
+                 "webhook_url": "https://hub.example.test/wh", "hmac_token": "identity-verification-token",
+                 "secret": "9f4c2d7e1a6b3c8d5e0f1a2b"}
+                """)));
+
+        var inbox = account.createApiInbox("Loja Sul", URI.create("https://hub.example.test/wh"));
+
+        assertThat(inbox.id()).isEqualTo(81);
+        assertThat(inbox.webhookSecret()).isEqualTo("9f4c2d7e1a6b3c8d5e0f1a2b");
+        assertThat(inbox.toString()).doesNotContain("9f4c2d7e1a6b3c8d5e0f1a2b").contains("(redacted)");
+        chatwoot.verify(postRequestedFor(urlPathEqualTo(API + "/inboxes")).withRequestBody(equalToJson("""
+                {"name": "Loja Sul", "channel": {"type": "api", "webhook_url": "https://hub.example.test/wh"}}
+                """)));
     }
 
     @Test

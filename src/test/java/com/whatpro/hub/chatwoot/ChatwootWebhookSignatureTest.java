@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import javax.crypto.Mac;
@@ -51,6 +52,21 @@ class ChatwootWebhookSignatureTest {
     @Test
     void rejectsASignatureMadeWithAnotherSecret() {
         assertReason(signed(NOW, BODY, "another-secret"), BODY, Reason.MISMATCH);
+    }
+
+    @Test
+    void acceptsADeliverySignedWithAnyOfTheSecretsAndTellsWhyWhenNone() {
+        var secrets = List.of(SECRET, "inbox-secret-one", "inbox-secret-two");
+
+        assertThatCode(() -> webhooks.verify(signed(NOW, BODY, "inbox-secret-two"), BODY, secrets))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> webhooks.verify(signed(NOW, BODY, "inbox-secret-three"), BODY, secrets))
+                .isInstanceOfSatisfying(InvalidWebhookSignature.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.MISMATCH));
+        assertThatThrownBy(() -> webhooks.verify(signed(NOW.minus(Duration.ofMinutes(6)), BODY, "inbox-secret-one"),
+                BODY, secrets)).as("signed with one of them, too long ago")
+                .isInstanceOfSatisfying(InvalidWebhookSignature.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.STALE));
     }
 
     @Test

@@ -63,8 +63,11 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
             @Nullable String sourceId, int attachments, String status, @Nullable String externalError) {
     }
 
-    /** An inbox; {@code webhookUrl} where an API channel sends its agents' messages. */
-    record Inbox(long id, String name, String channelType, @Nullable String webhookUrl) {
+    /**
+     * An inbox; {@code webhookUrl} where an API channel sends its agents' messages, signed with {@code secret} (as
+     * Chatwoot versions since per-inbox secrets do; shown to the fake's tokens, which are all administrators').
+     */
+    record Inbox(long id, String name, String channelType, @Nullable String webhookUrl, @Nullable String secret) {
     }
 
     /** A request to the (unpublished) status route, as it came, and how it was answered. */
@@ -147,10 +150,33 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
     Inbox seedInbox(long account, String name, String channelType) {
         var state = account(account);
         synchronized (state) {
-            var inbox = new Inbox(ids.incrementAndGet(), name, channelType, null);
+            var inbox = new Inbox(ids.incrementAndGet(), name, channelType, null,
+                    channelType.equals("Channel::Api") ? newInboxSecret() : null);
             state.inboxes.add(inbox);
             return inbox;
         }
+    }
+
+    /** As an administrator resetting an API inbox's secret in Chatwoot; the new secret. */
+    String resetInboxSecret(long account, long inboxId) {
+        var state = account(account);
+        synchronized (state) {
+            for (int i = 0; i < state.inboxes.size(); i++) {
+                var inbox = state.inboxes.get(i);
+                if (inbox.id() == inboxId) {
+                    var secret = newInboxSecret();
+                    state.inboxes.set(i, new Inbox(inbox.id(), inbox.name(), inbox.channelType(), inbox.webhookUrl(),
+                            secret));
+                    return secret;
+                }
+            }
+            throw new IllegalArgumentException("no inbox " + inboxId);
+        }
+    }
+
+    /** Like Chatwoot's {@code has_secure_token}: 24 random letters and digits. */
+    private static String newInboxSecret() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
 
     List<Conversation> conversations(long account) {
@@ -380,7 +406,7 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
                 throw new Refused(422, "only API channels in this fake");
             }
             var inbox = new Inbox(ids.incrementAndGet(), text(body, "name"), "Channel::Api",
-                    text(body.path("channel"), "webhook_url"));
+                    text(body.path("channel"), "webhook_url"), newInboxSecret());
             state.inboxes.add(inbox);
             return inbox(inbox);
         }
@@ -392,7 +418,7 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
                 if (inbox.id() == id) {
                     var webhook = text(body.path("channel"), "webhook_url");
                     inbox = new Inbox(id, inbox.name(), inbox.channelType(),
-                            webhook == null ? inbox.webhookUrl() : webhook);
+                            webhook == null ? inbox.webhookUrl() : webhook, inbox.secret());
                     state.inboxes.set(i, inbox);
                     return inbox(inbox);
                 }
@@ -491,6 +517,9 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
                 .put("greeting_enabled", false).put("enable_auto_assignment", true);
         if (inbox.webhookUrl() != null) {
             node.put("webhook_url", inbox.webhookUrl());
+        }
+        if (inbox.secret() != null) {
+            node.put("secret", inbox.secret());
         }
         return node;
     }

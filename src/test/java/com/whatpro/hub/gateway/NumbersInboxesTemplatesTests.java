@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
 import com.whatpro.hub.IntegrationTest;
+import com.whatpro.hub.TestInfrastructure;
+import com.whatpro.hub.platform.KeyMaterial;
+import com.whatpro.hub.platform.crypto.CredentialCipher;
+import com.whatpro.hub.platform.crypto.KeyRing;
+import com.whatpro.hub.platform.crypto.SealedColumns;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +18,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -29,6 +36,14 @@ class NumbersInboxesTemplatesTests extends IntegrationTest {
     static final String PUBLIC_URL = "https://hub.example.test";
     static final long ACCOUNT_INBOX = 70;
     static final String APP_SECRET = "meta-app-secret-n";
+    static final String ACCOUNT_WEBHOOK_SECRET = "account-webhook-secret-n";
+
+    @Autowired
+    SealedColumns rotation;
+    @Autowired
+    ChatwootInboxSecrets inboxSecrets;
+    @Autowired
+    KeyMaterial keys;
 
     FakeChatwoot chatwoot = FakeChatwoot.get();
     FakeProviders providers = FakeProviders.get();
@@ -386,13 +401,154 @@ class NumbersInboxesTemplatesTests extends IntegrationTest {
         assertThat(message.get("error").get("code").asString()).isEqualTo("outside-service-window");
     }
 
+    // --- deliveries signed by each number's inbox (Chatwoot versions with per-inbox secrets)
+
+    @Test
+    void aReplySignedWithItsInboxsOwnSecretGoesOutWhileAnyOtherSecretIsRefused() {
+        connectWithWebhookSecret();
+        var number = cloudNumber("Loja Leste", null);
+        var inbox = inboxOf(number);
+        var conversation = conversationWith(number, inbox, "+5511977770011");
+
+        var reply = reply(inbox, conversation, 920_001, "Olá, Bia!", "+5511977770011");
+        assertThat(deliver(reply, secretOf(inbox)).status()).isEqualTo(200);
+        var sent = Eventually.value("the reply reaches Meta", () -> providers.sent(number.key()),
+                list -> !list.isEmpty());
+        assertThat(sent).singleElement().satisfies(message ->
+                assertThat(message.body().get("text").get("body").asString()).isEqualTo("Olá, Bia!"));
+        assertThat(deliver(reply(inbox, conversation, 920_002, "E o pedido?", "+5511977770011"),
+                ACCOUNT_WEBHOOK_SECRET).status()).as("the account webhook's own secret still signs").isEqualTo(200);
+
+        var forged = deliver(reply(inbox, conversation, 920_003, "forjada", "+5511977770011"),
+                "not-a-secret-of-this-chatwoot");
+        assertThat(forged.status()).isEqualTo(401);
+        assertThat(forged.json().get("detail").asString()).isEqualTo("The webhook signature is wrong.");
+        assertThat(deliver(reply(inbox, conversation, 920_004, "sem assinatura", "+5511977770011"), null)
+                .status()).isEqualTo(401);
+    }
+
+    @Test
+    void anotherAccountsInboxSecretDoesNotSignForThisAccount() {
+        connectWithWebhookSecret();
+        var inbox = inboxOf(cloudNumber("Loja Oeste", null));
+        var hostile = fixtures.tenant("Hostile");
+        var hostileChatwoot = chatwoot.newAccount();
+        var hostileWebhook = Gateway.connectChatwoot(http(), hostile.admin().token(), hostile.id(), hostileChatwoot,
+                ACCOUNT_INBOX, "hostile-account-secret");
+        var hostileNumber = cloudNumber(hostile, "Loja Hostil", null, null);
+        var hostileInbox = Eventually.value("the hostile number has its inbox",
+                () -> provider(hostile, hostileNumber.id()), json -> json.hasNonNull("chatwoot_inbox_id"))
+                .get("chatwoot_inbox_id").asLong();
+        var hostileSecret = chatwoot.inboxes(hostileChatwoot).stream().filter(found -> found.id() == hostileInbox)
+                .findFirst().orElseThrow().secret();
+        var ownReply = Gateway.JSON.writeValueAsString(Gateway.chatwootReply(hostileChatwoot, hostileInbox, 1,
+                930_001, "minha", "+5511977770012"));
+        assertThat(Gateway.post(http(), hostileWebhook, ownReply,
+                Gateway.chatwootHeaders(hostileSecret, UUID.randomUUID().toString(), ownReply)).status())
+                .as("the hostile account's secret is kept and signs for that account").isEqualTo(200);
+
+        var intoThisAccount = deliver(reply(inbox, 1, 930_002, "alheia", "+5511977770012"), hostileSecret);
+
+        assertThat(intoThisAccount.status()).isEqualTo(401);
+        assertThat(intoThisAccount.json().get("detail").asString()).isEqualTo("The webhook signature is wrong.");
+    }
+
+    @Test
+    void aSecretResetInChatwootIsPickedUpByCreatingTheInboxAgain() {
+        connectWithWebhookSecret();
+        var number = cloudNumber("Loja Praia", null);
+        var inbox = inboxOf(number);
+        var before = secretOf(inbox);
+        var after = chatwoot.resetInboxSecret(chatwootAccount, inbox);
+        assertThat(deliver(reply(inbox, 1, 940_001, "nova", "+5511977770013"), after).status())
+                .as("the hub does not know the new secret yet").isEqualTo(401);
+
+        var again = http().bearer(tenant.admin().token()).post(inboxRoute(number.id()), Map.of());
+
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().get("chatwoot_inbox_id").asLong()).isEqualTo(inbox);
+        assertThat(chatwoot.inboxes(chatwootAccount)).hasSize(1);
+        assertThat(deliver(reply(inbox, 1, 940_002, "nova", "+5511977770013"), after).status()).isEqualTo(200);
+        assertThat(deliver(reply(inbox, 1, 940_003, "velha", "+5511977770013"), before).status()).isEqualTo(401);
+    }
+
+    @Test
+    void connectingAnotherChatwootForgetsTheOldInboxesSecrets() throws Exception {
+        connectWithWebhookSecret();
+        var inbox = inboxOf(cloudNumber("Loja Serra", null));
+        var secret = secretOf(inbox);
+        assertThat(deliver(reply(inbox, 1, 950_001, "antes", "+5511977770014"), secret).status()).isEqualTo(200);
+
+        var otherChatwoot = chatwoot.newAccount();
+        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), otherChatwoot, ACCOUNT_INBOX, null);
+
+        assertThat(deliver(reply(inbox, 1, 950_002, "depois", "+5511977770014"), secret).status()).isEqualTo(401);
+        assertThat(deliver(reply(inbox, 1, 950_003, "depois", "+5511977770014"), ACCOUNT_WEBHOOK_SECRET).status())
+                .isEqualTo(200);
+        assertThat(TestInfrastructure.owner().value("select count(*) from chatwoot_inbox_secrets where account_id = "
+                + tenant.id())).isEqualTo("0");
+    }
+
+    @Test
+    void theInboxSecretsAreSealedAndMoveUnderANewKey() throws Exception {
+        connectWithWebhookSecret();
+        var inbox = inboxOf(cloudNumber("Loja Vale", null));
+        var secret = secretOf(inbox);
+        var owner = TestInfrastructure.owner();
+        var where = " from chatwoot_inbox_secrets where account_id = " + tenant.id() + " and inbox_id = " + inbox;
+        assertThat(owner.value("select secret" + where)).doesNotContain(secret);
+        var current = Base64.getEncoder().encodeToString(keys.encryptionKey());
+        var next = KeyRing.newBase64Key();
+        try {
+            assertThat(rotation.reencrypt(inboxSecrets, new CredentialCipher(KeyRing.fromKeys(next, current))))
+                    .isPositive();
+            assertThat(owner.value("select secret" + where)).startsWith("v1:" + KeyRing.fingerprint(next) + ":");
+        } finally {
+            rotation.reencrypt(inboxSecrets, new CredentialCipher(KeyRing.fromKeys(current, next)));
+        }
+        assertThat(deliver(reply(inbox, 1, 960_001, "ainda", "+5511977770015"), secret).status()).isEqualTo(200);
+    }
+
     // --- steps
+
+    void connectWithWebhookSecret() {
+        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, ACCOUNT_INBOX,
+                ACCOUNT_WEBHOOK_SECRET);
+    }
+
+    String secretOf(long inbox) {
+        return chatwoot.inboxes(chatwootAccount).stream().filter(found -> found.id() == inbox).findFirst()
+                .orElseThrow().secret();
+    }
+
+    long conversationWith(Gateway.Provider number, long inbox, String contact) {
+        inbound(number, contact, "Bia", "oi");
+        return Eventually.value("the contact's conversation is in the number's inbox",
+                () -> chatwoot.conversations(chatwootAccount), list -> list.stream()
+                        .anyMatch(found -> found.inboxId() == inbox))
+                .stream().filter(found -> found.inboxId() == inbox).findFirst().orElseThrow().id();
+    }
+
+    String reply(long inbox, long conversation, long messageId, String content, String contact) {
+        return Gateway.JSON.writeValueAsString(Gateway.chatwootReply(chatwootAccount, inbox, conversation, messageId,
+                content, contact));
+    }
+
+    /** Chatwoot's delivery of a reply to this account's webhook URL, signed with {@code secret} (null: unsigned). */
+    com.whatpro.hub.TestHttp.Response deliver(String reply, String secret) {
+        return Gateway.post(http(), chatwootWebhook, reply,
+                Gateway.chatwootHeaders(secret, UUID.randomUUID().toString(), reply));
+    }
 
     Gateway.Provider cloudNumber(String name, String wabaId) {
         return cloudNumber(name, wabaId, null);
     }
 
     Gateway.Provider cloudNumber(String name, String wabaId, Long inbox) {
+        return cloudNumber(tenant, name, wabaId, inbox);
+    }
+
+    Gateway.Provider cloudNumber(Fixtures.Tenant owner, String name, String wabaId, Long inbox) {
         var phoneNumberId = Long.toString(200_000_000_000L + Math.abs(UUID.randomUUID().getMostSignificantBits()
                 % 100_000_000_000L));
         var credentials = new LinkedHashMap<String, Object>();
@@ -408,7 +564,7 @@ class NumbersInboxesTemplatesTests extends IntegrationTest {
         if (inbox != null) {
             request.put("chatwoot_inbox_id", inbox);
         }
-        var response = http().bearer(tenant.admin().token()).post("/api/v1/accounts/" + tenant.id() + "/providers",
+        var response = http().bearer(owner.admin().token()).post("/api/v1/accounts/" + owner.id() + "/providers",
                 request);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         var json = response.json();
@@ -423,7 +579,11 @@ class NumbersInboxesTemplatesTests extends IntegrationTest {
     }
 
     JsonNode provider(UUID id) {
-        return http().bearer(tenant.admin().token()).get("/api/v1/accounts/" + tenant.id() + "/providers/" + id)
+        return provider(tenant, id);
+    }
+
+    JsonNode provider(Fixtures.Tenant owner, UUID id) {
+        return http().bearer(owner.admin().token()).get("/api/v1/accounts/" + owner.id() + "/providers/" + id)
                 .json();
     }
 

@@ -150,7 +150,8 @@ final class Responses {
                 requiredLong(inbox, "id"),
                 requiredText(inbox, "name"),
                 requiredText(inbox, "channel_type"),
-                optionalText(inbox, "phone_number"));
+                optionalText(inbox, "phone_number"),
+                optionalText(inbox, "secret"));
     }
 
     private static List<JsonNode> array(JsonNode list) {
