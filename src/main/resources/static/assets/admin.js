@@ -474,6 +474,23 @@ async function numbers() {
     if (!result.ok) { fail(result); return; }
     say(t(done, number.name));
   };
+  // the number's own Chatwoot inbox: created, or adopted by name, with its webhook pointed at the hub
+  const inboxText = (number) => (number.chatwoot_inbox_id ? t('inboxOwn', number.chatwoot_inbox_id) : t('inboxShared'));
+  const makeInbox = async (number) => {
+    const result = await api(`/providers/${number.id}/chatwoot-inbox`, { method: 'POST' });
+    if (!result.ok) {
+      if (result.body?.type?.endsWith('chatwoot-not-connected')) {
+        statusLine.textContent = '';
+        errorLine.textContent = t('inboxNeedsChatwoot');
+      } else {
+        fail(result);
+      }
+      return;
+    }
+    await load();
+    say(t('inboxReady', number.name, result.body.chatwoot_inbox_id));
+    document.querySelector(`#rows tr[data-id="${number.id}"] button.make-inbox`)?.focus();
+  };
   const deleteNumber = (number) => {
     const dialog = document.getElementById('delete-dialog');
     const form = document.getElementById('delete-form');
@@ -506,13 +523,15 @@ async function numbers() {
       linked ? button('connect', 'connect', () => openPanel(known.get(number.id))) : null,
       linked ? button('logout', 'logout', () => window.confirm(t('confirmLogout', number.name)) && act(number, 'logout', 'loggedOut')) : null,
       number.type === 'evolution' ? button('restart', 'restart', () => act(number, 'restart', 'restarted')) : null,
+      button('makeInbox', 'make-inbox', () => makeInbox(known.get(number.id))),
       button('delete', 'btn-danger-quiet delete', () => deleteNumber(known.get(number.id))));
   };
   const row = (number) => {
     known.set(number.id, number);
     const cells = [el('td', { text: number.name }), el('td', { text: number.type }),
       el('td', { class: 'number-state' }, stateCell(number)),
-      el('td', { text: number.last_event_at ? f.dateTime(number.last_event_at) : '—' })];
+      el('td', { text: number.last_event_at ? f.dateTime(number.last_event_at) : '—' }),
+      el('td', { class: 'number-inbox', text: inboxText(number) })];
     if (manage) {
       const registration = number.webhook_registration;
       const note = !registration ? '' : ['manual', 'skipped'].includes(registration.status) ? t('webhookManual')
@@ -528,7 +547,7 @@ async function numbers() {
     if (!result.ok) { fail(result); return; }
     const items = result.body.items;
     known.clear();
-    rows.replaceChildren(...(items.length ? items.map(row) : [emptyRow(manage ? 6 : 4)]));
+    rows.replaceChildren(...(items.length ? items.map(row) : [emptyRow(manage ? 7 : 5)]));
     const waiting = (n) => (n.status === 'connected' ? 1 : 0);
     for (const number of [...items].sort((a, b) => waiting(a) - waiting(b))) follow(number.id);
   };

@@ -53,7 +53,8 @@ class Pages {
             "num.status.connected", "num.status.connecting", "num.status.disconnected", "num.status.refused",
             "num.status.error", "num.status.unknown", "num.webhookManual", "num.webhookRegistered",
             "num.webhookFailed", "num.connect", "num.logout", "num.restart", "num.confirmLogout", "num.loggedOut",
-            "num.restarted", "num.deleted", "num.expiresIn", "num.codeExpired", "num.connectedAs");
+            "num.restarted", "num.deleted", "num.expiresIn", "num.codeExpired", "num.connectedAs", "num.inboxOwn",
+            "num.inboxShared", "num.makeInbox", "num.inboxReady", "num.inboxNeedsChatwoot");
 
     /** Which administrators' pages a role reaches, for the navigation. */
     record AdminLinks(boolean settings, boolean audit, boolean deadLetters) {

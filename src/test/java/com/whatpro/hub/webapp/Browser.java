@@ -90,6 +90,15 @@ final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
     }
 
+    /**
+     * Clicks the element once it is in the middle of the window: WebDriver scrolls only an element out of view, so
+     * one peeking out under the sticky top bar would get the bar's click.
+     */
+    void clickCentered(WebElement element) {
+        script("arguments[0].scrollIntoView({block: 'center'});", element);
+        element.click();
+    }
+
     /** axe-core's serious and critical findings on the current page. */
     List<String> seriousAccessibilityViolations() {
         var results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"))

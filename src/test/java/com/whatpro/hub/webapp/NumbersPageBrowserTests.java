@@ -18,6 +18,7 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.whatpro.hub.Fixtures;
+import com.whatpro.hub.chatwoot.ChatwootContract;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,11 @@ class NumbersPageBrowserTests extends WebAppTest {
 
     @RegisterExtension
     static WireMockExtension evolution = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    /** The account's Chatwoot API, for the number's own inbox. */
+    @RegisterExtension
+    static WireMockExtension chatwootApi = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort())
+            .build();
 
     @BeforeEach
     void evolutionFake() {
@@ -122,14 +128,14 @@ class NumbersPageBrowserTests extends WebAppTest {
 
             evolution.stubFor(post(urlPathMatching("/instance/restart/.+")).willReturn(okJson(
                     "{\"instance\": {\"instanceName\": \"sales-page\", \"state\": \"connecting\"}}")));
-            connected.findElement(By.cssSelector("button.restart")).click();
+            browser.clickCentered(connected.findElement(By.cssSelector("button.restart")));
             browser.waitFor(ExpectedConditions.textToBe(By.id("admin-status"), "Sales line: restart requested."));
             evolution.verify(postRequestedFor(urlPathMatching("/instance/restart/.+")));
 
             evolution.stubFor(delete(urlPathMatching("/instance/logout/.+")).willReturn(okJson(
                     "{\"status\": \"SUCCESS\", \"error\": false, \"response\": {\"message\": \"Instance logged out\"}}")));
             connectionStateIs("close");
-            row(browser, "Sales line").findElement(By.cssSelector("button.logout")).click();
+            browser.clickCentered(row(browser, "Sales line").findElement(By.cssSelector("button.logout")));
             browser.waitFor(ExpectedConditions.alertIsPresent()).accept();
             browser.waitFor(ExpectedConditions.textToBe(By.id("admin-status"), "Sales line: logout requested."));
             evolution.verify(deleteRequestedFor(urlPathMatching("/instance/logout/.+")));
@@ -137,7 +143,7 @@ class NumbersPageBrowserTests extends WebAppTest {
 
             evolution.stubFor(delete(urlPathMatching("/instance/delete/.+")).willReturn(okJson(
                     "{\"status\": \"SUCCESS\", \"error\": false, \"response\": {\"message\": \"Instance deleted\"}}")));
-            row(browser, "Sales line").findElement(By.cssSelector("button.delete")).click();
+            browser.clickCentered(row(browser, "Sales line").findElement(By.cssSelector("button.delete")));
             browser.waitFor(By.id("keep-instance")).click();
             browser.driver.findElement(By.cssSelector("#delete-form button[value=delete]")).click();
             browser.waitFor(By.cssSelector("#rows tr.empty-row"));
@@ -145,6 +151,51 @@ class NumbersPageBrowserTests extends WebAppTest {
             assertThat(http().bearer(tenant.admin().token()).get(providers() + "/" + provider.get("id").asString()).status())
                     .isEqualTo(404);
             evolution.verify(0, deleteRequestedFor(urlPathMatching("/instance/delete/.+")));
+        }
+    }
+
+    @Test
+    void anAdminSetsUpANumbersOwnChatwootInboxFromItsRowOnceChatwootIsConnected() throws Exception {
+        var created = http().bearer(tenant.admin().token()).post(providers(), Map.of("name", "Vendas", "type",
+                "evolution", "base_url", evolution.baseUrl(), "instance_name", "vendas-page", "provision", true,
+                "credentials", Map.of("api_key", GLOBAL_KEY)));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        var api = "/api/v1/accounts/" + chatwootAccountId;
+        chatwootApi.stubFor(get(urlPathEqualTo(api + "/inboxes")).willReturn(okJson("{\"payload\": []}")));
+        chatwootApi.stubFor(post(urlPathEqualTo(api + "/inboxes")).willReturn(okJson("""
+                {"id": 91, "channel_id": 14, "name": "Vendas", "channel_type": "Channel::Api",
+                 "webhook_url": "https://hub.example.test/wh", "secret": "inbox-secret-of-vendas"}""")));
+        try (var browser = Browser.open("en")) {
+            signIn(browser, tenant.admin().email());
+            browser.driver.get(base + "/app/a/" + tenant.id() + "/numbers");
+            var number = row(browser, "Vendas");
+            assertThat(number.findElement(By.cssSelector("td.number-inbox")).getText()).isEqualTo("The account's inbox");
+
+            number.findElement(By.cssSelector("button.make-inbox")).click();
+            browser.waitFor(ExpectedConditions.textToBe(By.id("admin-error"),
+                    "Connect the account to Chatwoot in Settings first."));
+            chatwootApi.verify(0, postRequestedFor(urlPathEqualTo(api + "/inboxes")));
+
+            var connected = http().bearer(tenant.admin().token()).put("/api/v1/accounts/" + tenant.id() + "/chatwoot",
+                    Map.of("base_url", chatwootApi.baseUrl(), "chatwoot_account_id", chatwootAccountId,
+                            "api_token", "cw-admin-token"));
+            assertThat(connected.status()).as(connected.body()).isEqualTo(200);
+            row(browser, "Vendas").findElement(By.cssSelector("button.make-inbox")).click();
+
+            browser.waitFor(ExpectedConditions.textToBe(By.id("admin-status"),
+                    "Vendas now uses Chatwoot inbox 91, which sends its replies to the hub."));
+            assertThat(browser.driver.findElement(By.id("admin-error")).getText()).isEmpty();
+            assertThat(row(browser, "Vendas").findElement(By.cssSelector("td.number-inbox")).getText())
+                    .isEqualTo("Inbox 91");
+            assertThat(browser.driver.switchTo().activeElement().getAttribute("aria-label"))
+                    .isEqualTo("Set up Chatwoot inbox: Vendas");
+            assertThat(provider("Vendas").get("chatwoot_inbox_id").asLong()).isEqualTo(91);
+            var sent = chatwootApi.findAll(postRequestedFor(urlPathEqualTo(api + "/inboxes"))).getFirst();
+            assertThat(sent.getBodyAsString()).as("the inbox's webhook is the account's Chatwoot webhook URL")
+                    .contains("\"name\":\"Vendas\"").contains("/api/v1/webhooks/chatwoot/" + tenant.id() + "/");
+            ChatwootContract.applicationApi().assertEveryRequestConforms(chatwootApi.getAllServeEvents());
+            assertThat(browser.driver.getPageSource()).doesNotContain("inbox-secret-of-vendas");
+            assertThat(browser.seriousAccessibilityViolations()).isEmpty();
         }
     }
 
