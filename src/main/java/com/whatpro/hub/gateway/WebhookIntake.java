@@ -47,13 +47,15 @@ class WebhookIntake {
     private final QueueMetrics metrics;
     private final ChatwootConnections connections;
     private final ChatwootWebhooks chatwootWebhooks;
+    private final InboxSecretRefresh inboxSecretRefresh;
     private final IntakeBatcher batcher;
     private final GatewaySettings settings;
     private final Clock clock;
 
     WebhookIntake(Providers providers, CloudApiNumbers numbers, ChatwootConnections connections,
-            ChatwootWebhooks chatwootWebhooks, IntakeBatcher batcher, QueueMetrics metrics, GatewaySettings settings,
-            Clock clock) {
+            ChatwootWebhooks chatwootWebhooks, InboxSecretRefresh inboxSecretRefresh, IntakeBatcher batcher,
+            QueueMetrics metrics, GatewaySettings settings, Clock clock) {
+        this.inboxSecretRefresh = inboxSecretRefresh;
         this.providers = providers;
         this.numbers = numbers;
         this.metrics = metrics;
@@ -118,6 +120,9 @@ class WebhookIntake {
             try {
                 chatwootWebhooks.verify(delivery, body, target.signingSecrets());
             } catch (InvalidWebhookSignature e) {
+                if (e.reason() == InvalidWebhookSignature.Reason.MISMATCH) {
+                    inboxSecretRefresh.request(target.account());
+                }
                 throw ApiProblem.unauthorized("The webhook signature is " + switch (e.reason()) {
                     case MISSING -> "missing.";
                     case MALFORMED -> "malformed.";
