@@ -106,6 +106,13 @@ class ChatwootConnections {
      *        else the connection's, then those of the numbers' own inboxes
      */
     record Target(AccountId account, long chatwootAccountId, List<String> signingSecrets) {
+
+        /** Never the secrets. */
+        @Override
+        public String toString() {
+            return "Target[account=" + account + ", chatwootAccountId=" + chatwootAccountId + ", signingSecrets="
+                    + signingSecrets.size() + "]";
+        }
     }
 
     @Transactional(readOnly = true)
