@@ -2,14 +2,11 @@ package com.whatpro.hub.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -18,36 +15,22 @@ import tools.jackson.databind.JsonNode;
  * What programs send through the messages API also appears in the contact's Chatwoot conversation, once, as an
  * outgoing message the hub marked, and shows its delivery there. Chatwoot never holds up the send.
  */
-class ApiSendsInChatwootTests extends IntegrationTest {
+class ApiSendsInChatwootTests extends GatewayTest {
 
     static final long INBOX = 63;
     static final String SIGNING_SECRET = "chatwoot-webhook-secret";
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    FakeProviders providers = FakeProviders.get();
-    Fixtures fixtures;
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
-    String chatwootWebhook;
     Gateway.Provider provider;
     String apiKey;
 
-    @BeforeEach
-    void setUp() {
-        providers.resetRequests();
-        fixtures = new Fixtures(http());
-        tenant = fixtures.tenant("Api copies");
-        chatwootAccount = chatwoot.newAccount();
-        chatwootWebhook = Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX,
-                SIGNING_SECRET);
-        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
-        apiKey = fixtures.apiKey(tenant.admin().token(), tenant.id(), "messages:send");
+    ApiSendsInChatwootTests() {
+        super(INBOX, SIGNING_SECRET);
     }
 
-    @AfterEach
-    void everyRequestConformsToTheVendorsSpecs() {
-        providers.assertEveryRequestConforms();
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
+    @BeforeEach
+    void anEvolutionNumberAndAnApiKey() {
+        provider = evolutionNumber();
+        apiKey = fixtures.apiKey(tenant.admin().token(), tenant.id(), "messages:send");
     }
 
     @Test

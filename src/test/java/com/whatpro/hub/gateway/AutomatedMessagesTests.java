@@ -2,11 +2,8 @@ package com.whatpro.hub.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -16,28 +13,19 @@ import tools.jackson.databind.JsonNode;
  * the number the contact wrote to, with the contact's name filled in, and appears in their Chatwoot conversation,
  * next to the rule's private note.
  */
-class AutomatedMessagesTests extends IntegrationTest {
+class AutomatedMessagesTests extends GatewayTest {
 
     static final long INBOX = 71;
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    FakeProviders providers = FakeProviders.get();
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
     Gateway.Provider provider;
 
-    @BeforeEach
-    void setUp() {
-        tenant = new Fixtures(http()).tenant("Automated messages");
-        chatwootAccount = chatwoot.newAccount();
-        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX, null);
-        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+    AutomatedMessagesTests() {
+        super(INBOX);
     }
 
-    @AfterEach
-    void everyRequestConformsToTheVendorsSpecs() {
-        providers.assertEveryRequestConforms();
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
+    @BeforeEach
+    void anEvolutionNumber() {
+        provider = evolutionNumber();
     }
 
     @Test

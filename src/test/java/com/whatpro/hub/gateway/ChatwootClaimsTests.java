@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Tenancy;
 import java.net.URI;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -21,7 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * or expires. A claim a dead holder left behind is taken over, and a holder whose claim was taken over stops before
  * its next Chatwoot call.
  */
-class ChatwootClaimsTests extends IntegrationTest {
+class ChatwootClaimsTests extends GatewayTest {
 
     static final long INBOX = 67;
 
@@ -31,22 +29,15 @@ class ChatwootClaimsTests extends IntegrationTest {
     @Autowired
     GatewayMaintenance maintenance;
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
     Gateway.Provider provider;
 
-    @BeforeEach
-    void setUp() {
-        tenant = new Fixtures(http()).tenant("Claims");
-        chatwootAccount = chatwoot.newAccount();
-        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX, null);
-        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+    ChatwootClaimsTests() {
+        super(INBOX);
     }
 
-    @AfterEach
-    void everyRequestConformsToItsSpec() {
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
+    @BeforeEach
+    void anEvolutionNumber() {
+        provider = evolutionNumber();
     }
 
     @Test

@@ -5,13 +5,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestInfrastructure;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -21,33 +18,21 @@ import tools.jackson.databind.JsonNode;
  * each step once and never a step back. Where Chatwoot takes no statuses, agents still learn of failures, as notes,
  * and Chatwoot is not asked again.
  */
-class ChatwootDeliveryStatusTests extends IntegrationTest {
+class ChatwootDeliveryStatusTests extends GatewayTest {
 
     static final long INBOX = 61;
     static final long OTHER_CHANNEL_INBOX = 62;
     static final String SIGNING_SECRET = "chatwoot-webhook-secret";
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    FakeProviders providers = FakeProviders.get();
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
-    String chatwootWebhook;
     Gateway.Provider provider;
 
-    @BeforeEach
-    void setUp() {
-        providers.resetRequests();
-        tenant = new Fixtures(http()).tenant("Statuses");
-        chatwootAccount = chatwoot.newAccount();
-        chatwootWebhook = Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX,
-                SIGNING_SECRET);
-        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+    ChatwootDeliveryStatusTests() {
+        super(INBOX, SIGNING_SECRET);
     }
 
-    @AfterEach
-    void everyRequestConformsToTheVendorsSpecs() {
-        providers.assertEveryRequestConforms();
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
+    @BeforeEach
+    void anEvolutionNumber() {
+        provider = evolutionNumber();
     }
 
     @Test

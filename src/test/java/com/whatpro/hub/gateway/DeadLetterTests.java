@@ -2,41 +2,29 @@ package com.whatpro.hub.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import java.net.URI;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Work that keeps failing is retried with backoff, then kept as a dead letter an admin can list and replay. */
-class DeadLetterTests extends IntegrationTest {
+class DeadLetterTests extends GatewayTest {
 
     static final long INBOX = 71;
 
     @org.springframework.beans.factory.annotation.Autowired
     JobWorker worker;
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    Fixtures fixtures;
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
     Gateway.Provider provider;
 
-    @BeforeEach
-    void setUp() {
-        fixtures = new Fixtures(http());
-        tenant = fixtures.tenant("Dead Letters");
-        chatwootAccount = chatwoot.newAccount();
-        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX, null);
-        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+    DeadLetterTests() {
+        super(INBOX);
     }
 
-    @AfterEach
-    void everyRequestToChatwootConformsToItsSpec() {
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
+    @BeforeEach
+    void anEvolutionNumber() {
+        provider = evolutionNumber();
     }
 
     String deadLetters() {

@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Tenancy;
 import java.net.URI;
@@ -17,8 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -26,7 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * WhatsApp to Chatwoot, against a Chatwoot fake that remembers what it was sent and checks every request against
  * Chatwoot's published API.
  */
-class InboundBridgeTests extends IntegrationTest {
+class InboundBridgeTests extends GatewayTest {
 
     static final long INBOX = 51;
 
@@ -35,20 +32,8 @@ class InboundBridgeTests extends IntegrationTest {
     @Autowired
     ChatwootConnections connections;
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
-
-    @BeforeEach
-    void setUp() {
-        tenant = new Fixtures(http()).tenant("Inbound");
-        chatwootAccount = chatwoot.newAccount();
-        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX, null);
-    }
-
-    @AfterEach
-    void everyRequestToChatwootConformsToItsSpec() {
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
+    InboundBridgeTests() {
+        super(INBOX);
     }
 
     @Test

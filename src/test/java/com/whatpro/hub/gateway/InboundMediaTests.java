@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -14,8 +12,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * media URL for the Cloud API, getBase64FromMediaMessage for Evolution, /message/download for uazapi. Every request
  * to the fake providers is checked against their contracts, and every request to Chatwoot against its spec.
  */
-class InboundMediaTests extends IntegrationTest {
+class InboundMediaTests extends GatewayTest {
 
     static final long INBOX = 52;
     static final String APP_SECRET = "media-app-secret";
@@ -32,23 +28,8 @@ class InboundMediaTests extends IntegrationTest {
     static final byte[] PDF = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
             .getBytes(StandardCharsets.US_ASCII);
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    FakeProviders providers = FakeProviders.get();
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
-
-    @BeforeEach
-    void setUp() {
-        providers.resetRequests();
-        tenant = new Fixtures(http()).tenant("Media");
-        chatwootAccount = chatwoot.newAccount();
-        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX, null);
-    }
-
-    @AfterEach
-    void everyRequestConformsToItsSpec() {
-        providers.assertEveryRequestConforms();
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
+    InboundMediaTests() {
+        super(INBOX);
     }
 
     /** What one multipart message post carried to Chatwoot. */

@@ -3,7 +3,6 @@ package com.whatpro.hub.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Tenancy;
 import java.time.Instant;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * both, a message naming only the LID goes to the phone's conversation, and one from a contact whose phone is unknown
  * still reaches Chatwoot, and agents' replies reach it back.
  */
-class LidContactsTests extends IntegrationTest {
+class LidContactsTests extends GatewayTest {
 
     static final long INBOX = 71;
     static final String SIGNING_SECRET = "chatwoot-lid-secret";
@@ -37,32 +35,20 @@ class LidContactsTests extends IntegrationTest {
     @Autowired
     JsonMapper json;
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    FakeProviders providers = FakeProviders.get();
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
-    String chatwootWebhook;
     Gateway.Provider provider;
     String lid;
     String phone;
 
+    LidContactsTests() {
+        super(INBOX, SIGNING_SECRET);
+    }
+
     @BeforeEach
-    void setUp() {
-        providers.resetRequests();
-        tenant = new Fixtures(http()).tenant("Lids");
-        chatwootAccount = chatwoot.newAccount();
-        chatwootWebhook = Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX,
-                SIGNING_SECRET);
-        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+    void anEvolutionNumberAndAContactsLidAndPhone() {
+        provider = evolutionNumber();
         var random = ThreadLocalRandom.current();
         lid = random.nextLong(100_000_000_000_000L, 999_999_999_999_999L) + "@lid";
         phone = "+55119" + random.nextInt(10_000_000, 99_999_999);
-    }
-
-    @AfterEach
-    void everyRequestConformsToTheVendorsSpecs() {
-        providers.assertEveryRequestConforms();
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
     }
 
     @Test

@@ -9,12 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +22,7 @@ import tools.jackson.databind.JsonNode;
  * The gateway's messages as an account's webhook receiver (WireMock on loopback) sees them: a contact's message, a
  * program's send and its delivery status each become a signed delivery carrying ids and statuses, never the text.
  */
-class MessageWebhooksTests extends IntegrationTest {
+class MessageWebhooksTests extends GatewayTest {
 
     static final long INBOX = 83;
 
@@ -32,31 +30,22 @@ class MessageWebhooksTests extends IntegrationTest {
     static WireMockExtension receiver = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    FakeProviders providers = FakeProviders.get();
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
     Gateway.Provider provider;
     String path;
 
+    MessageWebhooksTests() {
+        super(INBOX);
+    }
+
     @BeforeEach
-    void setUp() {
-        tenant = new Fixtures(http()).tenant("Message webhooks");
-        chatwootAccount = chatwoot.newAccount();
-        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX, null);
-        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+    void anEvolutionNumberAndAWebhookReceiver() {
+        provider = evolutionNumber();
         path = "/hooks/" + UUID.randomUUID();
         receiver.stubFor(post(path).willReturn(aResponse().withStatus(204)));
         var webhook = http().bearer(tenant.admin().token()).post("/api/v1/accounts/" + tenant.id() + "/webhooks",
                 Map.of("url", "http://127.0.0.1:" + receiver.getPort() + path,
                         "events", List.of("message.received", "message.sent", "message.status")));
         assertThat(webhook.status()).as(webhook.body()).isEqualTo(201);
-    }
-
-    @AfterEach
-    void everyRequestConformsToTheVendorsSpecs() {
-        providers.assertEveryRequestConforms();
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
     }
 
     List<JsonNode> bodies() {

@@ -3,7 +3,6 @@ package com.whatpro.hub.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.TestInfrastructure;
 import com.whatpro.hub.platform.KeyMaterial;
 import com.whatpro.hub.platform.crypto.CredentialCipher;
@@ -15,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -31,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * vendors' published specs.
  */
 @TestPropertySource(properties = "whatpro.public-url=" + NumbersInboxesTemplatesTests.PUBLIC_URL)
-class NumbersInboxesTemplatesTests extends IntegrationTest {
+class NumbersInboxesTemplatesTests extends GatewayTest {
 
     static final String PUBLIC_URL = "https://hub.example.test";
     static final long ACCOUNT_INBOX = 70;
@@ -45,27 +42,8 @@ class NumbersInboxesTemplatesTests extends IntegrationTest {
     @Autowired
     KeyMaterial keys;
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    FakeProviders providers = FakeProviders.get();
-    Fixtures fixtures;
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
-    String chatwootWebhook;
-
-    @BeforeEach
-    void setUp() {
-        providers.resetRequests();
-        fixtures = new Fixtures(http());
-        tenant = fixtures.tenant("Numbers");
-        chatwootAccount = chatwoot.newAccount();
-        chatwootWebhook = Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount,
-                ACCOUNT_INBOX, null);
-    }
-
-    @AfterEach
-    void everyRequestConformsToTheVendorsSpecs() {
-        providers.assertEveryRequestConforms();
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
+    NumbersInboxesTemplatesTests() {
+        super(ACCOUNT_INBOX);
     }
 
     // --- a Chatwoot inbox per number

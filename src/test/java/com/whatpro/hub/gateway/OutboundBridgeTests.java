@@ -2,11 +2,8 @@ package com.whatpro.hub.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -16,32 +13,20 @@ import tools.jackson.databind.node.ObjectNode;
  * Chatwoot to WhatsApp: agents' replies reach the contact through the conversation's number, and nothing else does
  * (incoming messages, private notes, the hub's own posts coming back). Delivery statuses only move forward.
  */
-class OutboundBridgeTests extends IntegrationTest {
+class OutboundBridgeTests extends GatewayTest {
 
     static final long INBOX = 61;
     static final String SIGNING_SECRET = "chatwoot-webhook-secret";
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    FakeProviders providers = FakeProviders.get();
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
-    String chatwootWebhook;
     Gateway.Provider provider;
 
-    @BeforeEach
-    void setUp() {
-        providers.resetRequests();
-        tenant = new Fixtures(http()).tenant("Outbound");
-        chatwootAccount = chatwoot.newAccount();
-        chatwootWebhook = Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX,
-                SIGNING_SECRET);
-        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+    OutboundBridgeTests() {
+        super(INBOX, SIGNING_SECRET);
     }
 
-    @AfterEach
-    void everyRequestConformsToTheVendorsSpecs() {
-        providers.assertEveryRequestConforms();
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
+    @BeforeEach
+    void anEvolutionNumber() {
+        provider = evolutionNumber();
     }
 
     /** A contact writes in, so the hub opens the conversation; returns its Chatwoot id. */

@@ -3,7 +3,6 @@ package com.whatpro.hub.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.SecondNode;
 import java.net.URI;
 import java.time.Duration;
@@ -24,7 +23,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * account's backlog does not hold up another account's message. This node runs with a short lease (1 s, renewed every
  * 250 ms), so that Chatwoot answers slower than a lease stay within the tests' Chatwoot read timeout (2 s).
  */
-class QueueLeaseTests extends IntegrationTest {
+class QueueLeaseTests extends GatewayTest {
 
     @DynamicPropertySource
     static void shortLease(DynamicPropertyRegistry registry) {
@@ -39,25 +38,22 @@ class QueueLeaseTests extends IntegrationTest {
     @Autowired
     JobWorker worker;
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
     List<com.github.tomakehurst.wiremock.stubbing.StubMapping> stubs = new ArrayList<>();
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
     Gateway.Provider provider;
 
+    QueueLeaseTests() {
+        super(INBOX);
+    }
+
     @BeforeEach
-    void setUp() {
-        tenant = new Fixtures(http()).tenant("Lease");
-        chatwootAccount = chatwoot.newAccount();
-        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX, null);
-        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+    void anEvolutionNumber() {
+        provider = evolutionNumber();
     }
 
     @AfterEach
     void cleanUp() {
         stubs.forEach(chatwoot::remove);
         worker.resume();
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
     }
 
     @Test

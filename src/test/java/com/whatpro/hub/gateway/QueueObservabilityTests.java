@@ -2,8 +2,6 @@ package com.whatpro.hub.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Arrays;
@@ -27,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  * process (in the log lines) and nothing is exported.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class QueueObservabilityTests extends IntegrationTest {
+class QueueObservabilityTests extends GatewayTest {
 
     static final long INBOX = 95;
     private static final Pattern TENANT_LABEL = Pattern.compile("[{,](account|account_id|tenant|tenant_id)=");
@@ -41,26 +39,21 @@ class QueueObservabilityTests extends IntegrationTest {
     @Autowired
     ApplicationContext context;
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    Fixtures fixtures;
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
     Gateway.Provider provider;
 
+    QueueObservabilityTests() {
+        super(INBOX);
+    }
+
     @BeforeEach
-    void setUp() {
-        fixtures = new Fixtures(http());
-        tenant = fixtures.tenant("Observed");
-        chatwootAccount = chatwoot.newAccount();
-        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX, null);
-        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+    void anEvolutionNumber() {
+        provider = evolutionNumber();
     }
 
     @AfterEach
     void resume() {
         worker.resume();
         LoggingSystem.get(getClass().getClassLoader()).setLogLevel(JobWorker.class.getName(), null);
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
     }
 
     JsonNode stats(String token, long account) {

@@ -2,8 +2,6 @@ package com.whatpro.hub.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.whatpro.hub.Fixtures;
-import com.whatpro.hub.IntegrationTest;
 import com.whatpro.hub.SecondNode;
 import java.net.URI;
 import java.util.ArrayList;
@@ -18,30 +16,27 @@ import org.springframework.beans.factory.annotation.Autowired;
  * Work a node took and did not finish is not lost: when the node dies, its claims run out and another node finishes
  * the work, and a message the dead node had already posted to Chatwoot is not posted twice.
  */
-class WorkerCrashTests extends IntegrationTest {
+class WorkerCrashTests extends GatewayTest {
 
     static final long INBOX = 81;
 
     @Autowired
     JobWorker worker;
 
-    FakeChatwoot chatwoot = FakeChatwoot.get();
-    Fixtures.Tenant tenant;
-    long chatwootAccount;
     Gateway.Provider provider;
 
+    WorkerCrashTests() {
+        super(INBOX);
+    }
+
     @BeforeEach
-    void setUp() {
-        tenant = new Fixtures(http()).tenant("Crash");
-        chatwootAccount = chatwoot.newAccount();
-        Gateway.connectChatwoot(http(), tenant.admin().token(), tenant.id(), chatwootAccount, INBOX, null);
-        provider = Gateway.evolution(http(), tenant.admin().token(), tenant.id(), null, null);
+    void anEvolutionNumber() {
+        provider = evolutionNumber();
     }
 
     @AfterEach
-    void resumeAndCheck() {
+    void resume() {
         worker.resume();
-        chatwoot.assertEveryRequestConforms(chatwootAccount);
     }
 
     @Test
