@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.whatpro.hub.platform.embedded.EmbeddedPostgres;
 import com.whatpro.hub.platform.embedded.EmbeddedRedis;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.SpringApplication;
 
 /**
@@ -40,12 +41,11 @@ public final class TestInfrastructure {
             }
         }
 
-        /** The first column of the first row a query answers, as text. */
-        public String value(String query) throws java.sql.SQLException {
+        /** The first column of the first row a query answers, as text; null when it answers no row (yet). */
+        public @Nullable String value(String query) throws java.sql.SQLException {
             try (var connection = DriverManager.getConnection(url, username, password);
                     var statement = connection.createStatement(); var rows = statement.executeQuery(query)) {
-                rows.next();
-                return rows.getString(1);
+                return rows.next() ? rows.getString(1) : null;
             }
         }
     }
