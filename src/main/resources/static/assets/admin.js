@@ -208,6 +208,7 @@ async function chatwoot() {
     fields.webhook_secret.value = '';
     document.getElementById('webhook-url').value = connection.webhook_url;
     document.getElementById('webhook').hidden = false;
+    document.getElementById('chatwoot-check').hidden = false;
     document.getElementById('chatwoot-sync').hidden = false;
   };
   const current = await api('/chatwoot');
@@ -223,6 +224,17 @@ async function chatwoot() {
     if (!result.ok) { fail(result); return; }
     show(result.body);
     say(t('saved'));
+  });
+  document.getElementById('chatwoot-check').addEventListener('click', async () => {
+    const result = await api('/chatwoot/check', { method: 'POST' });
+    if (!result.ok) { fail(result); return; }
+    const check = result.body;
+    if (check.ok) {
+      say(check.inbox_api_channel === false ? `${t('checkOk')} ${t('checkInboxNotApi', check.inbox_id)}` : t('checkOk'));
+    } else {
+      statusLine.textContent = '';
+      errorLine.textContent = t(`check.${check.problem}`, check.problem === 'inbox-not-found' ? check.inbox_id : check.detail);
+    }
   });
   document.getElementById('chatwoot-sync').addEventListener('click', async () => {
     const result = await api('/chatwoot/sync', { method: 'POST' });

@@ -34,12 +34,14 @@ class ChatwootConnectionController {
 
     private final ChatwootConnections connections;
     private final ChatwootSync sync;
+    private final ChatwootConnectionCheck checks;
     private final PlatformSettings settings;
     private final OutboundPolicy outbound;
 
-    ChatwootConnectionController(ChatwootConnections connections, ChatwootSync sync, PlatformSettings settings,
-            OutboundPolicy outbound) {
+    ChatwootConnectionController(ChatwootConnections connections, ChatwootSync sync, ChatwootConnectionCheck checks,
+            PlatformSettings settings, OutboundPolicy outbound) {
         this.connections = connections;
+        this.checks = checks;
         this.sync = sync;
         this.settings = settings;
         this.outbound = outbound;
@@ -87,6 +89,16 @@ class ChatwootConnectionController {
     ConnectionView get(@PathVariable long accountId) {
         var account = Callers.requiredAccess().account();
         return connections.find(account).map(this::view).orElseThrow(() -> ApiProblem.notFound("Chatwoot connection"));
+    }
+
+    @PostMapping("/check")
+    @Requires(Permission.CHATWOOT_MANAGE)
+    @Operation(summary = "Ask the account's Chatwoot whether it answers, accepts the stored token and has the inbox",
+            description = "200 with ok false and a problem (unreachable, token-refused, chatwoot-error, "
+                    + "inbox-not-found) when it does not; 404 without a connection.")
+    ChatwootConnectionCheck.Result check(@PathVariable long accountId) {
+        var account = Callers.requiredAccess().account();
+        return checks.check(account).orElseThrow(() -> ApiProblem.notFound("Chatwoot connection"));
     }
 
     @PostMapping("/sync")

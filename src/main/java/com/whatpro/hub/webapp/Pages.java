@@ -50,6 +50,8 @@ class Pages {
             "adm.active", "adm.expired", "adm.never", "adm.empty", "adm.replay", "adm.replayed", "adm.notConnected",
             "adm.tokenKept", "adm.soft", "adm.hard", "adm.members", "adm.addMember", "adm.system", "adm.added",
             "adm.role.agent", "adm.role.supervisor", "adm.role.admin", "adm.changeRole", "adm.noMore",
+            "adm.checkOk", "adm.checkInboxNotApi", "adm.check.unreachable", "adm.check.token-refused",
+            "adm.check.chatwoot-error", "adm.check.inbox-not-found",
             "num.status.connected", "num.status.connecting", "num.status.disconnected", "num.status.refused",
             "num.status.error", "num.status.unknown", "num.webhookManual", "num.webhookRegistered",
             "num.webhookFailed", "num.connect", "num.logout", "num.restart", "num.confirmLogout", "num.loggedOut",

@@ -165,4 +165,62 @@ class ChatwootConnectionTests extends IntegrationTest {
         }
         return list;
     }
+
+    @Test
+    void aCheckTellsWhetherChatwootAnswersTakesTheTokenAndHasTheInbox() {
+        var admin = http().bearer(tenant.admin().token());
+        assertThat(admin.post(path() + "/check", Map.of()).status()).as("not connected yet").isEqualTo(404);
+        var inbox = chatwoot.seedInbox(chatwootAccount, "Atendimento", "Channel::Api");
+        chatwoot.acceptOnlyToken(chatwootAccount, "cw-token-good");
+        var body = connection("cw-token-good", "");
+        body.put("inbox_id", inbox.id());
+        assertThat(admin.put(path(), body).status()).isEqualTo(200);
+
+        var fine = check(admin);
+        assertThat(fine.get("ok").asBoolean()).isTrue();
+        assertThat(fine.get("problem").isNull()).isTrue();
+        assertThat(fine.get("inbox_api_channel").asBoolean()).isTrue();
+
+        body.put("inbox_id", 999_999);
+        admin.put(path(), body);
+        var missing = check(admin);
+        assertThat(missing.get("ok").asBoolean()).isFalse();
+        assertThat(missing.get("problem").asString()).isEqualTo("inbox-not-found");
+        assertThat(missing.get("detail").asString()).contains("has no inbox 999999");
+
+        body.put("api_token", "cw-token-revoked");
+        admin.put(path(), body);
+        var refused = admin.post(path() + "/check", Map.of());
+        assertThat(refused.status()).isEqualTo(200);
+        assertThat(refused.json().get("ok").asBoolean()).isFalse();
+        assertThat(refused.json().get("problem").asString()).isEqualTo("token-refused");
+        assertThat(refused.json().get("detail").asString()).contains("401");
+        assertThat(refused.body()).doesNotContain("cw-token");
+
+        var agent = fixtures.member(tenant.admin().token(), tenant.id(), "agent");
+        assertThat(http().bearer(agent.token()).post(path() + "/check", Map.of()).status()).isEqualTo(403);
+        var other = fixtures.tenant("Other");
+        assertThat(http().bearer(other.admin().token()).post(path() + "/check", Map.of()).status())
+                .as("another account's admin").isIn(403, 404);
+    }
+
+    @Test
+    void aCheckTellsThatChatwootCannotBeReached() {
+        var admin = http().bearer(tenant.admin().token());
+        var body = connection("cw-token", "");
+        body.put("base_url", "http://127.0.0.1:1"); // loopback, where nothing listens
+        assertThat(admin.put(path(), body).status()).isEqualTo(200);
+
+        var unreachable = check(admin);
+
+        assertThat(unreachable.get("ok").asBoolean()).isFalse();
+        assertThat(unreachable.get("problem").asString()).isEqualTo("unreachable");
+        assertThat(unreachable.get("detail").asString()).startsWith("Could not ");
+    }
+
+    JsonNode check(com.whatpro.hub.TestHttp admin) {
+        var response = admin.post(path() + "/check", Map.of());
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json();
+    }
 }

@@ -85,6 +85,8 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         volatile JsonNode agents = JSON.createArrayNode();
         volatile JsonNode teams = JSON.createArrayNode();
         final Map<Long, JsonNode> teamMembers = new ConcurrentHashMap<>();
+        /** When set, every other access token is refused (401), as Chatwoot refuses a revoked or foreign one. */
+        volatile @Nullable String onlyToken;
     }
 
     private FakeChatwoot() {
@@ -328,7 +330,15 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         }
     }
 
+    /** From now on the account takes only this access token. */
+    void acceptOnlyToken(long account, String token) {
+        account(account).onlyToken = token;
+    }
+
     private JsonNode answer(Account state, String method, String path, LoggedRequest request) {
+        if (state.onlyToken != null && !state.onlyToken.equals(request.getHeader("api_access_token"))) {
+            throw new Refused(401, "error", "Invalid Access Token");
+        }
         String[] parts = path.split("/");
         if (method.equals("GET") && path.equals("contacts/search")) {
             var q = request.queryParameter("q").firstValue();

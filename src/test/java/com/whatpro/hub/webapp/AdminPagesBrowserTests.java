@@ -1,5 +1,8 @@
 package com.whatpro.hub.webapp;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -7,6 +10,7 @@ import java.time.LocalDate;
 import java.util.UUID;
 
 import com.whatpro.hub.Fixtures;
+import com.whatpro.hub.chatwoot.ChatwootContract;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.Tenancy;
 
@@ -125,6 +129,27 @@ class AdminPagesBrowserTests extends WebAppTest {
             assertThat(browser.driver.getPageSource()).doesNotContain("cw-token-only-written");
             var connection = http().bearer(tenant.admin().token()).get("/api/v1/accounts/" + tenant.id() + "/chatwoot");
             assertThat(connection.json().get("chatwoot_account_id").asLong()).isEqualTo(chatwootAccountId);
+
+            // this Chatwoot account does not exist yet at the fake: Chatwoot answers 404 for the token
+            var inboxes = "/api/v1/accounts/" + chatwootAccountId + "/inboxes";
+            browser.driver.findElement(By.id("chatwoot-check")).click();
+            browser.waitFor(ExpectedConditions.textToBe(By.id("admin-error"),
+                    "Chatwoot refused the access token for this Chatwoot account. Save a valid token."));
+            var stub = CHATWOOT.stubFor(get(urlPathEqualTo(inboxes)).willReturn(okJson("{\"payload\": []}")));
+            try {
+                browser.driver.findElement(By.id("chatwoot-check")).click();
+                browser.waitFor(ExpectedConditions.textToBe(By.id("admin-status"),
+                        "Chatwoot answered and accepts the access token."));
+                assertThat(browser.driver.findElement(By.id("admin-error")).getText()).isEmpty();
+            } finally {
+                CHATWOOT.removeStub(stub);
+            }
+            var checks = CHATWOOT.getAllServeEvents().stream()
+                    .filter(event -> event.getRequest().getUrl().startsWith(inboxes)).toList();
+            assertThat(checks).hasSize(2).allSatisfy(event -> assertThat(
+                    event.getRequest().getHeader("api_access_token")).isEqualTo("cw-token-only-written"));
+            ChatwootContract.applicationApi().assertEveryRequestConforms(checks);
+            assertThat(browser.seriousAccessibilityViolations()).isEmpty();
 
             browser.driver.findElement(By.cssSelector(".nav a[href='/app/a/" + tenant.id() + "/numbers']")).click();
             browser.waitFor(By.cssSelector("#rows tr.empty-row"));
