@@ -16,9 +16,13 @@ function say(text) {
   statusLine.textContent = text;
 }
 
-function fail(result) {
+function showError(text) {
   statusLine.textContent = '';
-  errorLine.textContent = problemText(t, result);
+  errorLine.textContent = text;
+}
+
+function fail(result) {
+  showError(problemText(t, result));
 }
 
 function emptyRow(columns, text = t('empty')) {
@@ -232,8 +236,7 @@ async function chatwoot() {
     if (check.ok) {
       say(check.inbox_api_channel === false ? `${t('checkOk')} ${t('checkInboxNotApi', check.inbox_id)}` : t('checkOk'));
     } else {
-      statusLine.textContent = '';
-      errorLine.textContent = t(`check.${check.problem}`, check.problem === 'inbox-not-found' ? check.inbox_id : check.detail);
+      showError(t(`check.${check.problem}`, check.problem === 'inbox-not-found' ? check.inbox_id : check.detail));
     }
   });
   document.getElementById('chatwoot-sync').addEventListener('click', async () => {
@@ -491,12 +494,8 @@ async function numbers() {
   const makeInbox = async (number) => {
     const result = await api(`/providers/${number.id}/chatwoot-inbox`, { method: 'POST' });
     if (!result.ok) {
-      if (result.body?.type?.endsWith('chatwoot-not-connected')) {
-        statusLine.textContent = '';
-        errorLine.textContent = t('inboxNeedsChatwoot');
-      } else {
-        fail(result);
-      }
+      if (result.body?.type?.endsWith('chatwoot-not-connected')) showError(t('inboxNeedsChatwoot'));
+      else fail(result);
       return;
     }
     await load();
