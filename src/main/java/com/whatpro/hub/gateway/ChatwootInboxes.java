@@ -99,7 +99,7 @@ class ChatwootInboxes {
         transactions.executeWithoutResult(status -> events.publishEvent(new GatewayChanged(account,
                 adopted ? "provider.chatwoot_inbox_adopted" : "provider.chatwoot_inbox_created", "provider",
                 providerId.toString(), Map.of("chatwoot_inbox_id", inboxId, "name", inbox.name(),
-                        "webhook_secret", inbox.webhookSecret() == null ? "none" : "(redacted)"))));
+                        "signed_deliveries", inbox.webhookSecret() != null))));
         return Optional.of(inboxId);
     }
 

@@ -85,6 +85,8 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         volatile JsonNode agents = JSON.createArrayNode();
         volatile JsonNode teams = JSON.createArrayNode();
         final Map<Long, JsonNode> teamMembers = new ConcurrentHashMap<>();
+        /** As Chatwoot before per-inbox secrets: inboxes show none (and their deliveries are not signed). */
+        volatile boolean withoutInboxSecrets;
         /** When set, every other access token is refused (401), as Chatwoot refuses a revoked or foreign one. */
         volatile @Nullable String onlyToken;
     }
@@ -330,6 +332,11 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         }
     }
 
+    /** From now on the account answers as a Chatwoot version without per-inbox secrets. */
+    void withoutInboxSecrets(long account) {
+        account(account).withoutInboxSecrets = true;
+    }
+
     /** From now on the account takes only this access token. */
     void acceptOnlyToken(long account, String token) {
         account(account).onlyToken = token;
@@ -407,7 +414,7 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         if (method.equals("GET") && path.equals("inboxes")) {
             var answer = JSON.createObjectNode();
             var payload = answer.putArray("payload");
-            state.inboxes.forEach(inbox -> payload.add(inbox(inbox)));
+            state.inboxes.forEach(inbox -> payload.add(inbox(state, inbox)));
             return answer;
         }
         if (method.equals("POST") && path.equals("inboxes")) {
@@ -418,7 +425,7 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
             var inbox = new Inbox(ids.incrementAndGet(), text(body, "name"), "Channel::Api",
                     text(body.path("channel"), "webhook_url"), newInboxSecret());
             state.inboxes.add(inbox);
-            return inbox(inbox);
+            return inbox(state, inbox);
         }
         if (method.equals("PATCH") && parts.length == 2 && parts[0].equals("inboxes")) {
             long id = Long.parseLong(parts[1]);
@@ -430,7 +437,7 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
                     inbox = new Inbox(id, inbox.name(), inbox.channelType(),
                             webhook == null ? inbox.webhookUrl() : webhook, inbox.secret());
                     state.inboxes.set(i, inbox);
-                    return inbox(inbox);
+                    return inbox(state, inbox);
                 }
             }
             throw new Refused(404, "Resource could not be found");
@@ -521,14 +528,14 @@ final class FakeChatwoot implements ResponseDefinitionTransformerV2 {
         return node;
     }
 
-    private static ObjectNode inbox(Inbox inbox) {
+    private static ObjectNode inbox(Account state, Inbox inbox) {
         var node = JSON.createObjectNode().put("id", inbox.id()).put("channel_id", inbox.id() + 7)
                 .put("name", inbox.name()).put("channel_type", inbox.channelType())
                 .put("greeting_enabled", false).put("enable_auto_assignment", true);
         if (inbox.webhookUrl() != null) {
             node.put("webhook_url", inbox.webhookUrl());
         }
-        if (inbox.secret() != null) {
+        if (inbox.secret() != null && !state.withoutInboxSecrets) {
             node.put("secret", inbox.secret());
         }
         return node;

@@ -463,6 +463,28 @@ class NumbersInboxesTemplatesTests extends GatewayTest {
     }
 
     @Test
+    void anOlderChatwootShowsNoInboxSecretSoNoneIsKeptAndAKeptOneIsForgotten() throws Exception {
+        connectWithWebhookSecret();
+        var number = cloudNumber("Loja Antiga", null);
+        var inbox = inboxOf(number);
+        var owner = TestInfrastructure.owner();
+        var kept = "select count(*) from chatwoot_inbox_secrets where account_id = " + tenant.id();
+        assertThat(owner.value(kept)).isEqualTo("1");
+
+        chatwoot.withoutInboxSecrets(chatwootAccount);
+        var again = http().bearer(tenant.admin().token()).post(inboxRoute(number.id()), Map.of());
+
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(owner.value(kept)).isEqualTo("0");
+        var audit = http().bearer(tenant.admin().token()).get("/api/v1/accounts/" + tenant.id()
+                + "/audit-logs?action=provider.chatwoot_inbox_adopted").json().get("items");
+        assertThat(audit).singleElement().satisfies(entry ->
+                assertThat(entry.get("changes").get("signed_deliveries").asBoolean()).isFalse());
+        assertThat(deliver(reply(inbox, 1, 955_001, "antiga", "+5511977770017"), secretOf(inbox)).status())
+                .as("the old secret no longer signs").isEqualTo(401);
+    }
+
+    @Test
     void connectingAnotherChatwootForgetsTheOldInboxesSecrets() throws Exception {
         connectWithWebhookSecret();
         var inbox = inboxOf(cloudNumber("Loja Serra", null));
