@@ -167,6 +167,13 @@ function late(card) {
   return card.overdue || (card.due_at && Date.parse(card.due_at) < Date.now());
 }
 
+const DAY = 24 * 60 * 60 * 1000;
+
+/** Whole days since the card entered its stage; shown from the first full day, as CRM boards show "rotting" deals. */
+function daysInStage(card) {
+  return card.entered_stage_at ? Math.floor((Date.now() - Date.parse(card.entered_stage_at)) / DAY) : 0;
+}
+
 function cardItem(card) {
   const editable = canChange(card);
   const overdue = late(card);
@@ -183,6 +190,9 @@ function cardItem(card) {
       card.labels.length > 3 ? el('li', { text: `+${card.labels.length - 3}` }) : null)
     : null;
   const checklist = card.checklist?.total ? el('span', { class: 'check', text: `☑ ${card.checklist.done}/${card.checklist.total}` }) : null;
+  const days = daysInStage(card);
+  const inStage = days >= 1 ? el('span', { class: 'in-stage', title: t('inStageSince', f.dateTime(card.entered_stage_at)),
+    text: `⏳ ${t('inStage', days)}` }) : null;
   return el('li', { class: `card${editable ? ' can-move' : ' readonly'}${overdue ? ' overdue' : ''}`,
     dataset: { cardId: card.id, version: card.version, rank: card.rank, stageId: card.stage_id } },
   el('div', { class: 'card-top' }, el('h3', {}, title),
@@ -195,7 +205,7 @@ function cardItem(card) {
   el('div', { class: 'card-foot' },
     el('span', { class: 'assignee' }, el('span', { class: 'avatar', 'aria-hidden': 'true',
       text: assignee ? initials(assignee.name) : '–' }), assignee ? assignee.name : t('unassigned')),
-    checklist, due),
+    checklist, inStage, due),
   editable ? moveControl(card) : el('p', { class: 'readonly-note', text: t('readOnly') }));
 }
 
@@ -505,6 +515,17 @@ document.getElementById('f-clear').addEventListener('click', () => {
   for (const name of FILTERS) url.searchParams.delete(name);
   window.history.replaceState(null, '', url);
   reload();
+});
+
+// "/" jumps to the search, as on boards people know (Trello, Linear, GitHub), unless they are typing somewhere
+document.addEventListener('keydown', (e) => {
+  if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+  const target = e.target;
+  if (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+  if (document.querySelector('dialog[open]')) return;
+  e.preventDefault();
+  filtersForm.elements.q.focus();
+  filtersForm.elements.q.select();
 });
 
 boardSelect.addEventListener('change', () => {

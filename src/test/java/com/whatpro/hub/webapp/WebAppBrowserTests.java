@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.whatpro.hub.Fixtures;
+import com.whatpro.hub.TestInfrastructure;
 import com.whatpro.hub.kanban.ContactRef;
 import com.whatpro.hub.kanban.ConversationCards;
 import com.whatpro.hub.platform.AccountId;
@@ -402,7 +403,7 @@ class WebAppBrowserTests extends WebAppTest {
             boardShown(browser);
             assertThat(browser.waitFor(By.cssSelector("button.add-card")).getText()).contains("Add card");
             assertThat(browser.driver.findElement(By.cssSelector("#f-q")).getAttribute("placeholder"))
-                    .isEqualTo("Title, contact or phone");
+                    .isEqualTo("Title, contact or phone (press /)");
         }
         try (var browser = Browser.open("en-US")) {
             browser.driver.get(base + "/app/login");
@@ -425,6 +426,29 @@ class WebAppBrowserTests extends WebAppTest {
             browser.waitFor(By.cssSelector("#drawer[open] #d-title"));
             browser.waitFor(By.cssSelector("#drawer .history li"));
             assertThat(browser.seriousAccessibilityViolations()).as("card drawer").isEmpty();
+        }
+    }
+
+    @Test
+    void aCardSaysHowManyDaysItHasBeenInItsStageAndSlashJumpsToTheSearch() throws Exception {
+        var quiet = apiCard(tenant.admin().token(), "Quiet lead", stageId(0), Map.of());
+        TestInfrastructure.owner().execute("update cards set entered_stage_at = now() - interval '3 days 2 hours'"
+                + " where id = '" + quiet.get("id").asString() + "'");
+        apiCard(tenant.admin().token(), "Fresh lead", stageId(0), Map.of());
+        try (var browser = Browser.open("en")) {
+            signIn(browser, tenant.admin().email(), Fixtures.PASSWORD);
+            var days = cardOnPage(browser, "Quiet lead").findElement(By.cssSelector(".in-stage"));
+            assertThat(days.getText()).isEqualTo("⏳ 3 d in this stage");
+            assertThat(days.getAttribute("title")).startsWith("In this stage since ");
+            assertThat(cardOnPage(browser, "Fresh lead").findElements(By.cssSelector(".in-stage")))
+                    .as("not before a full day").isEmpty();
+
+            new Actions(browser.driver).sendKeys("/").perform();
+            browser.waitFor(driver -> "f-q".equals(driver.switchTo().activeElement().getAttribute("id")) ? true : null);
+            new Actions(browser.driver).sendKeys("a/b").perform();
+            assertThat(browser.driver.findElement(By.id("f-q")).getAttribute("value"))
+                    .as("in the search a slash is typed").isEqualTo("a/b");
+            assertThat(browser.seriousAccessibilityViolations()).isEmpty();
         }
     }
 
