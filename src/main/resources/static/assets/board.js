@@ -517,6 +517,36 @@ document.getElementById('f-clear').addEventListener('click', () => {
   reload();
 });
 
+// the cards the applied filters show, as a CSV file: fetched with the session (so a refusal can be said on the page)
+// and handed to the browser as a download
+document.getElementById('f-export').addEventListener('click', async () => {
+  const said = document.getElementById('export-status');
+  const query = filterQuery().toString();
+  const url = `/api/v1/accounts/${account}/boards/${state.boardId}/cards/export${query ? `?${query}` : ''}`;
+  said.textContent = '';
+  let response;
+  try {
+    response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/csv' } });
+  } catch (e) {
+    said.textContent = t('error', String(e));
+    return;
+  }
+  if (!response.ok) {
+    const body = await response.json().catch(() => null);
+    said.textContent = problemText(t, { status: response.status, body, retryAfter: response.headers.get('Retry-After') });
+    return;
+  }
+  const file = await response.blob();
+  const cards = response.headers.get('X-Card-Count') ?? '?';
+  const name = `${state.board?.name ?? 'board'}.csv`;
+  const link = el('a', { href: URL.createObjectURL(file), download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  window.setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+  said.textContent = t('exported', cards, name);
+});
+
 // "/" jumps to the search, as on boards people know (Trello, Linear, GitHub), unless they are typing somewhere
 document.addEventListener('keydown', (e) => {
   if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;

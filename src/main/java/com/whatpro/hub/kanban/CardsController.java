@@ -1,5 +1,6 @@
 package com.whatpro.hub.kanban;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -28,7 +29,10 @@ import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -55,9 +59,11 @@ class CardsController {
     private final Checklists checklists;
     private final CardHistory history;
     private final Bodies bodies;
+    private final CardsExport export;
 
     CardsController(Boards boards, Cards cards, CardMoves moves, Checklists checklists, CardHistory history,
-            Bodies bodies) {
+            Bodies bodies, CardsExport export) {
+        this.export = export;
         this.boards = boards;
         this.cards = cards;
         this.moves = moves;
@@ -131,18 +137,49 @@ class CardsController {
             @RequestParam(required = false) @Nullable Integer limit,
             @RequestParam(required = false) @Nullable String cursor) {
         var account = Callers.requiredAccess().account();
+        var filters = filters(stageId, assigneeId, label, priority, q, overdue, archived);
+        var size = Paging.limit(limit);
+        if (boards.find(account, boardId).isEmpty()) {
+            throw ApiProblem.notFound("board");
+        }
+        return cards.list(account, boardId, filters, blankToNull(cursor), size);
+    }
+
+    @Operation(summary = "A board's cards as CSV, with the list's filters (at most 10,000 cards; audited)",
+            description = "UTF-8 CSV for spreadsheets, X-Card-Count says how many cards it holds; 422 "
+                    + "export-too-large when more cards match.")
+    @GetMapping("/boards/{boardId}/cards/export")
+    @Requires(Permission.CARDS_READ)
+    ResponseEntity<String> export(@PathVariable long accountId, @PathVariable UUID boardId,
+            @RequestParam(name = "stage_id", required = false) @Nullable UUID stageId,
+            @RequestParam(name = "assignee_id", required = false) @Nullable UUID assigneeId,
+            @RequestParam(required = false) @Nullable String label,
+            @RequestParam(required = false) @Nullable String priority,
+            @RequestParam(required = false) @Nullable String q,
+            @RequestParam(required = false) @Nullable Boolean overdue,
+            @RequestParam(required = false) @Nullable Boolean archived) {
+        var access = Callers.requiredAccess();
+        var filters = filters(stageId, assigneeId, label, priority, q, overdue, archived);
+        var board = boards.find(access.account(), boardId).orElseThrow(() -> ApiProblem.notFound("board"));
+        var file = export.csv(access.account(), boardId, filters, Actor.of(access));
+        return ResponseEntity.ok()
+                .header("X-Card-Count", Integer.toString(file.cards()))
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename(board.name() + ".csv", StandardCharsets.UTF_8).build().toString())
+                .body(file.csv());
+    }
+
+    private static Cards.Filters filters(@Nullable UUID stageId, @Nullable UUID assigneeId, @Nullable String label,
+            @Nullable String priority, @Nullable String q, @Nullable Boolean overdue, @Nullable Boolean archived) {
         if (priority != null && !Cards.PRIORITIES.contains(priority)) {
             throw ApiProblem.invalid("priority", "must be one of " + Cards.PRIORITIES);
         }
         if (q != null && q.length() > 200) {
             throw ApiProblem.invalid("q", "at most 200 characters");
         }
-        var size = Paging.limit(limit);
-        if (boards.find(account, boardId).isEmpty()) {
-            throw ApiProblem.notFound("board");
-        }
-        return cards.list(account, boardId, new Cards.Filters(stageId, assigneeId, blankToNull(label), priority,
-                blankToNull(q), overdue, Boolean.TRUE.equals(archived)), blankToNull(cursor), size);
+        return new Cards.Filters(stageId, assigneeId, blankToNull(label), priority, blankToNull(q), overdue,
+                Boolean.TRUE.equals(archived));
     }
 
     @Operation(summary = "Create a card")

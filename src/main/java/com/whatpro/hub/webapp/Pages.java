@@ -41,7 +41,7 @@ class Pages {
             "js.waitingForChatwoot", "js.cardOfConversation", "js.noCardYet", "js.action.created",
             "js.action.updated", "js.action.moved", "js.action.archived", "js.action.checklist", "js.position",
             "js.toStage", "js.done", "js.signInAgain", "js.rateLimited", "js.busy", "js.filtered", "js.customFields",
-            "js.inStage", "js.inStageSince");
+            "js.inStage", "js.inStageSince", "js.exported");
 
     /** The texts of the administrators' pages' script. */
     static final List<String> ADMIN_SCRIPT_MESSAGES = List.of(

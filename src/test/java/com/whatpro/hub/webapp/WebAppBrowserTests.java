@@ -453,6 +453,38 @@ class WebAppBrowserTests extends WebAppTest {
     }
 
     @Test
+    void exportsTheCardsTheFiltersShowAsCsvAndSaysHowMany() throws Exception {
+        apiCard(tenant.admin().token(), "Lead even", stageId(0), Map.of("labels", List.of("even")));
+        apiCard(tenant.admin().token(), "Lead odd", stageId(0), Map.of("labels", List.of("odd")));
+        try (var browser = Browser.open("en")) {
+            signIn(browser, tenant.admin().email(), Fixtures.PASSWORD);
+            var downloads = java.nio.file.Files.createTempDirectory("whatpro-export");
+            browser.driver.executeCdpCommand("Browser.setDownloadBehavior",
+                    Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+            browser.driver.get(base + "/app/a/" + tenant.id() + "/board?label=even");
+            cardOnPage(browser, "Lead even");
+
+            browser.driver.findElement(By.id("f-export")).click();
+
+            var name = board.get("name").asString() + ".csv";
+            browser.waitFor(driver -> driver.findElement(By.id("export-status")).getText()
+                    .equals("Exported 1 card(s) to " + name + ".") ? true : null);
+            var file = downloads.resolve(name);
+            browser.waitFor(driver -> java.nio.file.Files.exists(file) ? true : null);
+            var lines = java.nio.file.Files.readAllLines(file);
+            assertThat(lines).hasSize(2);
+            assertThat(lines.get(1)).contains(",Lead even,").doesNotContain("Lead odd");
+            var audit = http().bearer(tenant.admin().token())
+                    .get("/api/v1/accounts/" + tenant.id() + "/audit-logs?action=board.exported").json().get("items");
+            assertThat(audit).singleElement().satisfies(entry -> {
+                assertThat(entry.get("changes").get("label").asString()).isEqualTo("even");
+                assertThat(entry.get("changes").get("cards").asInt()).isEqualTo(1);
+            });
+            assertThat(browser.seriousAccessibilityViolations()).isEmpty();
+        }
+    }
+
+    @Test
     void filtersAreKeptInTheUrlAndLoadMoreFetchesTheRestOfAColumn() throws Exception {
         for (int i = 1; i <= 27; i++) {
             apiCard(tenant.admin().token(), "Lead " + i, stageId(0), Map.of("labels", List.of(i % 2 == 0 ? "even" : "odd")));
