@@ -3,6 +3,7 @@ package com.whatpro.hub.kanban;
 import com.whatpro.hub.identity.Memberships;
 import com.whatpro.hub.platform.AccountId;
 import com.whatpro.hub.platform.ApiProblem;
+import com.whatpro.hub.platform.KeyedTurns;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Currency;
@@ -36,6 +37,7 @@ class CardsExport {
     private final Stages stages;
     private final Memberships memberships;
     private final ApplicationEventPublisher events;
+    private final KeyedTurns<AccountId> running = new KeyedTurns<>();
 
     CardsExport(Cards cards, Stages stages, Memberships memberships, ApplicationEventPublisher events) {
         this.cards = cards;
@@ -48,8 +50,17 @@ class CardsExport {
     record Export(String csv, int cards) {
     }
 
-    /** @throws ApiProblem 422 {@code export-too-large} when more than {@link #MAX_CARDS} cards match */
+    /**
+     * @throws ApiProblem 422 {@code export-too-large} when more than {@link #MAX_CARDS} cards match; 429 while another
+     *         export of the account runs on this node (one at a time, so one account's exports cannot fill the pool)
+     */
     Export csv(AccountId account, UUID board, Cards.Filters filters, Actor actor) {
+        return running.ifFree(account, () -> write(account, board, filters, actor))
+                .orElseThrow(() -> ApiProblem.tooManyRequests(
+                        "Another export of this account is running; try again when it is done.", 5));
+    }
+
+    private Export write(AccountId account, UUID board, Cards.Filters filters, Actor actor) {
         var stageNames = stages.ofBoard(account, board).stream()
                 .collect(Collectors.toMap(Stages.Stage::id, Stages.Stage::name));
         var assignees = new HashMap<UUID, Optional<Memberships.Member>>();

@@ -1,5 +1,6 @@
 package com.whatpro.hub.platform;
 
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -16,6 +17,25 @@ public final class KeyedTurns<K> {
     private static final class Turn {
         private final ReentrantLock lock = new ReentrantLock(true);
         private int users;
+    }
+
+    /**
+     * Runs {@code work} only when no other work of {@code key} runs or waits here; otherwise leaves it and answers
+     * empty at once. For work one caller should not pile up (an export), where waiting would hold a thread each.
+     */
+    public <T> Optional<T> ifFree(K key, Supplier<T> work) {
+        var mine = new Turn();
+        mine.users = 1;
+        if (turns.putIfAbsent(key, mine) != null) {
+            return Optional.empty();
+        }
+        mine.lock.lock();
+        try {
+            return Optional.of(work.get());
+        } finally {
+            mine.lock.unlock();
+            turns.compute(key, (k, current) -> --mine.users == 0 ? null : current);
+        }
     }
 
     /** Runs {@code work} once no other work of {@code key} runs here, after those that were waiting already. */
