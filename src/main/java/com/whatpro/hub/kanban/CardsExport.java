@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A board's cards as CSV for a spreadsheet (RFC 4180, UTF-8 with a byte order mark so spreadsheets read accents), with
@@ -37,9 +39,12 @@ class CardsExport {
     private final Stages stages;
     private final Memberships memberships;
     private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
     private final KeyedTurns<AccountId> running = new KeyedTurns<>();
 
-    CardsExport(Cards cards, Stages stages, Memberships memberships, ApplicationEventPublisher events) {
+    CardsExport(Cards cards, Stages stages, Memberships memberships, ApplicationEventPublisher events,
+            PlatformTransactionManager transactions) {
+        this.transactions = new TransactionTemplate(transactions);
         this.cards = cards;
         this.stages = stages;
         this.memberships = memberships;
@@ -87,7 +92,9 @@ class CardsExport {
             }
             cursor = page.nextCursor();
         } while (cursor != null);
-        events.publishEvent(new BoardChanged(account, board, "board.exported", changes(filters, count), actor.id()));
+        // kanban events are published in a transaction, as the audit log and the other listeners expect
+        var exported = new BoardChanged(account, board, "board.exported", changes(filters, count), actor.id());
+        transactions.executeWithoutResult(status -> events.publishEvent(exported));
         return new Export(out.toString(), count);
     }
 
