@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -107,8 +108,8 @@ class CardsExport {
         changes.put("priority", filters.priority());
         changes.put("q", filters.q());
         changes.put("overdue", filters.overdue());
-        changes.put("archived", filters.archived());
-        changes.values().removeIf(value -> value == null || Boolean.FALSE.equals(value));
+        changes.put("archived", filters.archived() ? true : null);
+        changes.values().removeIf(Objects::isNull);
         return changes;
     }
 
@@ -142,7 +143,7 @@ class CardsExport {
     }
 
     /** RFC 4180 quoting; a leading =, +, -, @, tab or carriage return gets an apostrophe so it stays text. */
-    static String cell(@Nullable String value) {
+    private static String cell(@Nullable String value) {
         if (value == null || value.isEmpty()) {
             return "";
         }

@@ -43,10 +43,12 @@ class CardsExportTests extends KanbanTest {
         var filtered = admin.http.get(export("?label=other")).body().split("\r\n");
         assertThat(Arrays.stream(filtered).skip(1)).singleElement().asString().contains("Segunda");
 
+        assertThat(admin.http.get(export("?overdue=false")).status()).as("not overdue: a filter too").isEqualTo(200);
         var audit = admin.http.get(admin.base + "/audit-logs?action=board.exported").json().get("items");
-        assertThat(audit).hasSize(2);
-        assertThat(audit.get(0).get("changes").get("cards").asInt()).isEqualTo(1);
-        assertThat(audit.get(0).get("changes").get("label").asString()).isEqualTo("other");
+        assertThat(audit).hasSize(3);
+        assertThat(audit.get(0).get("changes").get("overdue").asBoolean(true)).isFalse();
+        assertThat(audit.get(1).get("changes").get("cards").asInt()).isEqualTo(1);
+        assertThat(audit.get(1).get("changes").get("label").asString()).isEqualTo("other");
     }
 
     @Test
