@@ -522,24 +522,15 @@ document.getElementById('f-clear').addEventListener('click', () => {
 document.getElementById('f-export').addEventListener('click', async () => {
   const said = document.getElementById('export-status');
   const query = filterQuery().toString();
-  const url = `/api/v1/accounts/${account}/boards/${state.boardId}/cards/export${query ? `?${query}` : ''}`;
   said.textContent = '';
-  let response;
-  try {
-    response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'text/csv' } });
-  } catch (e) {
-    said.textContent = t('error', String(e));
+  const result = await api(`/boards/${state.boardId}/cards/export${query ? `?${query}` : ''}`, { file: true });
+  if (!result.ok) {
+    said.textContent = problemText(t, result);
     return;
   }
-  if (!response.ok) {
-    const body = await response.json().catch(() => null);
-    said.textContent = problemText(t, { status: response.status, body, retryAfter: response.headers.get('Retry-After') });
-    return;
-  }
-  const file = await response.blob();
-  const cards = response.headers.get('X-Card-Count') ?? '?';
+  const cards = result.headers.get('X-Card-Count') ?? '?';
   const name = `${state.board?.name ?? 'board'}.csv`;
-  const link = el('a', { href: URL.createObjectURL(file), download: name, hidden: true });
+  const link = el('a', { href: URL.createObjectURL(result.body), download: name, hidden: true });
   document.body.append(link);
   link.click();
   link.remove();

@@ -7,10 +7,13 @@ export function texts(element) {
   return (key, ...args) => (messages[key] ?? key).replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)] ?? ''));
 }
 
-/** Calls the JSON API of one account; answers {ok, status, body, etag}. Never throws on an HTTP error. */
+/**
+ * Calls the JSON API of one account; answers {ok, status, body, etag, retryAfter, headers}. Never throws on an HTTP
+ * error. With {file: true} a successful answer's body is a Blob (a download), a refusal's still its problem.
+ */
 export function apiFor(account, extraHeaders = {}) {
-  return async function api(path, { method = 'GET', body, ifMatch } = {}) {
-    const headers = { Accept: 'application/json', ...extraHeaders };
+  return async function api(path, { method = 'GET', body, ifMatch, file = false } = {}) {
+    const headers = { Accept: file ? '*/*' : 'application/json', ...extraHeaders };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (ifMatch !== undefined && ifMatch !== null) headers['If-Match'] = `"${ifMatch}"`;
     if (method !== 'GET') {
@@ -28,11 +31,13 @@ export function apiFor(account, extraHeaders = {}) {
     }
     let parsed = null;
     const type = response.headers.get('Content-Type') || '';
-    if (response.status !== 204 && type.includes('json')) {
+    if (file && response.ok) {
+      parsed = await response.blob();
+    } else if (response.status !== 204 && type.includes('json')) {
       try { parsed = await response.json(); } catch { parsed = null; }
     }
     return { ok: response.ok, status: response.status, body: parsed, etag: response.headers.get('ETag'),
-      retryAfter: response.headers.get('Retry-After') };
+      retryAfter: response.headers.get('Retry-After'), headers: response.headers };
   };
 }
 
